@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', '.vigil/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // Local mode and benchmarks are command-line programs: printing is their job.
+    files: ['local/**', 'bench/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // The domain is free of AWS and of process.env (DESIGN.md).
+    files: ['layers/shared/domain/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'] }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'The domain takes its settings as arguments.' }],
+    },
+  },
+);

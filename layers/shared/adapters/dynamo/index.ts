@@ -1,0 +1,23 @@
+import type { Table } from './table.ts';
+import { DynamoLogSourceRepository } from './log-source-repository.ts';
+import { DynamoMonitorRepository } from './monitor-repository.ts';
+import { DynamoRunRepository } from './run-repository.ts';
+import { DynamoScheduleRepository } from './schedule-repository.ts';
+import { DynamoTargetRepository } from './target-repository.ts';
+
+/** Every repository over one table, as the composition roots hand them to use-cases. */
+export function createStore(table: Table) {
+  const schedule = new DynamoScheduleRepository(table);
+  return {
+    targets: new DynamoTargetRepository(table),
+    logSources: new DynamoLogSourceRepository(table),
+    monitors: new DynamoMonitorRepository(table),
+    runs: new DynamoRunRepository(table),
+    schedule,
+    health: schedule,
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+export type { Table } from './table.ts';
+export { tableDefinition } from './table-definition.ts';

@@ -1,0 +1,156 @@
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LastRunSummary, MonitorRun, Page, PageRequest } from '#domain/entities.ts';
+import { NotFoundError } from '#domain/errors.ts';
+import type { RunRepository } from '#domain/ports.ts';
+import { keys, RUN_PREFIX } from './keys.ts';
+import { conditionFailure, failedOnCondition, transactWrite } from './transactions.ts';
+import { decodeNextToken, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
+
+export function runFromItem(item: Item): MonitorRun {
+  return withoutStorageAttributes(item) as MonitorRun;
+}
+
+const RUN_KEY = ['pk', 'sk'] as const;
+const BATCH_WRITE_LIMIT = 25;
+
+/** Deletes every run of a monitor, a page and a batch at a time. */
+export async function deleteRuns(table: Table, monitorId: string): Promise<void> {
+  let startKey: Item | undefined;
+  do {
+    const page = await table.client.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':prefix': RUN_PREFIX },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    let requests: Array<{ DeleteRequest: { Key: Item } }> = (page.Items ?? []).map((key) => ({
+      DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
+    }));
+    while (requests.length > 0) {
+      const batch = requests.slice(0, BATCH_WRITE_LIMIT);
+      requests = requests.slice(BATCH_WRITE_LIMIT);
+      const result = await table.client.send(new BatchWriteCommand({ RequestItems: { [table.name]: batch } }));
+      const unprocessed = result.UnprocessedItems?.[table.name] ?? [];
+      requests.push(...unprocessed.flatMap((request) => (request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [])));
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/**
+ * Runs live in their monitor's partition, sorted by id (ULIDs sort by time), so the newest
+ * run is the last item of the partition.
+ */
+export class DynamoRunRepository implements RunRepository {
+  constructor(private readonly table: Table) {}
+
+  async create(run: MonitorRun): Promise<boolean> {
+    try {
+      await transactWrite(
+        this.table,
+        [
+          {
+            Put: {
+              TableName: this.table.name,
+              Item: { ...keys.run(run.monitorId, run.id), ...run },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: this.table.name,
+              Key: keys.monitor(run.monitorId),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+        ],
+        (reasons) =>
+          failedOnCondition(reasons[0])
+            ? new RunExistsError(run.id)
+            : new NotFoundError(`monitor ${run.monitorId} not found`),
+      );
+    } catch (error) {
+      if (error instanceof RunExistsError) return false;
+      throw error;
+    }
+    await this.pointLastRun(run.monitorId, summarize(run));
+    return true;
+  }
+
+  async get(monitorId: string, runId: string): Promise<MonitorRun | null> {
+    const { Item: item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.name, Key: keys.run(monitorId, runId), ConsistentRead: true }),
+    );
+    return item ? runFromItem(item) : null;
+  }
+
+  async list(monitorId: string, page: PageRequest): Promise<Page<MonitorRun>> {
+    const pk = keys.monitor(monitorId).pk;
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': RUN_PREFIX },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeNextToken(page.nextToken, { attributes: RUN_KEY, partition: { pk } }),
+      }),
+    );
+    return toPage((result.Items ?? []).map(runFromItem), result.LastEvaluatedKey);
+  }
+
+  async latest(monitorId: string): Promise<MonitorRun | null> {
+    const { items } = await this.list(monitorId, { limit: 1 });
+    return items[0] ?? null;
+  }
+
+  async save(run: MonitorRun, lastRun: LastRunSummary): Promise<void> {
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: { ...keys.run(run.monitorId, run.id), ...run },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (conditionFailure(error)) throw new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`);
+      throw error;
+    }
+    await this.pointLastRun(run.monitorId, lastRun);
+  }
+
+  /** Moves the monitor's `last_run` forward, never back to an older run. */
+  private async pointLastRun(monitorId: string, lastRun: LastRunSummary): Promise<void> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.monitor(monitorId),
+          UpdateExpression: 'SET lastRun = :lastRun',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastRun) OR lastRun = :null OR lastRun.id <= :id)',
+          ExpressionAttributeValues: { ':lastRun': lastRun, ':id': lastRun.id, ':null': null },
+        }),
+      );
+    } catch (error) {
+      // A newer run already owns `last_run`, or the monitor was deleted: both fine.
+      if (!conditionFailure(error)) throw error;
+    }
+  }
+}
+
+/** The summary of a run that `last_run` shows. */
+export function summarize(run: MonitorRun): LastRunSummary {
+  return { id: run.id, status: run.status, finishedAt: run.finishedAt };
+}
+
+class RunExistsError extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} exists`);
+    this.name = 'RunExistsError';
+  }
+}

@@ -1,0 +1,43 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The single table's key schema, shared by local mode and the store tests. The CDK table
+ * (lib/constructs/vigil-table.ts) declares the same keys and indexes; an infrastructure test
+ * holds the two together.
+ */
+export const INDEX = {
+  /** Every item of one entity type, in id (creation) order. */
+  byType: 'byType',
+  /** Children of a parent: log sources of a target, monitors that reference a log source. */
+  byParent: 'byParent',
+  /** Sparse: enabled monitors by their next run time. */
+  due: 'due',
+} as const;
+
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+  const index = (name: string, hash: string, range: string) => ({
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: hash, KeyType: 'HASH' as const },
+      { AttributeName: range, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt'].map(stringKey),
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      index(INDEX.byType, 'typePk', 'typeSk'),
+      index(INDEX.byParent, 'parentPk', 'parentSk'),
+      index(INDEX.due, 'duePk', 'dueAt'),
+    ],
+  };
+}

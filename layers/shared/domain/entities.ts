@@ -1,0 +1,264 @@
+/**
+ * Vigil's domain entities (camelCase inside; the HTTP layer speaks snake_case on the wire).
+ * Names follow the service Vigil grew from: Target, LogSource, Monitor, MonitorRun.
+ */
+
+export type TargetType = 'aws_account' | 'local';
+
+/** How to reach a target: its region and, for another account, the role to assume. */
+export interface ConnectionConfig {
+  region?: string;
+  roleArn?: string;
+  externalId?: string;
+}
+
+/** Where logs and costs live: an AWS account and region, or this machine (local mode). */
+export interface Target {
+  id: string;
+  name: string;
+  type: TargetType;
+  connectionConfig: ConnectionConfig;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type LogSourceMode = 'cloudwatch_logs' | 'ecs' | 'cost_explorer' | 'file';
+
+export interface CloudWatchLogsConfig {
+  logGroupNames?: string[];
+  logGroupNamePrefix?: string;
+}
+
+export interface EcsConfig {
+  cluster: string;
+  containerName: string;
+  serviceName?: string;
+  taskFamily?: string;
+}
+
+export type CostMetric =
+  | 'AmortizedCost'
+  | 'BlendedCost'
+  | 'NetAmortizedCost'
+  | 'NetUnblendedCost'
+  | 'NormalizedUsageAmount'
+  | 'UnblendedCost'
+  | 'UsageQuantity';
+
+export interface CostExplorerConfig {
+  metric: CostMetric;
+  /** A Cost Explorer dimension (`SERVICE`, `LINKED_ACCOUNT`, ...) or `TAG:<key>`. */
+  groupBy: string;
+}
+
+export interface FileConfig {
+  path: string;
+}
+
+/** A log source's configuration, discriminated by its mode. */
+export type LogSourceSpec =
+  | { mode: 'cloudwatch_logs'; config: CloudWatchLogsConfig }
+  | { mode: 'ecs'; config: EcsConfig }
+  | { mode: 'cost_explorer'; config: CostExplorerConfig }
+  | { mode: 'file'; config: FileConfig };
+
+export type LogSource = LogSourceSpec & {
+  id: string;
+  targetId: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type InputMode = 'filter' | 'insights' | 'cost' | 'tail';
+
+/** The input modes each source mode can serve. */
+export const INPUT_MODES_BY_SOURCE: Record<LogSourceMode, readonly InputMode[]> = {
+  cloudwatch_logs: ['filter', 'insights'],
+  ecs: ['filter', 'insights'],
+  cost_explorer: ['cost'],
+  file: ['tail'],
+};
+
+interface InputBase {
+  /** Unique within the monitor (case-insensitive): `FULL_LOGS`, `ERRORS`, `BUDGET`. */
+  label: string;
+  /** Defaults to the monitor's log source. */
+  logSourceId?: string;
+  /** How far back to read; defaults to the monitor's interval. */
+  lookbackMinutes?: number;
+}
+
+/** One labeled input of a monitor; its mode must fit its log source's mode. */
+export type MonitorInput =
+  | (InputBase & { mode: 'filter'; filterPattern: string })
+  | (InputBase & { mode: 'insights'; query: string })
+  | (InputBase & { mode: 'cost' })
+  | (InputBase & { mode: 'tail'; match?: string });
+
+export type Severity = 'warn' | 'alert';
+
+/** A deterministic rule: breached when at least `minCount` lines of the label's window match. */
+export interface MonitorRule {
+  label: string;
+  pattern: string;
+  minCount: number;
+  severity: Severity;
+}
+
+export type WindowMode = 'raw' | 'templates';
+
+export interface WindowConfig {
+  maxLines: number;
+  maxChars: number;
+  /** `templates` summarises every pattern; `raw` keeps the newest lines. */
+  mode: WindowMode;
+}
+
+export type NotifyOn = 'alert_only' | 'warn_and_alert' | 'all';
+
+export interface NotificationConfig {
+  emailRecipients: string[];
+  smsNumbers: string[];
+  notifyOn: NotifyOn;
+  cooldownMinutes: number;
+}
+
+export interface ModelSettings {
+  /** A Bedrock model id or inference profile id; the stack's default when absent. */
+  modelId?: string;
+}
+
+/** A short view of a monitor's newest run, kept on the monitor for `last_run`. */
+export interface LastRunSummary {
+  id: string;
+  status: RunStatus;
+  finishedAt: string | null;
+}
+
+/** The notification state that cooldown and recovery decisions read (the alert issue). */
+export interface AlertState {
+  status: RunStatus;
+  fingerprint: string;
+  notifiedAt: string;
+}
+
+/** What an operator sets on a monitor. */
+export interface MonitorSpec {
+  name: string;
+  logSourceId: string;
+  enabled: boolean;
+  intervalSeconds: number;
+  prompt: string;
+  inputs: MonitorInput[];
+  rules: MonitorRule[];
+  windowConfig: WindowConfig;
+  notificationConfig: NotificationConfig;
+  model: ModelSettings;
+}
+
+export interface Monitor extends MonitorSpec {
+  id: string;
+  /** When the scheduler runs it next; null while disabled. */
+  nextRunAt: string | null;
+  lastRun: LastRunSummary | null;
+  alertState: AlertState | null;
+  /** Optimistic-concurrency counter, bumped on every write of the spec. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RunStatus = 'queued' | 'running' | 'ok' | 'warn' | 'alert' | 'error';
+export type FinalRunStatus = 'ok' | 'warn' | 'alert' | 'error';
+export type RunTrigger = 'schedule' | 'manual';
+
+export const FINAL_STATUSES: readonly FinalRunStatus[] = ['ok', 'warn', 'alert', 'error'];
+
+/** Per-label collection stats stored on the run. */
+export interface InputStats {
+  lines: number;
+  chars: number;
+  truncated: boolean;
+  error: string | null;
+  /** Templates left out when the budget could not show every one (templates mode). */
+  omittedTemplates?: number;
+}
+
+export interface Finding {
+  title: string;
+  severity: 'info' | Severity;
+  label: string | null;
+  evidence: string[];
+  recommendation: string | null;
+}
+
+export interface RuleResult {
+  label: string;
+  pattern: string;
+  count: number;
+  severity: Severity;
+  breached: boolean;
+}
+
+export type JudgeKind = 'bedrock' | 'rules';
+export type JudgeSkip = 'no_new_data' | 'unchanged';
+
+export interface JudgeUsage {
+  kind: JudgeKind;
+  modelId: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+  estimatedCostUsd: number;
+  skipped: JudgeSkip | null;
+}
+
+export type NotificationChannel = 'email' | 'sms' | 'topic';
+export type NotificationStatus = 'sent' | 'failed' | 'suppressed' | 'outbox';
+
+export interface NotificationOutcome {
+  channel: NotificationChannel;
+  target: string;
+  status: NotificationStatus;
+  reason: string | null;
+}
+
+/** One execution of a monitor, from `queued` to a final status. */
+export interface MonitorRun {
+  id: string;
+  monitorId: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  /** The schedule slot a `schedule` run belongs to; null for manual runs. */
+  scheduledFor: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  summary: string | null;
+  findings: Finding[];
+  inputs: Record<string, InputStats>;
+  rules: RuleResult[];
+  judge: JudgeUsage | null;
+  notifications: NotificationOutcome[];
+  /** Secrets redacted from the payload before it left for the model. */
+  redactions: number;
+  /** Hash of the payload the judge saw, to skip unchanged payloads. */
+  payloadHash: string | null;
+  /** The model's raw reply when it could not be validated. */
+  rawReply: string | null;
+  error: string | null;
+  /** Epoch seconds after which DynamoDB's TTL removes the run. */
+  expiresAt: number;
+}
+
+/** A page of a list and the opaque token of the next one. */
+export interface Page<T> {
+  items: T[];
+  nextToken: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  nextToken?: string;
+}

@@ -1,0 +1,124 @@
+/**
+ * Ports: what the use-cases need from the outside world. Adapters in `#adapters/*` implement
+ * them over AWS; tests hand in fakes or run the DynamoDB adapter against DynamoDB Local.
+ */
+import type {
+  AlertState,
+  LastRunSummary,
+  LogSource,
+  LogSourceMode,
+  Monitor,
+  MonitorRun,
+  Page,
+  PageRequest,
+  Target,
+} from './entities.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** A new sortable id (a ULID) for the given time. */
+  next(at: Date): string;
+}
+
+export interface TargetRepository {
+  /** Fails with ConflictError when the id is taken. */
+  create(target: Target): Promise<void>;
+  get(id: string): Promise<Target | null>;
+  list(page: PageRequest): Promise<Page<Target>>;
+  /**
+   * Replaces the target written at `previous.updatedAt`. ConflictError when it changed since,
+   * or when its type changes while log sources use it; NotFoundError when it is gone.
+   */
+  update(target: Target, previous: Target): Promise<void>;
+  /** NotFoundError when missing; ConflictError while log sources reference it. */
+  delete(id: string): Promise<void>;
+}
+
+export interface LogSourceRepository {
+  /**
+   * Creates the source and counts it on its target in one transaction. ValidationError on
+   * `target_id` when the target is missing, or is not a `local` target for a `file` source.
+   */
+  create(source: LogSource): Promise<void>;
+  get(id: string): Promise<LogSource | null>;
+  /** Several at once, for a monitor's references; missing ids are absent from the map. */
+  getMany(ids: readonly string[]): Promise<Map<string, LogSource>>;
+  list(page: PageRequest, filter?: { targetId?: string }): Promise<Page<LogSource>>;
+  /** ConflictError when changed since `previous`, or when the mode changes while monitors use it. */
+  update(source: LogSource, previous: LogSource): Promise<void>;
+  /** NotFoundError when missing; ConflictError while monitors reference it. */
+  delete(id: string): Promise<void>;
+}
+
+/** The log sources a monitor references, with the mode each was validated against. */
+export type SourceExpectations = ReadonlyMap<string, LogSourceMode>;
+
+export interface MonitorRepository {
+  /**
+   * Creates the monitor and its references in one transaction; ValidationError on the
+   * referencing field when a source vanished or changed mode meanwhile.
+   */
+  create(monitor: Monitor, sources: SourceExpectations): Promise<void>;
+  get(id: string): Promise<Monitor | null>;
+  list(page: PageRequest, filter?: { logSourceId?: string }): Promise<Page<Monitor>>;
+  /** Replaces the monitor at `previous.version`, moving its references with it. */
+  update(monitor: Monitor, previous: Monitor, sources: SourceExpectations): Promise<void>;
+  /** Deletes the run history, then the monitor and its references. NotFoundError when missing. */
+  delete(id: string): Promise<void>;
+  /**
+   * Sets the alert state only if it is still `expected` (compare-and-set), so two concurrent
+   * runs cannot both notify. Returns false when another run got there first.
+   */
+  swapAlertState(monitorId: string, expected: AlertState | null, next: AlertState | null): Promise<boolean>;
+}
+
+export interface RunRepository {
+  /**
+   * Creates the run if its id is new and its monitor exists, and points the monitor's
+   * `last_run` at it. Returns false (and writes nothing) when the run already exists.
+   * NotFoundError when the monitor is gone.
+   */
+  create(run: MonitorRun): Promise<boolean>;
+  get(monitorId: string, runId: string): Promise<MonitorRun | null>;
+  /** Newest first. */
+  list(monitorId: string, page: PageRequest): Promise<Page<MonitorRun>>;
+  latest(monitorId: string): Promise<MonitorRun | null>;
+  /** Writes the run's new state and, when it is newer, the monitor's `last_run`. */
+  save(run: MonitorRun, lastRun: LastRunSummary): Promise<void>;
+}
+
+/** A claimed schedule slot, ready to become a run. */
+export interface ClaimedSlot {
+  monitorId: string;
+  scheduledFor: string;
+}
+
+export interface ScheduleRepository {
+  /** Enabled monitors whose next run is due at `now`, oldest first, a page at a time. */
+  listDue(now: Date, page: PageRequest): Promise<Page<{ monitorId: string; nextRunAt: string }>>;
+  /**
+   * Moves the monitor's next run from `from` to `to` only if it is still `from`; false when
+   * another scheduler claimed it (or the monitor changed) first.
+   */
+  claim(monitorId: string, from: string, to: string): Promise<boolean>;
+  recordHeartbeat(at: Date): Promise<void>;
+  lastHeartbeat(): Promise<Date | null>;
+}
+
+/** Sends a run to the runner (SQS in AWS, in-process in local mode). */
+export interface RunQueue {
+  enqueue(messages: RunRequest[]): Promise<void>;
+}
+
+/** What the runner is asked to do: run a monitor for a slot, or a manual run already created. */
+export type RunRequest =
+  | { kind: 'schedule'; monitorId: string; scheduledFor: string }
+  | { kind: 'manual'; monitorId: string; runId: string };
+
+export interface HealthProbe {
+  /** Resolves when the database answers. */
+  pingDatabase(): Promise<void>;
+}

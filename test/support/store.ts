@@ -1,0 +1,29 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { createStore, type Table } from '#adapters/dynamo/index.ts';
+import { ensureTable, localDynamoClient } from '../../local/dynamo-local.ts';
+import { documentClient } from '#clients/dynamo.ts';
+
+let tableCounter = 0;
+
+/** A fresh table in the shared DynamoDB Local, and the store over it. */
+export async function createTestStore(prefix = 'vigil-test') {
+  const client = localDynamoClient(inject('dynamoEndpoint'));
+  const name = `${prefix}-${process.pid}-${Date.now()}-${(tableCounter += 1)}`;
+  await ensureTable(client, name);
+  const table: Table = { client: documentClient(client), name };
+  return { table, store: createStore(table), scanAll: () => scanAll(table.client, name) };
+}
+
+/** Every item in the table, sorted by key: what "the table is unchanged" compares. */
+export async function scanAll(client: DynamoDBDocumentClient, tableName: string) {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+}
