@@ -1,0 +1,152 @@
+import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/entities.ts';
+
+/** Domain entities as API.md shows them: snake_case, optional fields left out. */
+
+type Json = Record<string, unknown>;
+
+export function presentTarget(target: Target): Json {
+  const c = target.connectionConfig;
+  return {
+    id: target.id,
+    name: target.name,
+    type: target.type,
+    connection_config: {
+      ...(c.region !== undefined && { region: c.region }),
+      ...(c.roleArn !== undefined && { role_arn: c.roleArn }),
+      ...(c.externalId !== undefined && { external_id: c.externalId }),
+    },
+    created_at: target.createdAt,
+    updated_at: target.updatedAt,
+  };
+}
+
+function presentSourceConfig(source: LogSource): Json {
+  switch (source.mode) {
+    case 'cloudwatch_logs':
+      return source.config.logGroupNames
+        ? { log_group_names: source.config.logGroupNames }
+        : { log_group_name_prefix: source.config.logGroupNamePrefix };
+    case 'ecs':
+      return {
+        cluster: source.config.cluster,
+        container_name: source.config.containerName,
+        ...(source.config.serviceName !== undefined && { service_name: source.config.serviceName }),
+        ...(source.config.taskFamily !== undefined && { task_family: source.config.taskFamily }),
+      };
+    case 'cost_explorer':
+      return { metric: source.config.metric, group_by: source.config.groupBy };
+    case 'file':
+      return { path: source.config.path };
+  }
+}
+
+export function presentLogSource(source: LogSource): Json {
+  return {
+    id: source.id,
+    target_id: source.targetId,
+    name: source.name,
+    mode: source.mode,
+    config: presentSourceConfig(source),
+    created_at: source.createdAt,
+    updated_at: source.updatedAt,
+  };
+}
+
+function presentInput(input: MonitorInput): Json {
+  return {
+    label: input.label,
+    mode: input.mode,
+    ...(input.logSourceId !== undefined && { log_source_id: input.logSourceId }),
+    ...(input.lookbackMinutes !== undefined && { lookback_minutes: input.lookbackMinutes }),
+    ...(input.mode === 'filter' && { filter_pattern: input.filterPattern }),
+    ...(input.mode === 'insights' && { query: input.query }),
+    ...(input.mode === 'tail' && input.match !== undefined && { match: input.match }),
+  };
+}
+
+export function presentMonitor(monitor: Monitor): Json {
+  return {
+    id: monitor.id,
+    name: monitor.name,
+    log_source_id: monitor.logSourceId,
+    enabled: monitor.enabled,
+    interval_seconds: monitor.intervalSeconds,
+    prompt: monitor.prompt,
+    inputs: monitor.inputs.map(presentInput),
+    rules: monitor.rules.map((rule) => ({
+      label: rule.label,
+      pattern: rule.pattern,
+      min_count: rule.minCount,
+      severity: rule.severity,
+    })),
+    window_config: {
+      max_lines: monitor.windowConfig.maxLines,
+      max_chars: monitor.windowConfig.maxChars,
+      mode: monitor.windowConfig.mode,
+    },
+    notification_config: {
+      email_recipients: monitor.notificationConfig.emailRecipients,
+      sms_numbers: monitor.notificationConfig.smsNumbers,
+      notify_on: monitor.notificationConfig.notifyOn,
+      cooldown_minutes: monitor.notificationConfig.cooldownMinutes,
+    },
+    model: monitor.model.modelId !== undefined ? { model_id: monitor.model.modelId } : {},
+    next_run_at: monitor.nextRunAt,
+    last_run: monitor.lastRun
+      ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }
+      : null,
+    created_at: monitor.createdAt,
+    updated_at: monitor.updatedAt,
+  };
+}
+
+export function presentRun(run: MonitorRun): Json {
+  return {
+    id: run.id,
+    monitor_id: run.monitorId,
+    trigger: run.trigger,
+    status: run.status,
+    scheduled_for: run.scheduledFor,
+    created_at: run.createdAt,
+    started_at: run.startedAt,
+    finished_at: run.finishedAt,
+    summary: run.summary,
+    findings: run.findings,
+    inputs: Object.fromEntries(
+      Object.entries(run.inputs).map(([label, stats]) => [
+        label,
+        {
+          lines: stats.lines,
+          chars: stats.chars,
+          truncated: stats.truncated,
+          error: stats.error,
+          ...(stats.omittedTemplates !== undefined && { omitted_templates: stats.omittedTemplates }),
+        },
+      ]),
+    ),
+    rules: run.rules.map((rule) => ({
+      label: rule.label,
+      pattern: rule.pattern,
+      count: rule.count,
+      severity: rule.severity,
+      breached: rule.breached,
+    })),
+    judge: run.judge && {
+      kind: run.judge.kind,
+      model_id: run.judge.modelId,
+      input_tokens: run.judge.inputTokens,
+      output_tokens: run.judge.outputTokens,
+      latency_ms: run.judge.latencyMs,
+      estimated_cost_usd: run.judge.estimatedCostUsd,
+      skipped: run.judge.skipped,
+    },
+    redactions: run.redactions,
+    notifications: run.notifications,
+    raw_reply: run.rawReply,
+    error: run.error,
+  };
+}
+
+export function presentPage<T>(page: Page<T>, present: (item: T) => Json): Json {
+  return { items: page.items.map(present), next_token: page.nextToken };
+}

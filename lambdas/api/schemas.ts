@@ -1,0 +1,272 @@
+import { z } from 'zod';
+import type { CostMetric, LogSourceMode, MonitorInput, MonitorSpec } from '#domain/entities.ts';
+import type { LogSourceBody } from '#domain/use-cases/log-sources.ts';
+import type { TargetSpec } from '#domain/use-cases/targets.ts';
+import { parseOrThrow } from '#http/validation.ts';
+
+/**
+ * Wire schemas (snake_case, API.md) and their mapping to domain specs. Objects are strict:
+ * a misspelt field is a 400 naming it, not a silently ignored setting.
+ */
+
+const name = z.string().trim().min(1).max(128);
+const id = z.string().min(1).max(64);
+
+export const listQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  next_token: z.string().min(1).max(2048).optional(),
+});
+
+// ---------- targets ----------
+
+const connectionConfigSchema = z.strictObject({
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region like eu-west-1' }).optional(),
+  role_arn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN' })
+    .optional(),
+  external_id: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, { error: 'must be 2–1224 of A-Z a-z 0-9 +=,.@:/-' }).optional(),
+});
+
+export const targetSchema = z
+  .strictObject({
+    name,
+    type: z.enum(['aws_account', 'local']),
+    connection_config: connectionConfigSchema.default({}),
+  })
+  .superRefine((target, ctx) => {
+    const connection = target.connection_config;
+    if (target.type === 'local' && Object.keys(connection).length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['connection_config'], message: 'must be empty for a local target' });
+    }
+    if (connection.external_id !== undefined && connection.role_arn === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['connection_config', 'external_id'], message: 'needs role_arn' });
+    }
+  });
+
+export function parseTarget(body: unknown): TargetSpec {
+  const wire = parseOrThrow(targetSchema, body);
+  const c = wire.connection_config;
+  return {
+    name: wire.name,
+    type: wire.type,
+    connectionConfig: {
+      ...(c.region !== undefined && { region: c.region }),
+      ...(c.role_arn !== undefined && { roleArn: c.role_arn }),
+      ...(c.external_id !== undefined && { externalId: c.external_id }),
+    },
+  };
+}
+
+// ---------- log sources ----------
+
+const logGroupName = z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, { error: 'must be a CloudWatch log group name' });
+const COST_DIMENSIONS = [
+  'AZ', 'INSTANCE_TYPE', 'LINKED_ACCOUNT', 'OPERATION', 'PURCHASE_TYPE', 'REGION', 'SERVICE',
+  'USAGE_TYPE', 'USAGE_TYPE_GROUP', 'RECORD_TYPE', 'PLATFORM', 'TENANCY', 'DATABASE_ENGINE',
+  'LEGAL_ENTITY_NAME', 'DEPLOYMENT_OPTION', 'BILLING_ENTITY', 'INVOICING_ENTITY',
+];
+const COST_METRICS = [
+  'AmortizedCost', 'BlendedCost', 'NetAmortizedCost', 'NetUnblendedCost', 'NormalizedUsageAmount',
+  'UnblendedCost', 'UsageQuantity',
+] as const satisfies readonly CostMetric[];
+
+const configSchemas = {
+  cloudwatch_logs: z
+    .strictObject({
+      log_group_names: z.array(logGroupName).min(1).max(10).optional(),
+      log_group_name_prefix: logGroupName.optional(),
+    })
+    .refine((c) => (c.log_group_names === undefined) !== (c.log_group_name_prefix === undefined), {
+      error: 'needs exactly one of log_group_names or log_group_name_prefix',
+    }),
+  ecs: z
+    .strictObject({
+      cluster: z.string().min(1).max(2048),
+      container_name: z.string().min(1).max(255),
+      service_name: z.string().min(1).max(255).optional(),
+      task_family: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: 'must be a task definition family' }).optional(),
+    })
+    .refine((c) => (c.service_name === undefined) !== (c.task_family === undefined), {
+      error: 'needs exactly one of service_name or task_family',
+    }),
+  cost_explorer: z.strictObject({
+    metric: z.enum(COST_METRICS).default('UnblendedCost'),
+    group_by: z
+      .string()
+      .refine((g) => COST_DIMENSIONS.includes(g) || /^(TAG|COST_CATEGORY):.{1,128}$/.test(g), {
+        error: `must be one of ${COST_DIMENSIONS.join(', ')}, TAG:<key> or COST_CATEGORY:<name>`,
+      })
+      .default('SERVICE'),
+  }),
+  file: z.strictObject({ path: z.string().min(1).max(4096) }),
+} satisfies Record<LogSourceMode, z.ZodType>;
+
+export const logSourceSchema = z.strictObject({
+  target_id: id,
+  name,
+  mode: z.enum(['cloudwatch_logs', 'ecs', 'cost_explorer', 'file']),
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+
+export function parseLogSource(body: unknown): LogSourceBody {
+  const wire = parseOrThrow(logSourceSchema, body);
+  const base = { targetId: wire.target_id, name: wire.name };
+  switch (wire.mode) {
+    case 'cloudwatch_logs': {
+      const c = parseOrThrow(configSchemas.cloudwatch_logs, wire.config, ['config']);
+      return {
+        ...base,
+        mode: wire.mode,
+        config: c.log_group_names ? { logGroupNames: c.log_group_names } : { logGroupNamePrefix: c.log_group_name_prefix },
+      };
+    }
+    case 'ecs': {
+      const c = parseOrThrow(configSchemas.ecs, wire.config, ['config']);
+      return {
+        ...base,
+        mode: wire.mode,
+        config: {
+          cluster: c.cluster,
+          containerName: c.container_name,
+          ...(c.service_name !== undefined ? { serviceName: c.service_name } : { taskFamily: c.task_family }),
+        },
+      };
+    }
+    case 'cost_explorer': {
+      const c = parseOrThrow(configSchemas.cost_explorer, wire.config, ['config']);
+      return { ...base, mode: wire.mode, config: { metric: c.metric, groupBy: c.group_by } };
+    }
+    case 'file': {
+      const c = parseOrThrow(configSchemas.file, wire.config, ['config']);
+      return { ...base, mode: wire.mode, config: { path: c.path } };
+    }
+  }
+}
+
+// ---------- monitors ----------
+
+function isValidRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const regex = z.string().min(1).max(512).refine(isValidRegex, { error: 'must be a valid regular expression' });
+const lookback = z.number().int().min(1).max(10080).optional();
+const inputCommon = {
+  label: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ -' }),
+  log_source_id: id.optional(),
+  lookback_minutes: lookback,
+};
+
+const inputSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ ...inputCommon, mode: z.literal('filter'), filter_pattern: z.string().max(1024).default('') }),
+  z.strictObject({ ...inputCommon, mode: z.literal('insights'), query: z.string().trim().min(1).max(10000) }),
+  z.strictObject({ ...inputCommon, mode: z.literal('cost') }),
+  z.strictObject({ ...inputCommon, mode: z.literal('tail'), match: regex.optional() }),
+]);
+
+const ruleSchema = z.strictObject({
+  label: z.string().min(1).max(64),
+  pattern: regex,
+  min_count: z.number().int().min(1).max(1_000_000),
+  severity: z.enum(['warn', 'alert']),
+});
+
+const email = z.email({ error: 'must be an email address' }).max(254);
+const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 phone number like +15555550100' });
+
+export const monitorSchema = z
+  .strictObject({
+    name,
+    log_source_id: id,
+    enabled: z.boolean().default(true),
+    interval_seconds: z.number().int().min(60).max(86400).default(300),
+    prompt: z.string().trim().min(1).max(8000),
+    inputs: z.array(inputSchema).min(1).max(10),
+    rules: z.array(ruleSchema).max(20).default([]),
+    window_config: z
+      .strictObject({
+        max_lines: z.number().int().min(1).max(10000).default(500),
+        max_chars: z.number().int().min(100).max(200000).default(8000),
+        mode: z.enum(['raw', 'templates']).default('templates'),
+      })
+      .default({ max_lines: 500, max_chars: 8000, mode: 'templates' }),
+    notification_config: z
+      .strictObject({
+        email_recipients: z.array(email).max(50).default([]),
+        sms_numbers: z.array(phone).max(20).default([]),
+        notify_on: z.enum(['alert_only', 'warn_and_alert', 'all']).default('alert_only'),
+        cooldown_minutes: z.number().int().min(0).max(10080).default(60),
+      })
+      .default({ email_recipients: [], sms_numbers: [], notify_on: 'alert_only', cooldown_minutes: 60 }),
+    model: z.strictObject({ model_id: z.string().min(1).max(256).optional() }).default({}),
+  })
+  .superRefine((monitor, ctx) => {
+    const labels = new Map<string, number>();
+    monitor.inputs.forEach((input, i) => {
+      const key = input.label.toLowerCase();
+      if (labels.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['inputs', i, 'label'], message: `repeats the label of inputs[${labels.get(key)}]` });
+      } else {
+        labels.set(key, i);
+      }
+    });
+    monitor.rules.forEach((rule, i) => {
+      if (!labels.has(rule.label.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'label'], message: `names no input (labels: ${monitor.inputs.map((x) => x.label).join(', ')})` });
+      }
+    });
+  });
+
+type WireInput = z.output<typeof inputSchema>;
+
+function toInput(wire: WireInput): MonitorInput {
+  const common = {
+    label: wire.label,
+    ...(wire.log_source_id !== undefined && { logSourceId: wire.log_source_id }),
+    ...(wire.lookback_minutes !== undefined && { lookbackMinutes: wire.lookback_minutes }),
+  };
+  switch (wire.mode) {
+    case 'filter':
+      return { ...common, mode: 'filter', filterPattern: wire.filter_pattern };
+    case 'insights':
+      return { ...common, mode: 'insights', query: wire.query };
+    case 'cost':
+      return { ...common, mode: 'cost' };
+    case 'tail':
+      return { ...common, mode: 'tail', ...(wire.match !== undefined && { match: wire.match }) };
+  }
+}
+
+/** Parses a monitor body; a rule's label is matched to its input's label as written there. */
+export function parseMonitor(body: unknown): MonitorSpec {
+  const wire = parseOrThrow(monitorSchema, body);
+  const labelOf = new Map(wire.inputs.map((input) => [input.label.toLowerCase(), input.label]));
+  return {
+    name: wire.name,
+    logSourceId: wire.log_source_id,
+    enabled: wire.enabled,
+    intervalSeconds: wire.interval_seconds,
+    prompt: wire.prompt,
+    inputs: wire.inputs.map(toInput),
+    rules: wire.rules.map((rule) => ({
+      label: labelOf.get(rule.label.toLowerCase()) ?? rule.label,
+      pattern: rule.pattern,
+      minCount: rule.min_count,
+      severity: rule.severity,
+    })),
+    windowConfig: { maxLines: wire.window_config.max_lines, maxChars: wire.window_config.max_chars, mode: wire.window_config.mode },
+    notificationConfig: {
+      emailRecipients: wire.notification_config.email_recipients,
+      smsNumbers: wire.notification_config.sms_numbers,
+      notifyOn: wire.notification_config.notify_on,
+      cooldownMinutes: wire.notification_config.cooldown_minutes,
+    },
+    model: wire.model.model_id !== undefined ? { modelId: wire.model.model_id } : {},
+  };
+}

@@ -1,0 +1,30 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { monotonicFactory } from 'ulid';
+import type { Clock, IdGenerator, RunQueue } from '#domain/ports.ts';
+import type { ManagementContext, ManagementSettings } from '#domain/use-cases/context.ts';
+import { createStore } from '#adapters/dynamo/index.ts';
+import { documentClient } from '#clients/dynamo.ts';
+
+export const systemClock: Clock = { now: () => new Date() };
+const monotonicUlid = monotonicFactory();
+/** ULIDs that keep creation order even within one millisecond, so lists read in order. */
+export const ulidGenerator: IdGenerator = { next: (at) => monotonicUlid(at.getTime()) };
+
+/** Wires the management use-cases to the table, the run queue and the settings. */
+export function createManagementContext(options: {
+  dynamo: DynamoDBClient;
+  tableName: string;
+  queue: RunQueue;
+  settings: ManagementSettings;
+  clock?: Clock;
+  ids?: IdGenerator;
+}): ManagementContext {
+  const store = createStore({ client: documentClient(options.dynamo), name: options.tableName });
+  return {
+    ...store,
+    queue: options.queue,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? ulidGenerator,
+    settings: options.settings,
+  };
+}

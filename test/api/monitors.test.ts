@@ -1,0 +1,136 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness } from '../support/api.ts';
+
+let api: ApiHarness;
+let cwSource: string;
+let costSource: string;
+beforeAll(async () => {
+  api = await createApiHarness();
+  const target = (await api.call('POST', '/targets', { body: { name: 'prod', type: 'aws_account' } })).body.id;
+  cwSource = (await api.call('POST', '/log-sources', {
+    body: { target_id: target, name: 'orders', mode: 'cloudwatch_logs', config: { log_group_names: ['/ecs/orders'] } },
+  })).body.id;
+  costSource = (await api.call('POST', '/log-sources', { body: { target_id: target, name: 'bill', mode: 'cost_explorer' } })).body.id;
+});
+
+const monitor = (overrides: Record<string, unknown> = {}) => ({
+  name: 'BTC bot anomaly detector',
+  log_source_id: cwSource,
+  interval_seconds: 300,
+  prompt: 'You are monitoring a crypto trading bot. Look for errors, stuck loops, abnormal fills and API failures.',
+  inputs: [
+    { label: 'FULL_LOGS', mode: 'filter', filter_pattern: '', lookback_minutes: 5 },
+    { label: 'ERRORS', mode: 'filter', filter_pattern: '?ERROR ?Exception' },
+    { label: 'LATENCY', mode: 'insights', query: 'stats avg(duration) by bin(1m)', log_source_id: cwSource },
+  ],
+  rules: [{ label: 'ERRORS', pattern: 'ERROR|Exception', min_count: 10, severity: 'alert' }],
+  window_config: { max_lines: 500, max_chars: 8000 },
+  notification_config: { email_recipients: ['ops@example.com'], sms_numbers: ['+15555550100'], notify_on: 'alert_only', cooldown_minutes: 60 },
+  ...overrides,
+});
+
+describe('POST /monitors', () => {
+  it('creates the API.md example with defaults, the next slot and no last run', async () => {
+    const response = await api.call('POST', '/monitors', { body: monitor() });
+
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      enabled: true,
+      window_config: { max_lines: 500, max_chars: 8000, mode: 'templates' },
+      model: {},
+      next_run_at: '2026-11-21T10:05:00.000Z',
+      last_run: null,
+    });
+    expect(response.body.inputs[1]).toEqual({ label: 'ERRORS', mode: 'filter', filter_pattern: '?ERROR ?Exception' });
+    expect((await api.call('GET', `/monitors/${response.body.id}`)).body).toEqual(response.body);
+  });
+
+  it.each([
+    [{ log_source_id: '01GONE' }, 'log_source_id', 'log source 01GONE does not exist'],
+    [{ interval_seconds: 59 }, 'interval_seconds', 'must be at least 60'],
+    [{ interval_seconds: 86401 }, 'interval_seconds', 'must be at most 86400'],
+    [{ interval_seconds: 90.5 }, 'interval_seconds', 'must be an int'],
+    [{ prompt: '' }, 'prompt', 'must be at least 1 character(s)'],
+    [{ prompt: 'x'.repeat(8001) }, 'prompt', 'must be at most 8000 characters'],
+    [{ inputs: [] }, 'inputs', 'must have at least 1 item(s)'],
+    [{ inputs: Array.from({ length: 11 }, (_, i) => ({ label: `L${i}`, mode: 'filter' })) }, 'inputs', 'must have at most 10 items'],
+    [{ inputs: [{ label: 'bad label', mode: 'filter' }] }, 'inputs[0].label', 'must be 1–64 of A-Z a-z 0-9 _ -'],
+    [{ inputs: [{ label: 'A', mode: 'filter' }, { label: 'a', mode: 'filter' }] }, 'inputs[1].label', 'repeats the label of inputs[0]'],
+    [{ inputs: [{ label: 'A', mode: 'grep' }] }, 'inputs[0].mode', 'must be one of "filter", "insights", "cost", "tail"'],
+    [{ inputs: [{ label: 'A', mode: 'insights' }] }, 'inputs[0].query', 'is required'],
+    [{ inputs: [{ label: 'A', mode: 'filter', query: 'x' }] }, 'inputs[0].query', 'is not a known field'],
+    [{ inputs: [{ label: 'A', mode: 'cost' }], rules: [] }, 'inputs[0].mode', 'a cloudwatch_logs source takes filter or insights inputs, not cost'],
+    [{ inputs: [{ label: 'A', mode: 'filter', log_source_id: 'COST' }], rules: [] }, 'inputs[0].mode', 'a cost_explorer source takes cost inputs, not filter'],
+    [{ inputs: [{ label: 'A', mode: 'filter', log_source_id: '01NOWHERE' }], rules: [] }, 'inputs[0].log_source_id', 'log source 01NOWHERE does not exist'],
+    [{ inputs: [{ label: 'A', mode: 'filter', lookback_minutes: 10081 }] }, 'inputs[0].lookback_minutes', 'must be at most 10080'],
+    [{ rules: [{ label: 'NOPE', pattern: 'x', min_count: 1, severity: 'alert' }] }, 'rules[0].label', 'names no input (labels: FULL_LOGS, ERRORS, LATENCY)'],
+    [{ rules: [{ label: 'ERRORS', pattern: '(unclosed', min_count: 1, severity: 'alert' }] }, 'rules[0].pattern', 'must be a valid regular expression'],
+    [{ rules: [{ label: 'ERRORS', pattern: 'x', min_count: 0, severity: 'alert' }] }, 'rules[0].min_count', 'must be at least 1'],
+    [{ rules: [{ label: 'ERRORS', pattern: 'x', min_count: 1, severity: 'critical' }] }, 'rules[0].severity', 'must be one of "warn", "alert"'],
+    [{ window_config: { max_lines: 0 } }, 'window_config.max_lines', 'must be at least 1'],
+    [{ window_config: { max_chars: 200001 } }, 'window_config.max_chars', 'must be at most 200000'],
+    [{ notification_config: { email_recipients: ['not-an-email'] } }, 'notification_config.email_recipients[0]', 'must be an email address'],
+    [{ notification_config: { sms_numbers: ['555-0100'] } }, 'notification_config.sms_numbers[0]', 'must be an E.164 phone number like +15555550100'],
+    [{ notification_config: { notify_on: 'sometimes' } }, 'notification_config.notify_on', 'must be one of "alert_only", "warn_and_alert", "all"'],
+  ])('rejects %j naming %s', async (overrides, path, message) => {
+    const body = JSON.parse(JSON.stringify(monitor(overrides)).replaceAll('"COST"', JSON.stringify(costSource)));
+    const error = await api.expectRejected(400, 'POST', '/monitors', { body });
+    expect(error.error.code).toBe('validation_error');
+    expect(error.error.details).toContainEqual({ path, message });
+  });
+});
+
+describe('updating monitors', () => {
+  it('merges nested settings, recomputes next_run_at when the interval changes, and leaves the due index when disabled', async () => {
+    const created = (await api.call('POST', '/monitors', { body: monitor() })).body;
+    api.clock.set('2026-11-21T10:02:30.000Z');
+
+    const faster = await api.call('PUT', `/monitors/${created.id}`, {
+      body: { interval_seconds: 60, notification_config: { cooldown_minutes: 5 } },
+    });
+    expect(faster.body.next_run_at).toBe('2026-11-21T10:03:00.000Z');
+    expect(faster.body.notification_config).toEqual({ ...created.notification_config, cooldown_minutes: 5 });
+
+    const disabled = await api.call('PUT', `/monitors/${created.id}`, { body: { enabled: false } });
+    expect(disabled.body.next_run_at).toBeNull();
+    const due = await api.ctx.schedule.listDue(new Date('2027-01-01T00:00:00Z'), { limit: 100 });
+    expect(due.items.map((d) => d.monitorId)).not.toContain(created.id);
+
+    api.clock.set('2026-11-21T10:10:10.000Z');
+    const enabled = await api.call('PUT', `/monitors/${created.id}`, { body: { enabled: true } });
+    expect(enabled.body.next_run_at).toBe('2026-11-21T10:11:00.000Z');
+    api.clock.set('2026-11-21T10:00:00.000Z');
+  });
+
+  it('lists monitors by any log source they reference, and moves references on update', async () => {
+    const fresh = await createApiHarness();
+    const t = (await fresh.call('POST', '/targets', { body: { name: 'p', type: 'aws_account' } })).body.id;
+    const cw = (conf: string) => ({ target_id: t, name: conf, mode: 'cloudwatch_logs', config: { log_group_names: [conf] } });
+    const a = (await fresh.call('POST', '/log-sources', { body: cw('/a') })).body.id;
+    const b = (await fresh.call('POST', '/log-sources', { body: cw('/b') })).body.id;
+    const m = (await fresh.call('POST', '/monitors', {
+      body: { name: 'm', log_source_id: a, prompt: 'p', inputs: [{ label: 'X', mode: 'filter', log_source_id: b }] },
+    })).body;
+
+    const ids = async (source: string) =>
+      (await fresh.call('GET', '/monitors', { query: { log_source_id: source } })).body.items.map((x: { id: string }) => x.id);
+    expect(await ids(a)).toEqual([m.id]);
+    expect(await ids(b)).toEqual([m.id]);
+
+    await fresh.call('PUT', `/monitors/${m.id}`, { body: { inputs: [{ label: 'X', mode: 'filter' }] } });
+    expect(await ids(b)).toEqual([]);
+    expect((await fresh.call('DELETE', `/log-sources/${b}`)).status).toBe(204);
+    await fresh.expectRejected(409, 'DELETE', `/log-sources/${a}`);
+  });
+
+  it('answers 404 for an unknown monitor and rejects invalid updates without change', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) await api.expectRejected(404, method, '/monitors/01NOPE', { body: { name: 'x' } });
+    const created = (await api.call('POST', '/monitors', { body: monitor() })).body;
+    const error = await api.expectRejected(400, 'PUT', `/monitors/${created.id}`, { body: { rules: [{ label: 'ERRORS' }] } });
+    expect(error.error.details).toEqual([
+      { path: 'rules[0].pattern', message: 'is required' },
+      { path: 'rules[0].min_count', message: 'is required' },
+      { path: 'rules[0].severity', message: 'is required' },
+    ]);
+  });
+});

@@ -1,0 +1,124 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HealthProbe } from '#domain/ports.ts';
+import { createApi } from '../../lambdas/api/handler.ts';
+import { apiEvent, createApiHarness, type ApiHarness } from '../support/api.ts';
+
+let api: ApiHarness;
+let monitorId: string;
+beforeAll(async () => {
+  api = await createApiHarness();
+  const target = (await api.call('POST', '/targets', { body: { name: 'prod', type: 'aws_account' } })).body.id;
+  const source = (await api.call('POST', '/log-sources', {
+    body: { target_id: target, name: 'orders', mode: 'cloudwatch_logs', config: { log_group_names: ['/ecs/orders'] } },
+  })).body.id;
+  monitorId = (await api.call('POST', '/monitors', {
+    body: { name: 'm', log_source_id: source, prompt: 'watch', inputs: [{ label: 'ALL', mode: 'filter' }] },
+  })).body.id;
+});
+
+describe('run-once and run history', () => {
+  it('creates a queued manual run, enqueues it, and shows it in the history and on the monitor', async () => {
+    expect((await api.call('GET', `/monitors/${monitorId}/runs/latest`)).status).toBe(404);
+
+    const response = await api.call('POST', `/monitors/${monitorId}/run-once`);
+
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ monitor_id: monitorId, trigger: 'manual', status: 'queued', scheduled_for: null });
+    expect(response.headers.location).toBe(`/prod/monitors/${monitorId}/runs/${response.body.id}`);
+    expect(api.queue.sent).toEqual([{ kind: 'manual', monitorId, runId: response.body.id }]);
+    expect((await api.call('GET', `/monitors/${monitorId}/runs/${response.body.id}`)).body).toEqual(response.body);
+    expect((await api.call('GET', `/monitors/${monitorId}/runs/latest`)).body.id).toBe(response.body.id);
+    expect((await api.call('GET', `/monitors/${monitorId}`)).body.last_run).toEqual({
+      id: response.body.id,
+      status: 'queued',
+      finished_at: null,
+    });
+  });
+
+  it('lists runs newest first with paging', async () => {
+    const second = (await api.call('POST', `/monitors/${monitorId}/run-once`)).body.id;
+    const third = (await api.call('POST', `/monitors/${monitorId}/run-once`)).body.id;
+
+    const page = await api.call('GET', `/monitors/${monitorId}/runs`, { query: { limit: '2' } });
+
+    expect(page.body.items.map((r: { id: string }) => r.id)).toEqual([third, second]);
+    expect(page.body.next_token).toEqual(expect.any(String));
+  });
+
+  it('keeps a run the queue refused as an error run instead of losing it', async () => {
+    api.queue.failWith = new Error('queue unavailable');
+    try {
+      const response = await api.call('POST', `/monitors/${monitorId}/run-once`);
+      expect(response.status).toBe(500);
+      const latest = (await api.call('GET', `/monitors/${monitorId}/runs/latest`)).body;
+      expect(latest).toMatchObject({ status: 'error', error: 'could not queue the run: queue unavailable' });
+    } finally {
+      api.queue.failWith = null;
+    }
+  });
+
+  it('answers 404 for runs of an unknown monitor and for an unknown run', async () => {
+    await api.expectRejected(404, 'POST', '/monitors/01NOPE/run-once');
+    await api.expectRejected(404, 'GET', '/monitors/01NOPE/runs');
+    await api.expectRejected(404, 'GET', `/monitors/${monitorId}/runs/01NORUN`);
+  });
+
+  it('deletes the run history with the monitor', async () => {
+    const before = (await api.scanAll()).filter((item) => String(item.pk) === `MONITOR#${monitorId}`);
+    expect(before.some((item) => String(item.sk).startsWith('RUN#'))).toBe(true);
+
+    expect((await api.call('DELETE', `/monitors/${monitorId}`)).status).toBe(204);
+
+    expect((await api.scanAll()).filter((item) => String(item.pk) === `MONITOR#${monitorId}`)).toEqual([]);
+  });
+});
+
+describe('GET /health', () => {
+  it('is degraded while the scheduler has never ticked, ok after a fresh heartbeat', async () => {
+    const degraded = await api.call('GET', '/health');
+    expect(degraded).toMatchObject({
+      status: 200,
+      body: { status: 'degraded', checks: { database: { ok: true }, scheduler: { ok: false, last_tick_at: null, age_seconds: null } } },
+    });
+
+    await api.ctx.schedule.recordHeartbeat(new Date('2026-11-21T09:59:30.000Z'));
+    const ok = await api.call('GET', '/health');
+    expect(ok.body).toEqual({
+      status: 'ok',
+      checks: { database: { ok: true }, scheduler: { ok: true, last_tick_at: '2026-11-21T09:59:30.000Z', age_seconds: 30 } },
+    });
+  });
+
+  it('answers 503 down when the database does not answer', async () => {
+    const broken: HealthProbe = { pingDatabase: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+    const downApi = createApi({ ...api.ctx, health: broken });
+
+    const result = await downApi(apiEvent('GET', '/health'));
+
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body).status).toBe('down');
+  });
+});
+
+describe('the HTTP edge', () => {
+  it('answers 404 for an unknown path and 405 with Allow for a known path', async () => {
+    expect((await api.call('GET', '/nothing-here')).body.error.code).toBe('not_found');
+    const response = await api.call('PATCH', '/targets');
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('POST, GET');
+  });
+
+  it('turns an unexpected failure into a generic 500 that leaks nothing', async () => {
+    const failing = createApi({
+      ...api.ctx,
+      targets: { ...api.ctx.targets, list: () => Promise.reject(new Error('secret internal detail arn:aws:dynamodb:...')) },
+    });
+
+    const result = await failing(apiEvent('GET', '/targets'));
+
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body)).toEqual({
+      error: { code: 'internal_error', message: 'internal error; see the API logs', details: [] },
+    });
+  });
+});
