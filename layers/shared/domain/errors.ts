@@ -64,7 +64,7 @@ export class MethodNotAllowedError extends VigilError {
   }
 }
 
-/** The API key is missing or wrong (local mode; API Gateway does this in AWS). */
-export class UnauthorizedError extends VigilError {
-  readonly code = 'unauthorized';
+/** The API key is missing or wrong (local mode; API Gateway does this in AWS, also with 403). */
+export class ForbiddenError extends VigilError {
+  readonly code = 'forbidden';
 }

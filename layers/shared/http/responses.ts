@@ -3,7 +3,7 @@ import { MethodNotAllowedError, ValidationError, VigilError } from '#domain/erro
 
 const STATUS_BY_CODE: Record<string, number> = {
   validation_error: 400,
-  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** Local mode's settings, from the environment (README: Configuration). */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  VIGIL_DATA_DIR: z.string().min(1).default('.vigil'),
+  VIGIL_API_KEY: z.string().min(1).optional(),
+  VIGIL_TICK_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  DEFAULT_MODEL_ID: z.string().min(1).default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  /** Point at a DynamoDB you run yourself instead of the embedded DynamoDB Local. */
+  AWS_ENDPOINT_URL_DYNAMODB: z.string().url().optional(),
+  VIGIL_TABLE_NAME: z.string().min(3).default('vigil'),
+});
+
+export type LocalConfig = z.output<typeof schema>;
+
+export function loadLocalConfig(env: Record<string, string | undefined>): LocalConfig {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new Error(`invalid environment: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+}

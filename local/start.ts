@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { startLocalApp } from './app.ts';
+import { loadLocalConfig } from './local-config.ts';
+
+/**
+ * `npm start`: Vigil on this machine. DynamoDB Local keeps the data under VIGIL_DATA_DIR,
+ * the API answers on http://HOST:PORT, and Ctrl-C stops everything this started.
+ */
+async function main(): Promise<void> {
+  const config = loadLocalConfig(process.env);
+  const log = (line: string) => console.log(`[vigil] ${line}`);
+  const app = await startLocalApp(config, { consumer: () => async () => undefined, log });
+  log(`API on ${app.url} (data in ${resolve(config.VIGIL_DATA_DIR)})`);
+  log(config.VIGIL_API_KEY ? 'x-api-key required (VIGIL_API_KEY is set)' : 'no API key required (set VIGIL_API_KEY to require one)');
+  log('Ctrl-C to stop');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[vigil] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
