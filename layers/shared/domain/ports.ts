@@ -90,15 +90,16 @@ export interface RunRepository {
   save(run: MonitorRun, lastRun: LastRunSummary): Promise<void>;
 }
 
-/** A claimed schedule slot, ready to become a run. */
-export interface ClaimedSlot {
+/** An entry of the due index: an enabled monitor whose next run time has come. */
+export interface DueMonitor {
   monitorId: string;
-  scheduledFor: string;
+  nextRunAt: string;
+  intervalSeconds: number;
 }
 
 export interface ScheduleRepository {
   /** Enabled monitors whose next run is due at `now`, oldest first, a page at a time. */
-  listDue(now: Date, page: PageRequest): Promise<Page<{ monitorId: string; nextRunAt: string }>>;
+  listDue(now: Date, page: PageRequest): Promise<Page<DueMonitor>>;
   /**
    * Moves the monitor's next run from `from` to `to` only if it is still `from`; false when
    * another scheduler claimed it (or the monitor changed) first.

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '#domain/entities.ts';
-import type { HealthProbe, ScheduleRepository } from '#domain/ports.ts';
+import type { DueMonitor, HealthProbe, ScheduleRepository } from '#domain/ports.ts';
 import { DUE_PARTITION, keys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { conditionFailure } from './transactions.ts';
@@ -16,7 +16,7 @@ const DUE_KEY = ['pk', 'sk', 'duePk', 'dueAt'] as const;
 export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe {
   constructor(private readonly table: Table) {}
 
-  async listDue(now: Date, page: PageRequest): Promise<Page<{ monitorId: string; nextRunAt: string }>> {
+  async listDue(now: Date, page: PageRequest): Promise<Page<DueMonitor>> {
     const result = await this.table.client.send(
       new QueryCommand({
         TableName: this.table.name,
@@ -28,7 +28,11 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
       }),
     );
     return toPage(
-      (result.Items ?? []).map((item) => ({ monitorId: String(item.id), nextRunAt: String(item.dueAt) })),
+      (result.Items ?? []).map((item) => ({
+        monitorId: String(item.id),
+        nextRunAt: String(item.dueAt),
+        intervalSeconds: Number(item.intervalSeconds),
+      })),
       result.LastEvaluatedKey,
     );
   }

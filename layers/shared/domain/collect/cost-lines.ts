@@ -1,0 +1,67 @@
+/**
+ * How a cost snapshot reads in the payload: compact lines, oldest days first and the summary
+ * (month to date, forecast, anomalies) last, so cutting the window to its newest lines keeps
+ * the summary. The arithmetic (totals, month-end estimate) is done here, never by the model.
+ */
+import type { CollectedLine, CostSnapshot, ReadResult } from './types.ts';
+
+const STALE_AFTER_HOURS = 24;
+const HOUR_MS = 3_600_000;
+
+const money = (amount: number, unit: string): string => `${amount.toFixed(2)} ${unit}`;
+const line = (text: string): CollectedLine => ({ timestamp: null, text });
+
+/** `YYYY-MM-DD` of a date in UTC. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** The UTC day `days` after (or before) `date`'s day, at midnight. */
+export function addDays(date: Date, days: number): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + days));
+}
+
+/**
+ * Renders a snapshot as lines. With `lookbackMinutes`, only the days it reaches back to are
+ * listed (at least today); the month-to-date, forecast and anomaly lines always stay.
+ */
+export function renderCostSnapshot(snapshot: CostSnapshot, options: { now: Date; lookbackMinutes?: number }): ReadResult {
+  const { unit } = snapshot;
+  const firstDay =
+    options.lookbackMinutes === undefined ? '' : isoDay(new Date(options.now.getTime() - options.lookbackMinutes * 60_000));
+  const lines: CollectedLine[] = [];
+
+  const days = new Map<string, Array<{ group: string; amount: number }>>();
+  for (const cost of snapshot.daily) {
+    if (cost.day < firstDay) continue;
+    const groups = days.get(cost.day) ?? [];
+    groups.push(cost);
+    days.set(cost.day, groups);
+  }
+  for (const [day, groups] of [...days].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const cost of groups.sort((a, b) => b.amount - a.amount)) lines.push(line(`${day} ${cost.group} ${money(cost.amount, unit)}`));
+  }
+
+  for (const anomaly of snapshot.anomalies) {
+    const total = anomaly.totalImpact === null ? '' : ` (total ${money(anomaly.totalImpact, unit)})`;
+    const causes = anomaly.rootCauses.length > 0 ? `; root causes: ${anomaly.rootCauses.join('; ')}` : '';
+    lines.push(line(`anomaly ${anomaly.start}..${anomaly.end ?? 'ongoing'} impact ${money(anomaly.impact, unit)}${total}${causes}`));
+  }
+
+  const monthStart = `${snapshot.collectedAt.slice(0, 7)}-01`;
+  const monthToDate = snapshot.monthToDate.reduce((sum, cost) => sum + cost.amount, 0);
+  for (const cost of snapshot.monthToDate) lines.push(line(`month-to-date since ${monthStart} ${cost.group} ${money(cost.amount, unit)}`));
+  lines.push(line(`month-to-date since ${monthStart} total ${money(monthToDate, unit)}`));
+  if (snapshot.forecast) {
+    const { start, end, amount } = snapshot.forecast;
+    lines.push(line(`forecast ${start}..${end} (end exclusive) ${money(amount, unit)}; month total ≈ ${money(monthToDate + amount, unit)}`));
+  }
+  for (const note of snapshot.notes) lines.push(line(`note: ${note}`));
+  const estimated = snapshot.estimatedFrom === null ? '' : `; amounts from ${snapshot.estimatedFrom} on are estimates`;
+  lines.push(line(`snapshot: ${snapshot.metric} by ${snapshot.groupBy} in ${unit}, collected ${snapshot.collectedAt}${estimated}`));
+
+  const ageHours = Math.floor((options.now.getTime() - Date.parse(snapshot.collectedAt)) / HOUR_MS);
+  const notes =
+    ageHours >= STALE_AFTER_HOURS ? [`the cost snapshot is ${ageHours} hours old; is the cost collector running?`] : [];
+  return { lines, notes };
+}

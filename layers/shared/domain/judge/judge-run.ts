@@ -1,0 +1,192 @@
+/**
+ * The judge side of a run, from "payload collected" to "verdict and usage decided":
+ * redact → rules → skip decision → token budget → judge (Bedrock or rules only) → merge.
+ */
+import type { FinalRunStatus, Finding, InputStats, JudgeSkip, JudgeUsage, MonitorRule, RuleResult } from '#domain/entities.ts';
+import { estimateCostUsd, type PriceTable } from './prices.ts';
+import { estimateTokens, fitToTokenBudget, linesByLabel, parsePayload } from './payload.ts';
+import type { Judge, JudgeCallUsage, JudgeMetrics, PreviousVerdict, VerdictStatus } from './ports.ts';
+import { buildUserMessage, JUDGE_SYSTEM_PROMPT } from './prompt.ts';
+import { redactSecrets } from './redact.ts';
+import { describeRuleResult, evaluateRules, maxStatus, statusFloor } from './rules.ts';
+import { decideJudgeSkip, judgeFingerprint } from './skip.ts';
+import { VERDICT_JSON_SCHEMA } from './verdict.ts';
+
+/** A sensible input budget when the stack sets none: ~90 KB of logs, well inside every listed model's context. */
+export const DEFAULT_MAX_INPUT_TOKENS = 30_000;
+
+export interface JudgeRunRequest {
+  monitorName: string;
+  /** The monitor's prompt: the operator's instruction. */
+  prompt: string;
+  rules: readonly MonitorRule[];
+  /** The model to ask: the monitor's, else the stack's default. */
+  modelId: string;
+  /** The collectors' labeled payload (`[LABEL]` blocks), not yet redacted. */
+  payload: string;
+  /** Per-label collection stats, in the monitor's input order; their keys are the labels. */
+  inputs: Readonly<Record<string, InputStats>>;
+  /** The monitor's newest finished run, for the `unchanged` skip. */
+  previousRun: PreviousVerdict | null;
+  /** Input tokens the model may be sent (system prompt and instruction included). */
+  maxInputTokens: number;
+  /** Epoch milliseconds by which the judge must have answered. */
+  deadline: number;
+}
+
+export interface JudgeRunDeps {
+  judge: Judge;
+  metrics: JudgeMetrics;
+  /** Price overrides (e.g. parsed from `MODEL_PRICES_JSON`); the built-in table otherwise. */
+  prices?: PriceTable;
+}
+
+/** The fields of the run the judge decides. */
+export interface JudgeRunResult {
+  status: FinalRunStatus;
+  summary: string | null;
+  findings: Finding[];
+  rules: RuleResult[];
+  judge: JudgeUsage;
+  /** Secrets redacted from the payload. */
+  redactions: number;
+  payloadHash: string;
+  rawReply: string | null;
+  error: string | null;
+  /** Evidence lines the model quoted that were not in the payload, removed. */
+  droppedEvidence: number;
+  /** False when the model has no known price: `judge.estimatedCostUsd` is 0 for want of one. */
+  priceKnown: boolean;
+  /** Payload lines cut to fit the model's input budget. */
+  cutLines: number;
+}
+
+/** Tokens the fixed parts of the request take: system prompt, tool schema, instruction and rule facts. */
+function requestOverheadTokens(request: JudgeRunRequest, labels: string[], ruleResults: RuleResult[]): number {
+  const message = buildUserMessage({ monitorName: request.monitorName, prompt: request.prompt, labels, ruleResults, payload: '' });
+  return estimateTokens(JUDGE_SYSTEM_PROMPT) + estimateTokens(JSON.stringify(VERDICT_JSON_SCHEMA)) + estimateTokens(message);
+}
+
+function noNewDataSummary(inputs: Readonly<Record<string, InputStats>>): string {
+  const failed = Object.entries(inputs)
+    .filter(([, stats]) => stats.error !== null)
+    .map(([label, stats]) => `${label} (${stats.error})`);
+  const base = 'No new lines in any input since the last run; the model was not called.';
+  return failed.length === 0 ? base : `${base} Inputs that could not be read: ${failed.join('; ')}.`;
+}
+
+/** The verdict status raised to the rules' floor, and a sentence naming the rules that raised it. */
+function applyFloor(status: VerdictStatus, ruleResults: RuleResult[]): { status: VerdictStatus; note: string | null } {
+  const floor = statusFloor(ruleResults);
+  const merged = maxStatus(status, floor);
+  if (merged === status) return { status, note: null };
+  const raising = ruleResults.filter((result) => result.breached && result.severity === floor).map(describeRuleResult);
+  return { status: merged, note: `Status raised to ${floor} by rule: ${raising.join('; ')}.` };
+}
+
+function usageOf(call: JudgeCallUsage, costUsd: number, skipped: JudgeSkip | null): JudgeUsage {
+  const { kind, modelId, inputTokens, outputTokens, latencyMs } = call;
+  return { kind, modelId, inputTokens, outputTokens, latencyMs, estimatedCostUsd: costUsd, skipped };
+}
+
+/**
+ * Judges one run: redacts the payload, counts the rules, skips the model when there is no new
+ * data or the question is unchanged, cuts the payload to the token budget, asks the judge and
+ * merges its verdict with the rules' floor (`max(model, floor)`). A judge without a verdict makes
+ * an `error` run that keeps the reason and the raw reply. Records the usage as metrics.
+ */
+export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Promise<JudgeRunResult> {
+  const { judge, metrics } = deps;
+  const labels = Object.keys(request.inputs);
+  const redacted = redactSecrets(request.payload);
+
+  const lines = linesByLabel(parsePayload(redacted.text, labels));
+  for (const [label, stats] of Object.entries(request.inputs)) if (stats.error !== null) lines.set(label, []);
+  const ruleResults = evaluateRules(request.rules, lines);
+
+  const modelId = judge.kind === 'bedrock' ? request.modelId : null;
+  const payloadHash = judgeFingerprint({
+    kind: judge.kind,
+    modelId: modelId ?? 'rules',
+    prompt: request.prompt,
+    ruleResults,
+    payload: redacted.text,
+  });
+  const lineCounts = Object.fromEntries(
+    Object.entries(request.inputs).map(([label, stats]) => [label, stats.error === null ? stats.lines : 0]),
+  );
+  const skipped = decideJudgeSkip({ lineCounts, payloadHash, previousRun: request.previousRun });
+  const base = { rules: ruleResults, redactions: redacted.count, payloadHash, droppedEvidence: 0, priceKnown: true, cutLines: 0 };
+
+  if (skipped !== null) {
+    const usage = usageOf(
+      { kind: judge.kind, modelId, inputTokens: 0, outputTokens: 0, latencyMs: 0, modelCalls: 0 },
+      0,
+      skipped,
+    );
+    metrics.record({ ...usage, modelCalls: 0, failed: false });
+    const previous = request.previousRun;
+    if (skipped === 'unchanged' && previous !== null && previous.status !== 'error') {
+      const { status, note } = applyFloor(previous.status, ruleResults);
+      const summary = [previous.summary, note].filter((part) => part !== null).join(' ') || null;
+      return { ...base, status, summary, findings: previous.findings, judge: usage, rawReply: null, error: null };
+    }
+    return {
+      ...base,
+      status: statusFloor(ruleResults),
+      summary: noNewDataSummary(request.inputs),
+      findings: [],
+      judge: usage,
+      rawReply: null,
+      error: null,
+    };
+  }
+
+  // The rules-only judge reads the whole window; only a model has an input budget.
+  const fitted =
+    judge.kind === 'bedrock'
+      ? fitToTokenBudget(
+          redacted.text,
+          Math.max(0, request.maxInputTokens - requestOverheadTokens(request, labels, ruleResults)),
+          labels,
+        )
+      : { payload: redacted.text, cutLines: 0 };
+
+  const outcome = await judge.judge(
+    { monitorName: request.monitorName, prompt: request.prompt, payload: fitted.payload, labels, ruleResults, modelId: request.modelId },
+    { deadline: request.deadline },
+  );
+  const cost =
+    outcome.usage.modelId === null
+      ? { usd: 0, priced: true }
+      : estimateCostUsd(outcome.usage.modelId, outcome.usage.inputTokens, outcome.usage.outputTokens, deps.prices);
+  const usage = usageOf(outcome.usage, cost.usd, null);
+  metrics.record({ ...usage, modelCalls: outcome.usage.modelCalls, failed: outcome.verdict === null });
+
+  const common = {
+    ...base,
+    judge: usage,
+    priceKnown: cost.priced,
+    cutLines: fitted.cutLines,
+    droppedEvidence: outcome.droppedEvidence,
+    rawReply: outcome.rawReply,
+  };
+  if (outcome.verdict === null) {
+    const breached = ruleResults.filter((result) => result.breached).map(describeRuleResult);
+    return {
+      ...common,
+      status: 'error',
+      summary: breached.length === 0 ? null : `The model gave no verdict; rules breached: ${breached.join('; ')}.`,
+      findings: [],
+      error: outcome.error ?? 'the judge gave no verdict',
+    };
+  }
+  const { status, note } = applyFloor(outcome.verdict.status, ruleResults);
+  return {
+    ...common,
+    status,
+    summary: note === null ? outcome.verdict.summary : `${outcome.verdict.summary} ${note}`,
+    findings: outcome.verdict.findings,
+    error: null,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The judge's ports: what `judgeRun` needs from a model (Bedrock, or the rules alone) and from
+ * a metrics sink. Adapters live in `#adapters/*`; tests hand in fakes.
+ */
+import type { Finding, FinalRunStatus, JudgeKind, JudgeUsage, RuleResult } from '#domain/entities.ts';
+
+/** The verdict a judge can reach; `error` is not a verdict but a failed judgement. */
+export type VerdictStatus = Exclude<FinalRunStatus, 'error'>;
+
+export interface Verdict {
+  status: VerdictStatus;
+  summary: string;
+  findings: Finding[];
+}
+
+/** What the judge is asked to decide for one run. */
+export interface JudgeRequest {
+  monitorName: string;
+  /** The operator's instruction (the monitor's prompt): trusted. */
+  prompt: string;
+  /** The labeled payload (`[LABEL]` blocks), already redacted and cut to the token budget: untrusted. */
+  payload: string;
+  /** The monitor's labels in order; only these are read as `[LABEL]` headers in the payload. */
+  labels: string[];
+  /** Computed in code before the call; the model is told they are facts. */
+  ruleResults: RuleResult[];
+  /** A Bedrock model id or inference profile id (or ARN). */
+  modelId: string;
+}
+
+export interface JudgeBudget {
+  /** Epoch milliseconds after which no model call may still be running. */
+  deadline: number;
+}
+
+export interface JudgeCallUsage {
+  kind: JudgeKind;
+  /** The model asked; null when no model was consulted. */
+  modelId: string | null;
+  /** Summed over every answered call of this judgement (a repair turn is billed too). */
+  inputTokens: number;
+  outputTokens: number;
+  /** Wall-clock time of the judgement, retries and back-off included. */
+  latencyMs: number;
+  /** Converse calls that were answered (1, or 2 with a repair turn; 0 when none was). */
+  modelCalls: number;
+}
+
+/** What a judge decided: a verdict, or an error with the reason (and the raw reply, if any). */
+export interface JudgeOutcome {
+  verdict: Verdict | null;
+  usage: JudgeCallUsage;
+  /** Why there is no verdict (Bedrock refused, the reply stayed invalid, the deadline passed). */
+  error: string | null;
+  /** The model's reply as received, kept when it could not be validated. */
+  rawReply: string | null;
+  /** Evidence lines the model quoted that are not in the payload: removed from the findings. */
+  droppedEvidence: number;
+}
+
+/** Decides a run's verdict from its payload and rule results. */
+export interface Judge {
+  readonly kind: JudgeKind;
+  /**
+   * Never throws for a model-side failure (throttled past the deadline, access denied, invalid
+   * reply): that is an outcome with `error` set, so one bad run does not fail the schedule.
+   */
+  judge(request: JudgeRequest, budget: JudgeBudget): Promise<JudgeOutcome>;
+}
+
+/** One judged run as the metrics see it. */
+export type JudgeMetricsRecord = JudgeUsage & {
+  modelCalls: number;
+  /** The judge gave no verdict (the run is an `error` run). */
+  failed: boolean;
+};
+
+/** Where the judge's usage goes as metrics (Powertools Metrics in Lambda). */
+export interface JudgeMetrics {
+  record(usage: JudgeMetricsRecord): void;
+}
+
+/** The newest finished run of the monitor, as far as the skip rules need it. */
+export interface PreviousVerdict {
+  payloadHash: string | null;
+  status: FinalRunStatus;
+  summary: string | null;
+  findings: Finding[];
+}

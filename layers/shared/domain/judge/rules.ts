@@ -1,0 +1,71 @@
+/**
+ * Deterministic rules: counted in code over each label's window before the model is asked, so
+ * numbers never come from the model. A breached rule sets a floor on the run's status.
+ */
+import type { FinalRunStatus, MonitorRule, RuleResult, Severity } from '#domain/entities.ts';
+import type { VerdictStatus } from './ports.ts';
+
+const STATUS_RANK: Readonly<Record<FinalRunStatus, number>> = { ok: 0, warn: 1, alert: 2, error: 3 };
+
+/** The more severe of two verdict statuses (`alert` > `warn` > `ok`). */
+export function maxStatus(a: VerdictStatus, b: VerdictStatus): VerdictStatus {
+  return STATUS_RANK[a] >= STATUS_RANK[b] ? a : b;
+}
+
+// Patterns are validated at the API, but a monitor written before a validation change (or by
+// hand in the table) must not throw in the runner: an invalid pattern matches nothing.
+const compiled = new Map<string, RegExp | null>();
+const MAX_CACHED_PATTERNS = 500;
+
+/**
+ * The rule's pattern as a RegExp, compiled once per pattern and cached; null when it is not a
+ * valid regular expression. No `g` flag: `test` stays stateless.
+ */
+export function compileRulePattern(pattern: string): RegExp | null {
+  const cached = compiled.get(pattern);
+  if (cached !== undefined) return cached;
+  let regex: RegExp | null;
+  try {
+    regex = new RegExp(pattern);
+  } catch {
+    regex = null;
+  }
+  if (compiled.size >= MAX_CACHED_PATTERNS) compiled.clear();
+  compiled.set(pattern, regex);
+  return regex;
+}
+
+/** The lines of `label` in `lines`, matched exactly first and then case-insensitively (labels are unique either way). */
+export function linesOfLabel(lines: ReadonlyMap<string, readonly string[]>, label: string): readonly string[] {
+  const exact = lines.get(label);
+  if (exact !== undefined) return exact;
+  const wanted = label.toLowerCase();
+  for (const [name, value] of lines) if (name.toLowerCase() === wanted) return value;
+  return [];
+}
+
+/**
+ * Counts, for each rule, the lines of its label's window that match its pattern; a rule is
+ * breached when the count reaches `minCount`. A label with no lines (absent, empty or failed)
+ * counts 0, and so does a pattern that does not compile.
+ */
+export function evaluateRules(rules: readonly MonitorRule[], lines: ReadonlyMap<string, readonly string[]>): RuleResult[] {
+  return rules.map((rule) => {
+    const regex = compileRulePattern(rule.pattern);
+    const count = regex === null ? 0 : linesOfLabel(lines, rule.label).filter((line) => regex.test(line)).length;
+    return { label: rule.label, pattern: rule.pattern, count, severity: rule.severity, breached: count >= rule.minCount };
+  });
+}
+
+/** The lowest status the breached rules allow: the most severe breached rule's severity, else `ok`. */
+export function statusFloor(results: readonly RuleResult[]): VerdictStatus {
+  return results.reduce<VerdictStatus>(
+    (floor, result) => (result.breached ? maxStatus(floor, result.severity satisfies Severity) : floor),
+    'ok',
+  );
+}
+
+/** `ERRORS /ERROR|Exception/: 37 lines (alert)`: how a rule result reads in summaries and prompts. */
+export function describeRuleResult(result: RuleResult): string {
+  return `${result.label} /${result.pattern}/: ${result.count} matching ${result.count === 1 ? 'line' : 'lines'} (${result.severity})`;
+}

@@ -1,0 +1,171 @@
+/**
+ * The verdict the model reports through the `report_verdict` tool: its JSON schema (what the
+ * model is given), its zod schema (what we accept) and the evidence check (what we keep).
+ */
+import { z } from 'zod';
+import type { Finding } from '#domain/entities.ts';
+import { isCutMarker, neutraliseFence, parsePayload } from './payload.ts';
+import type { Verdict } from './ports.ts';
+
+export const VERDICT_TOOL_NAME = 'report_verdict';
+
+const MAX_FINDINGS = 20;
+const MAX_EVIDENCE_PER_FINDING = 10;
+const MAX_SUMMARY_CHARS = 2000;
+const MAX_TITLE_CHARS = 200;
+const MAX_RECOMMENDATION_CHARS = 1000;
+
+/** A JSON value (what a tool's input schema is made of). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** The tool's input schema, as the model sees it. Descriptions are instructions too. */
+export const VERDICT_JSON_SCHEMA: { [key: string]: JsonValue } = {
+  type: 'object',
+  properties: {
+    status: {
+      type: 'string',
+      enum: ['ok', 'warn', 'alert'],
+      description:
+        'ok: nothing needs attention. warn: something needs a look soon. alert: act now. Never lower than a breached rule\'s severity.',
+    },
+    summary: {
+      type: 'string',
+      description:
+        'One or two plain sentences for the operator: what happened and since when. Take counts from the rule results or quote them from the logs; do not estimate numbers.',
+    },
+    findings: {
+      type: 'array',
+      maxItems: MAX_FINDINGS,
+      description: 'One entry per distinct problem; empty when status is ok and nothing stands out.',
+      items: {
+        type: 'object',
+        properties: {
+          title: { type: 'string', description: 'A short name for the problem.' },
+          severity: { type: 'string', enum: ['info', 'warn', 'alert'] },
+          label: { type: 'string', description: 'The [LABEL] of the block the evidence comes from.' },
+          evidence: {
+            type: 'array',
+            maxItems: MAX_EVIDENCE_PER_FINDING,
+            items: { type: 'string' },
+            description: 'Whole log lines copied verbatim from inside <logs>, one per item. Never paraphrase.',
+          },
+          recommendation: { type: 'string', description: 'What the operator should check or do next.' },
+        },
+        required: ['title', 'severity', 'evidence'],
+      },
+    },
+  },
+  required: ['status', 'summary', 'findings'],
+};
+
+const clip = (max: number) => (text: string) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+// Models differ in small ways that are not worth a repair turn: `"Warn"`, `"warning"`, a
+// nested array sent as a JSON string (seen with some non-Anthropic models on Converse).
+const lenientEnum = <T extends string>(values: readonly [T, ...T[]], aliases: Record<string, T> = {}) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const word = value.trim().toLowerCase();
+    return aliases[word] ?? word;
+  }, z.enum(values));
+
+const jsonString = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .nullish()
+    .transform((text) => (text === undefined || text === null || text.trim() === '' ? null : clip(max)(text.trim())));
+
+const FINDING_SCHEMA = z.object({
+  title: z.string().trim().min(1).transform(clip(MAX_TITLE_CHARS)),
+  severity: lenientEnum(['info', 'warn', 'alert'], { warning: 'warn' }),
+  label: optionalText(64),
+  evidence: z.preprocess(jsonString, z.array(z.string()).default([])),
+  recommendation: optionalText(MAX_RECOMMENDATION_CHARS),
+});
+
+const VERDICT_SCHEMA = z.object({
+  status: lenientEnum(['ok', 'warn', 'alert'], { warning: 'warn' }),
+  summary: z.string().trim().min(1).transform(clip(MAX_SUMMARY_CHARS)),
+  findings: z.preprocess(jsonString, z.array(FINDING_SCHEMA).default([])),
+});
+
+export type VerdictParse = { success: true; verdict: Verdict } | { success: false; error: string };
+
+/** Validates the tool input the model sent; `error` is readable enough to send back to the model. */
+export function parseVerdict(input: unknown): VerdictParse {
+  const parsed = VERDICT_SCHEMA.safeParse(jsonString(input));
+  if (!parsed.success) return { success: false, error: z.prettifyError(parsed.error) };
+  const { status, summary, findings } = parsed.data;
+  return { success: true, verdict: { status, summary, findings: findings.slice(0, MAX_FINDINGS) } };
+}
+
+// Below this length a fragment ("ERROR", "timeout") matches too many lines to stand for one.
+const MIN_FRAGMENT_CHARS = 20;
+
+interface PayloadLine {
+  text: string;
+  label: string;
+}
+
+/** A leading `[LABEL] ` or list bullet some models put before a quoted line. */
+function unquote(evidence: string, labels: readonly string[]): string {
+  let text = evidence.trim().replace(/^(?:[-*•]\s+|\d+[.)]\s+)/, '');
+  const prefix = /^\[([A-Za-z0-9_-]{1,64})\]\s*/.exec(text);
+  if (prefix?.[1] !== undefined && labels.some((label) => label.toLowerCase() === prefix[1]?.toLowerCase())) {
+    text = text.slice(prefix[0].length);
+  }
+  return text.trim();
+}
+
+export interface EvidenceCheck {
+  findings: Finding[];
+  /** Evidence lines removed because no payload line contains them. */
+  dropped: number;
+}
+
+/**
+ * Keeps only evidence that quotes the payload. A quote equal to a payload line (trimmed) stays;
+ * a fragment of at least 20 characters is replaced by the whole line it comes from (in the
+ * finding's label first); anything else, and the marker lines the budget cut leaves, is dropped
+ * and counted. Labels are mapped to the monitor's spelling, or null when unknown.
+ */
+export function verifyEvidence(findings: readonly Finding[], payload: string, labels: readonly string[]): EvidenceCheck {
+  const lines: PayloadLine[] = parsePayload(payload, labels).flatMap((block) =>
+    block.lines
+      .filter((line) => line.trim() !== '' && !isCutMarker(line.trim()))
+      .map((line) => ({ text: line.trim(), label: block.label })),
+  );
+  // The model read the lines with the fence neutralised: a quote may use either spelling.
+  const exact = new Map<string, PayloadLine>();
+  for (const line of lines) {
+    for (const spelling of [line.text, neutraliseFence(line.text)]) if (!exact.has(spelling)) exact.set(spelling, line);
+  }
+  const contains = (line: PayloadLine, text: string) => line.text.includes(text) || neutraliseFence(line.text).includes(text);
+
+  let dropped = 0;
+  const checked = findings.map((finding) => {
+    const label = labels.find((known) => known.toLowerCase() === finding.label?.toLowerCase()) ?? null;
+    const evidence: string[] = [];
+    for (const quote of finding.evidence) {
+      const text = unquote(quote, labels);
+      const found =
+        exact.get(text) ??
+        (text.length >= MIN_FRAGMENT_CHARS
+          ? (lines.find((line) => line.label === label && contains(line, text)) ?? lines.find((line) => contains(line, text)))
+          : undefined);
+      if (found === undefined) dropped += 1;
+      else if (!evidence.includes(found.text)) evidence.push(found.text);
+    }
+    return { ...finding, label, evidence: evidence.slice(0, MAX_EVIDENCE_PER_FINDING) };
+  });
+  return { findings: checked, dropped };
+}

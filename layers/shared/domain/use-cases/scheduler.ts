@@ -1,0 +1,78 @@
+import type { Clock, RunQueue, RunRequest, RunRepository, ScheduleRepository } from '../ports.ts';
+import { scheduledRunId } from '../run-identity.ts';
+import { nextSlotAfter } from '../schedule.ts';
+import { newRun } from './runs.ts';
+
+export interface TickResult {
+  due: number;
+  claimed: number;
+  /** Slots another scheduler claimed first (overlapping ticks). */
+  lost: number;
+}
+
+export interface TickDeps {
+  schedule: ScheduleRepository;
+  runs: Pick<RunRepository, 'create'>;
+  queue: RunQueue;
+  clock: Clock;
+  runRetentionDays: number;
+  /** Due monitors read per page; the work grows with due monitors, not all monitors. */
+  pageSize?: number;
+}
+
+/**
+ * One scheduler tick: every enabled monitor whose next run time has come is claimed by moving
+ * `next_run_at` to its next slot with a conditional write (so overlapping ticks never claim
+ * the same slot twice), then its slot is sent to the runner. A slot the queue refuses becomes
+ * an `error` run saying so, so no slot disappears silently, and the tick fails (and alarms).
+ */
+export async function tick(deps: TickDeps): Promise<TickResult> {
+  const now = deps.clock.now();
+  const result: TickResult = { due: 0, claimed: 0, lost: 0 };
+  const claimed: Array<Extract<RunRequest, { kind: 'schedule' }>> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
+    for (const due of page.items) {
+      result.due += 1;
+      const next = nextSlotAfter(now, due.intervalSeconds).toISOString();
+      if (await deps.schedule.claim(due.monitorId, due.nextRunAt, next)) {
+        claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
+      } else {
+        result.lost += 1;
+      }
+    }
+    nextToken = page.nextToken ?? undefined;
+  } while (nextToken);
+  result.claimed = claimed.length;
+
+  if (claimed.length > 0) {
+    try {
+      await deps.queue.enqueue(claimed);
+    } catch (error) {
+      await recordUnqueuedSlots(claimed, error, deps);
+      throw error;
+    }
+  }
+  await deps.schedule.recordHeartbeat(now);
+  return result;
+}
+
+async function recordUnqueuedSlots(
+  slots: Array<Extract<RunRequest, { kind: 'schedule' }>>,
+  error: unknown,
+  deps: TickDeps,
+): Promise<void> {
+  const now = deps.clock.now();
+  const reason = `could not queue the run: ${error instanceof Error ? error.message : String(error)}`;
+  for (const slot of slots) {
+    const id = scheduledRunId(slot.monitorId, new Date(slot.scheduledFor));
+    const run = {
+      ...newRun({ id, monitorId: slot.monitorId, trigger: 'schedule', scheduledFor: slot.scheduledFor }, now, deps.runRetentionDays),
+      status: 'error' as const,
+      finishedAt: now.toISOString(),
+      error: reason,
+    };
+    await deps.runs.create(run).catch(() => false);
+  }
+}

@@ -1,0 +1,150 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AlertState } from '#domain/entities.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
+import { scheduledRunId } from '#domain/run-identity.ts';
+import { tick } from '#domain/use-cases/scheduler.ts';
+import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../support/builders.ts';
+import { RecordingQueue } from '../support/api.ts';
+import { createTestStore } from '../support/store.ts';
+
+let ctx: Awaited<ReturnType<typeof createTestStore>>;
+let sourceId: string;
+beforeAll(async () => {
+  ctx = await createTestStore('vigil-monitors');
+  const target = aTarget();
+  await ctx.store.targets.create(target);
+  const source = aLogSource(target.id);
+  await ctx.store.logSources.create(source);
+  sourceId = source.id;
+});
+
+async function aStoredMonitor(overrides: Parameters<typeof aMonitor>[1] = {}) {
+  const monitor = aMonitor(sourceId, overrides);
+  await ctx.store.monitors.create(monitor, expectSources([sourceId]));
+  return monitor;
+}
+
+describe('monitors', () => {
+  it('re-checks the source mode inside the write and names the field', async () => {
+    const error = await ctx.store.monitors
+      .create(aMonitor(sourceId), expectSources([sourceId], 'file'))
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details[0]?.path).toBe('log_source_id');
+  });
+
+  it('refuses an update written against a stale version', async () => {
+    const monitor = await aStoredMonitor();
+    await ctx.store.monitors.update({ ...monitor, name: 'one', version: 2 }, monitor, expectSources([sourceId]));
+
+    await expect(
+      ctx.store.monitors.update({ ...monitor, name: 'two', version: 2 }, monitor, expectSources([sourceId])),
+    ).rejects.toThrow(ConflictError);
+    expect((await ctx.store.monitors.get(monitor.id))?.name).toBe('one');
+  });
+
+  it('swaps the alert state only from the state the caller saw', async () => {
+    const monitor = await aStoredMonitor();
+    const first: AlertState = { status: 'alert', fingerprint: 'f1', notifiedAt: '2026-11-21T10:00:00.000Z' };
+    const second: AlertState = { status: 'alert', fingerprint: 'f2', notifiedAt: '2026-11-21T10:05:00.000Z' };
+
+    const [a, b] = await Promise.all([
+      ctx.store.monitors.swapAlertState(monitor.id, null, first),
+      ctx.store.monitors.swapAlertState(monitor.id, null, second),
+    ]);
+
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const winner = a ? first : second;
+    expect((await ctx.store.monitors.get(monitor.id))?.alertState).toEqual(winner);
+    expect(await ctx.store.monitors.swapAlertState(monitor.id, a ? second : first, null)).toBe(false);
+    expect(await ctx.store.monitors.swapAlertState(monitor.id, winner, null)).toBe(true);
+    expect((await ctx.store.monitors.get(monitor.id))?.alertState).toBeNull();
+  });
+});
+
+describe('runs', () => {
+  it('creates a run once: a redelivered create writes nothing and says so', async () => {
+    const monitor = await aStoredMonitor();
+    const run = aRun(monitor.id, { trigger: 'schedule', id: scheduledRunId(monitor.id, new Date('2026-11-21T10:05:00Z')) });
+
+    expect(await ctx.store.runs.create(run)).toBe(true);
+    expect(await ctx.store.runs.create({ ...run, status: 'running' })).toBe(false);
+    expect((await ctx.store.runs.list(monitor.id, { limit: 10 })).items).toEqual([run]);
+  });
+
+  it('refuses a run for a missing monitor', async () => {
+    await expect(ctx.store.runs.create(aRun('01NOMONITOR'))).rejects.toThrow(NotFoundError);
+  });
+
+  it('moves last_run forward only', async () => {
+    const monitor = await aStoredMonitor();
+    const older = aRun(monitor.id, { id: '01KAAAAAAAAAAAAAAAAAAAAAAA' });
+    const newer = aRun(monitor.id, { id: '01KBBBBBBBBBBBBBBBBBBBBBBB' });
+    await ctx.store.runs.create(newer);
+    await ctx.store.runs.create(older);
+    await ctx.store.runs.save({ ...older, status: 'ok', finishedAt: '2026-11-21T10:01:00.000Z' }, { id: older.id, status: 'ok', finishedAt: '2026-11-21T10:01:00.000Z' });
+
+    expect((await ctx.store.monitors.get(monitor.id))?.lastRun).toEqual({ id: newer.id, status: 'queued', finishedAt: null });
+    expect((await ctx.store.runs.latest(monitor.id))?.id).toBe(newer.id);
+  });
+});
+
+describe('the scheduler over the due index', () => {
+  it('lets exactly one of two overlapping ticks claim each due slot', async () => {
+    const { store } = await createTestStore('vigil-claims');
+    const target = aTarget();
+    await store.targets.create(target);
+    const source = aLogSource(target.id);
+    await store.logSources.create(source);
+    const due = aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T10:00:00.000Z' });
+    const later = aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T10:09:00.000Z' });
+    const disabled = aMonitor(source.id, { enabled: false, nextRunAt: null });
+    for (const m of [due, later, disabled]) await store.monitors.create(m, expectSources([source.id]));
+    const [queueA, queueB] = [new RecordingQueue(), new RecordingQueue()];
+    const clock = { now: () => new Date('2026-11-21T10:00:20.000Z') };
+    const deps = (queue: RecordingQueue) => ({ schedule: store.schedule, runs: store.runs, queue, clock, runRetentionDays: 90 });
+
+    const [a, b] = await Promise.all([tick(deps(queueA)), tick(deps(queueB))]);
+
+    expect(a.claimed + b.claimed).toBe(1);
+    expect(a.due).toBe(a.claimed + a.lost);
+    expect(b.due).toBe(b.claimed + b.lost);
+    expect([...queueA.sent, ...queueB.sent]).toEqual([
+      { kind: 'schedule', monitorId: due.id, scheduledFor: '2026-11-21T10:00:00.000Z' },
+    ]);
+    expect((await store.monitors.get(due.id))?.nextRunAt).toBe('2026-11-21T10:01:00.000Z');
+    expect(await store.schedule.lastHeartbeat()).toEqual(clock.now());
+  });
+
+  it('grants a slot to one of two claims that both saw it due', async () => {
+    const monitor = await aStoredMonitor({ intervalSeconds: 60, nextRunAt: '2026-11-21T10:00:00.000Z' });
+
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => ctx.store.schedule.claim(monitor.id, '2026-11-21T10:00:00.000Z', '2026-11-21T10:01:00.000Z')),
+    );
+
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await ctx.store.schedule.claim(monitor.id, '2026-11-21T10:00:00.000Z', '2026-11-21T10:01:00.000Z')).toBe(false);
+  });
+
+  it('records slots the queue refused as error runs and fails the tick', async () => {
+    const { store } = await createTestStore('vigil-unqueued');
+    const target = aTarget();
+    await store.targets.create(target);
+    const source = aLogSource(target.id);
+    await store.logSources.create(source);
+    const monitor = aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T10:00:00.000Z' });
+    await store.monitors.create(monitor, expectSources([source.id]));
+    const queue = new RecordingQueue();
+    queue.failWith = new Error('SQS is down');
+
+    await expect(
+      tick({ schedule: store.schedule, runs: store.runs, queue, clock: { now: () => new Date('2026-11-21T10:00:05Z') }, runRetentionDays: 90 }),
+    ).rejects.toThrow('SQS is down');
+
+    const runs = (await store.runs.list(monitor.id, { limit: 5 })).items;
+    expect(runs).toMatchObject([{ status: 'error', trigger: 'schedule', scheduledFor: '2026-11-21T10:00:00.000Z', error: 'could not queue the run: SQS is down' }]);
+    expect(await store.schedule.lastHeartbeat()).toBeNull();
+  });
+});
