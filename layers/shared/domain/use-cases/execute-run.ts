@@ -1,0 +1,169 @@
+import {
+  FINAL_STATUSES,
+  type FinalRunStatus,
+  type Finding,
+  type InputStats,
+  type JudgeUsage,
+  type Monitor,
+  type MonitorRun,
+  type NotificationOutcome,
+  type RuleResult,
+} from '../entities.ts';
+import type { Clock, MonitorRepository, RunRepository, RunRequest } from '../ports.ts';
+import { scheduledRunId } from '../run-identity.ts';
+import { newRun } from './runs.ts';
+
+/** What collection hands to the judge: the labeled payload and what each label held. */
+export interface CollectedPayload {
+  text: string;
+  inputs: Record<string, InputStats>;
+  /** Each label's window lines, for the rules and the rules-only judge. */
+  linesByLabel: Map<string, string[]>;
+}
+
+/** The verdict and its bookkeeping, as the run records it. */
+export interface JudgedRun {
+  status: FinalRunStatus;
+  summary: string;
+  findings: Finding[];
+  rules: RuleResult[];
+  judge: JudgeUsage;
+  redactions: number;
+  payloadHash: string | null;
+  rawReply: string | null;
+  error: string | null;
+}
+
+/** The three stages of a run, composed from the collect, judge and notify modules. */
+export interface RunSteps {
+  collect(monitor: Monitor, deadline: number): Promise<CollectedPayload>;
+  judge(monitor: Monitor, payload: CollectedPayload, previous: MonitorRun | null, deadline: number): Promise<JudgedRun>;
+  /** Never throws for a failed delivery: that is an outcome. */
+  notify(run: MonitorRun, monitor: Monitor): Promise<NotificationOutcome[]>;
+}
+
+export interface ExecuteRunDeps {
+  monitors: Pick<MonitorRepository, 'get'>;
+  runs: RunRepository;
+  steps: RunSteps;
+  clock: Clock;
+  runRetentionDays: number;
+  /** Epoch ms by which the run must be written in its final status (the Lambda's end less a margin). */
+  deadline: () => number;
+}
+
+export type ExecuteRunResult =
+  | { outcome: 'finished'; run: MonitorRun }
+  | { outcome: 'duplicate'; run: MonitorRun }
+  | { outcome: 'gone'; reason: string };
+
+export class RunTimeoutError extends Error {
+  constructor(seconds: number) {
+    super(`the run did not finish in its time budget (${seconds} s) and was stopped`);
+    this.name = 'RunTimeoutError';
+  }
+}
+
+const isFinal = (run: MonitorRun) => (FINAL_STATUSES as readonly string[]).includes(run.status);
+
+/** Races `work` against the deadline, so a slow step cannot keep the run from being recorded. */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number, clock: Clock, startedAt: number): Promise<T> {
+  const remaining = deadline - clock.now().getTime();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new RunTimeoutError(Math.round((deadline - startedAt) / 1000))), Math.max(0, remaining));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Finds or creates the run a request names; null when there is nothing (left) to do. */
+async function claimRun(request: RunRequest, deps: ExecuteRunDeps): Promise<ExecuteRunResult | MonitorRun> {
+  if (request.kind === 'manual') {
+    const run = await deps.runs.get(request.monitorId, request.runId);
+    if (!run) return { outcome: 'gone', reason: `run ${request.runId} no longer exists` };
+    return isFinal(run) ? { outcome: 'duplicate', run } : run;
+  }
+  const slot = new Date(request.scheduledFor);
+  const run = newRun(
+    { id: scheduledRunId(request.monitorId, slot), monitorId: request.monitorId, trigger: 'schedule', scheduledFor: request.scheduledFor },
+    deps.clock.now(),
+    deps.runRetentionDays,
+  );
+  if (await deps.runs.create(run)) return run;
+  // A redelivered message: the run exists. Finish it if an earlier attempt died midway.
+  const existing = await deps.runs.get(run.monitorId, run.id);
+  if (!existing) return { outcome: 'gone', reason: `run ${run.id} vanished` };
+  return isFinal(existing) ? { outcome: 'duplicate', run: existing } : existing;
+}
+
+async function previousFinishedRun(run: MonitorRun, runs: RunRepository): Promise<MonitorRun | null> {
+  const { items } = await runs.list(run.monitorId, { limit: 10 });
+  return items.find((candidate) => candidate.id < run.id && isFinal(candidate) && candidate.status !== 'error') ?? null;
+}
+
+const summaryOf = (run: MonitorRun) => ({ id: run.id, status: run.status, finishedAt: run.finishedAt });
+
+/**
+ * Executes one run request: `queued` → `running` → a final status, always. A redelivered
+ * request finds its run by id and does nothing twice; a step that fails or overruns the
+ * deadline ends the run as `error` with the reason; notifications follow the saved verdict,
+ * so a failed delivery never loses it.
+ */
+export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Promise<ExecuteRunResult> {
+  const monitor = await deps.monitors.get(request.monitorId);
+  if (!monitor) return { outcome: 'gone', reason: `monitor ${request.monitorId} no longer exists` };
+  const claimed = await claimRun(request, deps);
+  if ('outcome' in claimed) return claimed;
+
+  const startedAt = deps.clock.now();
+  const running: MonitorRun = { ...claimed, status: 'running', startedAt: startedAt.toISOString() };
+  await deps.runs.save(running, summaryOf(running));
+
+  const deadline = deps.deadline();
+  let finished: MonitorRun;
+  try {
+    const judged = await beforeDeadline(
+      (async () => {
+        const payload = await deps.steps.collect(monitor, deadline);
+        const previous = await previousFinishedRun(running, deps.runs);
+        const verdict = await deps.steps.judge(monitor, payload, previous, deadline);
+        return { payload, verdict };
+      })(),
+      deadline,
+      deps.clock,
+      startedAt.getTime(),
+    );
+    finished = {
+      ...running,
+      ...judged.verdict,
+      inputs: judged.payload.inputs,
+      finishedAt: deps.clock.now().toISOString(),
+    };
+  } catch (error) {
+    finished = {
+      ...running,
+      status: 'error',
+      summary: null,
+      error: error instanceof Error ? error.message : String(error),
+      finishedAt: deps.clock.now().toISOString(),
+    };
+  }
+  await deps.runs.save(finished, summaryOf(finished));
+
+  const notifications = await deps.steps.notify(finished, monitor).catch((error: unknown) => [
+    {
+      channel: 'topic' as const,
+      target: 'all',
+      status: 'failed' as const,
+      reason: `notification step failed: ${error instanceof Error ? error.message : String(error)}`,
+    },
+  ]);
+  if (notifications.length === 0) return { outcome: 'finished', run: finished };
+  const notified = { ...finished, notifications };
+  await deps.runs.save(notified, summaryOf(notified));
+  return { outcome: 'finished', run: notified };
+}
