@@ -26,6 +26,11 @@ export interface JudgeRunRequest {
   payload: string;
   /** Per-label collection stats, in the monitor's input order; their keys are the labels. */
   inputs: Readonly<Record<string, InputStats>>;
+  /**
+   * Each label's window lines, for the rules (placeholders such as "(no lines)" excluded). When
+   * absent, the lines are read back from the redacted payload.
+   */
+  linesByLabel?: ReadonlyMap<string, readonly string[]>;
   /** The monitor's newest finished run, for the `unchanged` skip. */
   previousRun: PreviousVerdict | null;
   /** Input tokens the model may be sent (system prompt and instruction included). */
@@ -44,7 +49,7 @@ export interface JudgeRunDeps {
 /** The fields of the run the judge decides. */
 export interface JudgeRunResult {
   status: FinalRunStatus;
-  summary: string | null;
+  summary: string;
   findings: Finding[];
   rules: RuleResult[];
   judge: JudgeUsage;
@@ -100,7 +105,7 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   const labels = Object.keys(request.inputs);
   const redacted = redactSecrets(request.payload);
 
-  const lines = linesByLabel(parsePayload(redacted.text, labels));
+  const lines = new Map(request.linesByLabel ?? linesByLabel(parsePayload(redacted.text, labels)));
   for (const [label, stats] of Object.entries(request.inputs)) if (stats.error !== null) lines.set(label, []);
   const ruleResults = evaluateRules(request.rules, lines);
 
@@ -128,7 +133,7 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
     const previous = request.previousRun;
     if (skipped === 'unchanged' && previous !== null && previous.status !== 'error') {
       const { status, note } = applyFloor(previous.status, ruleResults);
-      const summary = [previous.summary, note].filter((part) => part !== null).join(' ') || null;
+      const summary = [previous.summary, note].filter((part) => part !== null && part !== '').join(' ');
       return { ...base, status, summary, findings: previous.findings, judge: usage, rawReply: null, error: null };
     }
     return {
@@ -176,7 +181,10 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
     return {
       ...common,
       status: 'error',
-      summary: breached.length === 0 ? null : `The model gave no verdict; rules breached: ${breached.join('; ')}.`,
+      summary:
+        breached.length === 0
+          ? 'The model gave no verdict (see the error); no rule breached.'
+          : `The model gave no verdict (see the error); rules breached: ${breached.join('; ')}.`,
       findings: [],
       error: outcome.error ?? 'the judge gave no verdict',
     };

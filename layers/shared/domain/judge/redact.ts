@@ -91,8 +91,9 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     // Header and payload of a JWT are base64url JSON objects, so both start with `eyJ` (`{"`).
-    // The header is short; bounding it keeps a long base64url run from backtracking quadratically.
-    pattern: /\beyJ[A-Za-z0-9_-]{5,1024}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+    // A token starts where a base64url run starts, and its header is short: both keep a long
+    // base64url run from being rescanned at every `eyJ` inside it.
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,1024}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
     replace: whole('jwt'),
   },
   {

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { MonitorRule, RuleResult } from '#domain/entities.ts';
+import { compileRulePattern, evaluateRules, maxStatus, statusFloor } from '#domain/judge/rules.ts';
+
+const rule = (overrides: Partial<MonitorRule> = {}): MonitorRule => ({
+  label: 'ERRORS',
+  pattern: 'ERROR|Exception',
+  minCount: 2,
+  severity: 'alert',
+  ...overrides,
+});
+
+const result = (overrides: Partial<RuleResult> = {}): RuleResult => ({
+  label: 'ERRORS',
+  pattern: 'x',
+  count: 0,
+  severity: 'warn',
+  breached: false,
+  ...overrides,
+});
+
+describe('evaluateRules', () => {
+  it('counts matching lines of the rule label only and breaches at minCount', () => {
+    // Prepare
+    const lines = new Map([
+      ['ERRORS', ['10:00 ERROR timeout', '10:01 NullPointerException', '10:02 INFO ok']],
+      ['FULL_LOGS', ['10:00 ERROR elsewhere', '10:03 ERROR again']],
+    ]);
+
+    // Act
+    const results = evaluateRules([rule(), rule({ minCount: 3 })], lines);
+
+    // Assess
+    expect(results).toEqual([
+      { label: 'ERRORS', pattern: 'ERROR|Exception', count: 2, severity: 'alert', breached: true },
+      { label: 'ERRORS', pattern: 'ERROR|Exception', count: 2, severity: 'alert', breached: false },
+    ]);
+  });
+
+  it('finds the label case-insensitively and counts 0 for a label without lines', () => {
+    const lines = new Map([['errors', ['ERROR a', 'ERROR b']]]);
+
+    const results = evaluateRules([rule({ label: 'ERRORS' }), rule({ label: 'MISSING', minCount: 1 })], lines);
+
+    expect(results.map((r) => [r.count, r.breached])).toEqual([
+      [2, true],
+      [0, false],
+    ]);
+  });
+
+  it('treats an invalid pattern as matching nothing instead of throwing', () => {
+    const lines = new Map([['ERRORS', ['ERROR(', 'ERROR(']]]);
+
+    const results = evaluateRules([rule({ pattern: 'ERROR(', minCount: 1 })], lines);
+
+    expect(results[0]).toMatchObject({ count: 0, breached: false });
+    expect(compileRulePattern('ERROR(')).toBeNull();
+  });
+
+  it('compiles each pattern once and is stateless across lines (no g flag)', () => {
+    const first = compileRulePattern('timeout \\d+s');
+    const second = compileRulePattern('timeout \\d+s');
+
+    const results = evaluateRules([rule({ pattern: 'timeout \\d+s', minCount: 3 })], new Map([['ERRORS', ['timeout 30s', 'timeout 30s', 'timeout 31s']]]));
+
+    expect(second).toBe(first);
+    expect(first?.flags).toBe('');
+    expect(results[0]?.count).toBe(3);
+  });
+});
+
+describe('statusFloor', () => {
+  it('is ok without breaches and the most severe breached severity otherwise', () => {
+    expect(statusFloor([])).toBe('ok');
+    expect(statusFloor([result({ severity: 'alert', breached: false })])).toBe('ok');
+    expect(statusFloor([result({ severity: 'warn', breached: true }), result({ severity: 'alert', breached: false })])).toBe('warn');
+    expect(statusFloor([result({ severity: 'warn', breached: true }), result({ severity: 'alert', breached: true })])).toBe('alert');
+  });
+
+  it('maxStatus orders ok < warn < alert', () => {
+    expect(maxStatus('ok', 'warn')).toBe('warn');
+    expect(maxStatus('alert', 'warn')).toBe('alert');
+    expect(maxStatus('ok', 'ok')).toBe('ok');
+  });
+});
