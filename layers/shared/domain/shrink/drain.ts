@@ -15,7 +15,9 @@
  *   mode tells messages apart;
  * - a template's constant words are settled after `settleAfter` lines: a later line that changes
  *   one is a different message (`Session … by client SPP` after hundreds `… by client WindowsUpdate`);
- * - when listed, templates whose texts became identical are merged, so ids are unique.
+ * - when listed, templates whose texts became identical are merged, so ids are unique; and
+ *   templates that differ only in a leading token used for routing are merged once there are
+ *   several of them (the first tokens of a line can be variables too).
  *
  * Memory is bounded by templates, not lines: a template keeps its tokens, count, first/last seen,
  * the most severe level and at most two example lines (each cut to `maxExampleChars`). When
@@ -41,7 +43,7 @@ export interface MinerOptions {
   readonly maxChildren?: number;
   /** Templates per leaf before new lines of that leaf overflow. @default 100 */
   readonly maxClustersPerLeaf?: number;
-  /** Templates in total before new lines overflow. @default 2000 */
+  /** Templates created in total (merged ones included) before new lines overflow. @default 2000 */
   readonly maxTemplates?: number;
   /** Tokens kept per template; the rest of a longer line is one trailing `<*>`. @default 160 */
   readonly maxTokens?: number;
@@ -54,7 +56,8 @@ export interface MinerOptions {
 /** What the caller knows about a line besides its text (e.g. a CloudWatch event's timestamp). */
 export interface LineMeta {
   readonly timestamp?: string;
-  readonly level?: LogLevel | string;
+  /** A level name as the source writes it (`ERROR`, `warn`, `W`); see normalizeLevel. */
+  readonly level?: string;
 }
 
 /** A real line kept as an example of its template. */
@@ -105,6 +108,8 @@ interface Cluster {
   id: string | undefined;
   /** Set when a later merge folded this template into another; lookups follow it. */
   mergedInto: Cluster | undefined;
+  /** Routing positions at which templates of different leaves were merged into this one. */
+  routeMerged: Set<number>;
 }
 
 interface TreeNode {
@@ -138,6 +143,14 @@ function resolve(cluster: Cluster): Cluster {
   return current;
 }
 
+/**
+ * A leading (routing) token is taken for a variable once this many templates differ only there
+ * (`alice logged in from <*>`, `bob logged in from <*>`, …), provided they share at least
+ * ROUTE_MERGE_CONSTANTS other constant tokens; fewer values are kept apart (`VM Started`, `VM Paused`).
+ */
+const ROUTE_MERGE_VALUES = 4;
+const ROUTE_MERGE_CONSTANTS = 3;
+
 const BOOLEAN_WORDS = new Set(['true', 'false']);
 const WORD_VALUE = /^[A-Za-z_]+[,;)\]}.]*$/;
 
@@ -149,12 +162,12 @@ function isDistinctConstant(a: string, b: string): boolean {
   return WORD_VALUE.test(a.slice(cut + 1)) && WORD_VALUE.test(b.slice(cut + 1));
 }
 
-/**
- * Share of informative positions on which the template accepts the line; -1 when a position
- * holds two constants that must not merge.
- */
 const WORD = /^[A-Za-z][A-Za-z_\-.]*$/;
 
+/**
+ * Share of informative positions on which the template accepts the line; -1 when a position
+ * holds two constants that must not merge, or, once the template is `settled`, two words.
+ */
 function similarity(template: readonly string[], tokens: readonly string[], settled: boolean): number {
   let agree = 0;
   let considered = 0;
@@ -199,7 +212,6 @@ export class TemplateMiner {
   private readonly clusters: Cluster[] = [];
   private overflowCluster: Cluster | undefined;
   private lineCount = 0;
-  private liveCount = 0;
   private mergedUpTo = -1;
 
   constructor(options: MinerOptions = {}) {
@@ -219,44 +231,57 @@ export class TemplateMiner {
     this.lineCount += 1;
     const level = (meta?.level === undefined ? undefined : normalizeLevel(meta.level)) ?? header.level;
     const sighting = this.sighting(line, header.bodyStart, meta?.timestamp);
-    const leaf = this.leafFor(tokens, true);
-    let cluster = this.bestMatch(leaf, tokens);
+    let cluster = this.bestMatch(this.leafFor(tokens, false), tokens);
     if (cluster !== undefined) {
       this.generalize(cluster, tokens);
-    } else if (this.liveCount >= this.options.maxTemplates || leaf.length >= this.options.maxClustersPerLeaf) {
+    } else if (this.clusters.length >= this.options.maxTemplates) {
       cluster = this.overflow(index, sighting);
     } else {
-      cluster = newCluster(tokens, index, sighting);
-      leaf.push(cluster);
-      this.clusters.push(cluster);
-      this.liveCount += 1;
+      // tree nodes are only made for a new template, so the tree too is bounded by templates
+      const leaf = this.leafFor(tokens, true);
+      if (leaf.length >= this.options.maxClustersPerLeaf) {
+        cluster = this.overflow(index, sighting);
+      } else {
+        cluster = newCluster(tokens, index, sighting);
+        leaf.push(cluster);
+        this.clusters.push(cluster);
+      }
     }
     record(cluster, index, level, sighting);
   }
 
   /** The templates mined so far, in order of first appearance. */
   templates(): MinedTemplate[] {
-    this.mergeIdentical();
+    this.mergeTemplates();
     const live = this.clusters.filter((cluster) => cluster.mergedInto === undefined);
     if (this.overflowCluster !== undefined) live.push(this.overflowCluster);
     return live.sort((a, b) => a.firstIndex - b.firstIndex).map((cluster) => this.snapshot(cluster));
   }
 
   /**
-   * The id of the template a line belongs to, without changing the miner; undefined when no
-   * template accepts it. Lines that went to the overflow template are not recognised.
+   * The id of the template a line belongs to, without changing the miner: the template it was
+   * mined into, or for a new line the one it would join. Undefined when no template accepts it;
+   * lines that went to the overflow template are not recognised.
    */
   templateIdOf(line: string): string | undefined {
-    this.mergeIdentical();
+    this.mergeTemplates();
     const tokens = this.tokensOf(line.slice(splitHeader(line).bodyStart));
     const leaf = this.leafFor(tokens, false);
     let best: Cluster | undefined;
-    for (const candidate of leaf) {
+    for (const entry of leaf) {
+      const candidate = resolve(entry);
       if (!covers(candidate.tokens, tokens)) continue;
       if (best === undefined || constantCount(candidate.tokens) > constantCount(best.tokens)) best = candidate;
     }
-    const found = best ?? this.bestMatch(leaf, tokens);
-    return found === undefined ? undefined : this.idOf(resolve(found));
+    const found = best ?? this.bestMatch(leaf, tokens) ?? this.routeMergedCovering(tokens);
+    return found === undefined ? undefined : this.idOf(found);
+  }
+
+  /** A template merged over its leading tokens that accepts a line routed down a new branch. */
+  private routeMergedCovering(tokens: readonly string[]): Cluster | undefined {
+    return this.clusters.find(
+      (cluster) => cluster.mergedInto === undefined && cluster.routeMerged.size > 0 && cluster.tokens.length === tokens.length && covers(cluster.tokens, tokens),
+    );
   }
 
   private tokensOf(body: string): string[] {
@@ -298,7 +323,8 @@ export class TemplateMiner {
   private bestMatch(leaf: readonly Cluster[], tokens: readonly string[]): Cluster | undefined {
     let best: Cluster | undefined;
     let bestScore = -1;
-    for (const candidate of leaf) {
+    for (const entry of leaf) {
+      const candidate = resolve(entry);
       const score = similarity(candidate.tokens, tokens, candidate.count >= this.options.settleAfter);
       if (score < this.options.similarityThreshold) continue;
       if (score > bestScore || (score === bestScore && best !== undefined && constantCount(candidate.tokens) > constantCount(best.tokens))) {
@@ -306,7 +332,7 @@ export class TemplateMiner {
         bestScore = score;
       }
     }
-    return best === undefined ? undefined : resolve(best);
+    return best;
   }
 
   private generalize(cluster: Cluster, tokens: readonly string[]): void {
@@ -336,22 +362,54 @@ export class TemplateMiner {
 
   /**
    * Folds templates whose texts became identical (lines of one message that were routed down
-   * different branches before a position was known to vary) into the oldest, so ids are unique.
+   * different branches before a position was known to vary) into the oldest, so ids are unique,
+   * and templates that differ only in one routing token (see ROUTE_MERGE_VALUES).
    * Runs only when lines were added since the last time.
    */
-  private mergeIdentical(): void {
+  private mergeTemplates(): void {
     if (this.mergedUpTo === this.lineCount) return;
     this.mergedUpTo = this.lineCount;
-    const byText = new Map<string, Cluster>();
+    const text = (cluster: Cluster): string => cluster.tokens.join(' ');
+    this.mergeBy(text);
+    for (let position = 0; position < this.options.depth - 2; position += 1) {
+      this.mergeBy(
+        (cluster) => {
+          if (cluster.tokens[position] === WILDCARD || constantCount(cluster.tokens) - 1 < ROUTE_MERGE_CONSTANTS) return undefined;
+          return cluster.tokens.map((token, i) => (i === position ? WILDCARD : token)).join(' ');
+        },
+        position,
+      );
+    }
+    this.mergeBy(text);
+  }
+
+  /**
+   * Folds each group of live templates with the same key into its oldest. With a routing
+   * `position`, only groups that hold ROUTE_MERGE_VALUES values there, or that hold a template
+   * already merged there, are folded.
+   */
+  private mergeBy(keyOf: (cluster: Cluster) => string | undefined, position?: number): void {
+    const groups = new Map<string, Cluster[]>();
     for (const cluster of this.clusters) {
       if (cluster.mergedInto !== undefined) continue;
-      const text = cluster.tokens.join(' ');
-      const keep = byText.get(text);
-      if (keep === undefined) {
-        byText.set(text, cluster);
-      } else {
-        absorb(keep, cluster);
-        this.liveCount -= 1;
+      const key = keyOf(cluster);
+      if (key === undefined) continue;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [cluster]);
+      else group.push(cluster);
+    }
+    for (const group of groups.values()) {
+      const [keep, ...others] = group;
+      if (keep === undefined || others.length === 0) continue;
+      if (position !== undefined) {
+        const merged = group.some((cluster) => cluster.routeMerged.has(position));
+        if (!merged && new Set(group.map((cluster) => cluster.tokens[position])).size < ROUTE_MERGE_VALUES) continue;
+        keep.routeMerged.add(position);
+      }
+      for (const other of others) {
+        for (let i = 0; i < keep.tokens.length; i += 1) if (keep.tokens[i] !== other.tokens[i]) keep.tokens[i] = WILDCARD;
+        keep.id = undefined;
+        absorb(keep, other);
       }
     }
   }
@@ -393,6 +451,7 @@ function newCluster(tokens: string[], index: number, sighting: Sighting): Cluste
     level: undefined,
     id: undefined,
     mergedInto: undefined,
+    routeMerged: new Set(),
   };
 }
 

@@ -179,17 +179,22 @@ class Tokens {
 
 const HEADER_TOKENS = 12;
 
-/** The first level token preceded only by header fields (or all-caps fields such as `RAS KERNEL`). */
+/**
+ * The first level token preceded only by header fields and all-caps fields such as `RAS KERNEL`;
+ * all-caps words alone do not make a header (`HTTP Error 500` opens a message).
+ */
 function findLevel(tokens: Tokens): { token: Token; level: LogLevel } | undefined {
   let previous: string | undefined;
+  let sawField = false;
   for (let index = 0; index < HEADER_TOKENS; index += 1) {
     const token = tokens.at(index);
     if (token === undefined) return undefined;
     const { text } = token;
     const letter = text.length === 1 && previous !== undefined && /^\d+$/.test(previous) ? LEVEL_LETTERS.get(text) : undefined;
     const level = letter ?? headerLevel(text);
-    if (level !== undefined) return { token, level };
-    if (!isHeaderField(text) && !ALL_CAPS.test(text)) return undefined;
+    if (level !== undefined) return sawField || index === 0 ? { token, level } : undefined;
+    if (isHeaderField(text)) sawField = true;
+    else if (!ALL_CAPS.test(text)) return undefined;
     previous = text;
   }
   return undefined;

@@ -47,7 +47,7 @@ export interface RenderedWindow {
   readonly lines: number;
   /** `text.length`, in UTF-16 code units. */
   readonly chars: number;
-  /** Something was left out or cut: lines (raw), templates, or text cut to a width. */
+  /** Something was left out or cut: lines (raw), or templates or template texts (templates). */
   readonly truncated: boolean;
   /** Templates mined from the window. */
   readonly templateCount: number;
@@ -70,8 +70,20 @@ const ELLIPSIS = '…';
 /** Mines a window's lines into a fresh miner (the caller may then ask it for line template ids). */
 export function mineWindow(lines: readonly WindowLine[], options?: MinerOptions): TemplateMiner {
   const miner = new TemplateMiner(options);
-  for (const line of lines) miner.add(line.text, lineMeta(line));
+  for (const line of lines) if (!isBlank(line)) miner.add(line.text, lineMeta(line));
   return miner;
+}
+
+/** Blank lines carry nothing: they are neither mined nor shown. */
+function isBlank(line: WindowLine): boolean {
+  return line.text.trim().length === 0;
+}
+
+function countLines(text: string): number {
+  if (text === '') return 0;
+  let count = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count += 1;
+  return count;
 }
 
 function lineMeta(line: WindowLine): LineMeta | undefined {
@@ -89,7 +101,7 @@ function lineMeta(line: WindowLine): LineMeta | undefined {
 export function renderWindow(lines: readonly WindowLine[], options: RenderWindowOptions): RenderedWindow {
   const miner = mineWindow(lines, options.miner);
   if (options.mode === 'raw') return renderRaw(lines, options, miner);
-  return renderTemplates(miner.templates(), options, lines.length);
+  return renderTemplates(miner.templates(), options, miner.lines);
 }
 
 /**
@@ -100,12 +112,15 @@ export function renderWindow(lines: readonly WindowLine[], options: RenderWindow
 export function renderRaw(lines: readonly WindowLine[], budget: RenderBudget, miner?: TemplateMiner): RenderedWindow {
   const maxLines = Math.max(0, Math.floor(budget.maxLines));
   const maxChars = Math.max(0, Math.floor(budget.maxChars));
+  const candidates = lines.filter((line) => !isBlank(line));
   const shown: string[] = [];
   let chars = -1;
-  for (let i = lines.length - 1; i >= 0 && shown.length < maxLines; i -= 1) {
-    const text = oneLine(lines[i]?.text ?? '');
+  let clipped = false;
+  for (let i = candidates.length - 1; i >= 0 && shown.length < maxLines; i -= 1) {
+    const text = oneLine(candidates[i]?.text ?? '');
     if (chars + 1 + text.length > maxChars) {
-      if (shown.length === 0 && maxChars > 0) shown.push(clip(text, maxChars));
+      clipped = shown.length === 0 && maxChars > 0;
+      if (clipped) shown.push(clip(text, maxChars));
       break;
     }
     shown.push(text);
@@ -113,21 +128,17 @@ export function renderRaw(lines: readonly WindowLine[], budget: RenderBudget, mi
   }
   shown.reverse();
   const text = shown.join('\n');
-  const firstShown = lines.length - shown.length;
   const ids = new Set<string>();
-  if (miner !== undefined) {
-    for (let i = firstShown; i < lines.length; i += 1) {
-      const id = miner.templateIdOf(lines[i]?.text ?? '');
-      if (id !== undefined) ids.add(id);
-    }
+  for (const line of miner === undefined ? [] : candidates.slice(candidates.length - shown.length)) {
+    const id = miner?.templateIdOf(line.text);
+    if (id !== undefined) ids.add(id);
   }
   const templateCount = miner === undefined ? 0 : miner.templates().length;
-  const clipped = shown.length === 1 && shown[0] !== oneLine(lines[lines.length - 1]?.text ?? '');
   return {
     text,
-    lines: shown.length,
+    lines: countLines(text),
     chars: text.length,
-    truncated: shown.length < lines.length || clipped,
+    truncated: shown.length < candidates.length || clipped,
     templateCount,
     omittedTemplates: Math.max(0, templateCount - ids.size),
     templateIds: [...ids],
@@ -203,11 +214,12 @@ function headText(template: MinedTemplate, rare: boolean): string {
 
 function headLine(entry: Entry, width: number): string {
   const { template, rare } = entry;
-  const count = rare && template.examples.length > 1 ? 1 : template.count;
+  // a rare template whose second real line is shown too: each line stands for itself
+  const count = rare && entry.extra.length > 0 ? 1 : template.count;
   return `${count}x ${levelTag(template)}${clip(headText(template, rare), width)}${entry.time}`;
 }
 
-/** Extras in the order they are added: an example (templates with variables), then a second one. */
+/** Extras in the order they are added: an example (templates with variables, overflow), then a second one. */
 function extrasOf(template: MinedTemplate, rare: boolean, width: number): string[] {
   const [first, second] = template.examples;
   if (rare) {
@@ -215,7 +227,7 @@ function extrasOf(template: MinedTemplate, rare: boolean, width: number): string
     const time = second.timestamp === undefined ? '' : ` @ ${second.timestamp}`;
     return [`1x ${levelTag(template)}${clip(oneLine(second.body), width)}${time}`];
   }
-  if (!template.template.includes('<*>')) return [];
+  if (!template.template.includes('<*>') && !template.overflow) return [];
   const examples = [first, second].filter((example): example is TemplateExample => example !== undefined);
   return examples.map((example) => `${EXAMPLE_INDENT}${clip(oneLine(example.body), width)}`);
 }
@@ -317,7 +329,7 @@ export function renderTemplates(templates: readonly MinedTemplate[], budget: Ren
   const cut = shown.some((entry) => headLine(entry, width) !== headLine(entry, Number.MAX_SAFE_INTEGER));
   return {
     text,
-    lines: out.length,
+    lines: countLines(text),
     chars: text.length,
     truncated: omitted > 0 || cut,
     templateCount: ordered.length,

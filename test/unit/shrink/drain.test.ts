@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OVERFLOW_ID, TemplateMiner, templateId, templateIdOf } from '#domain/shrink/drain.ts';
+import type { MinedTemplate } from '#domain/shrink/drain.ts';
+
+function mine(lines: readonly string[], miner = new TemplateMiner()): TemplateMiner {
+  for (const line of lines) miner.add(line);
+  return miner;
+}
+
+function texts(templates: readonly MinedTemplate[]): string[] {
+  return templates.map((template) => template.template).sort();
+}
+
+describe('TemplateMiner grouping', () => {
+  it('puts the variable part of otherwise equal lines in <*>', () => {
+    const miner = mine(['session closed for user alice', 'session closed for user bob', 'session closed for user carol']);
+
+    expect(texts(miner.templates())).toEqual(['session closed for user <*>']);
+    expect(miner.templates()[0]?.count).toBe(3);
+  });
+
+  it('never groups lines of different lengths', () => {
+    const miner = mine(['connection closed', 'connection closed by peer', 'connection closed by peer 10.0.0.1']);
+
+    expect(miner.templates()).toHaveLength(3);
+  });
+
+  it('never groups lines of different token counts (property)', () => {
+    const word = fc.stringMatching(/^[a-z]{1,8}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), fc.array(word, { minLength: 1, maxLength: 8 }), (a, b) => {
+        fc.pre(a.length !== b.length);
+        const miner = mine([a.join(' '), b.join(' ')]);
+        expect(miner.templateIdOf(a.join(' '))).not.toBe(miner.templateIdOf(b.join(' ')));
+      }),
+    );
+  });
+
+  it('keeps templates that differ in one constant word apart', () => {
+    const miner = mine(['VM Started', 'VM Paused', 'VM Started', 'VM Paused']);
+
+    expect(texts(miner.templates())).toEqual(['VM Paused', 'VM Started']);
+  });
+
+  it('keeps a flag or a word value of a key apart: user=root vs user=guest, true vs false', () => {
+    const miner = mine([
+      'authentication failure; rhost=10.0.0.1 user=root',
+      'authentication failure; rhost=10.0.0.2 user=guest',
+      'interceptKey down true canceled false',
+      'interceptKey down false canceled false',
+    ]);
+
+    expect(miner.templates()).toHaveLength(4);
+  });
+
+  it('takes a leading token for a variable once four templates differ only there', () => {
+    const users = ['alice', 'bob', 'carol', 'dave'];
+    const three = mine(users.slice(0, 3).map((user) => `${user} logged in from 10.0.0.1 via ssh`));
+    const four = mine(users.map((user) => `${user} logged in from 10.0.0.1 via ssh`));
+
+    expect(three.templates()).toHaveLength(3);
+    expect(texts(four.templates())).toEqual(['<*> logged in from <*> via ssh']);
+    expect(four.templateIdOf('erin logged in from 10.0.0.9 via ssh')).toBe(four.templates()[0]?.id);
+  });
+
+  it('starts a new template when a settled constant word changes', () => {
+    const settled = Array.from({ length: 8 }, (_, i) => `Session ${i}_1 initialized by client WindowsUpdateAgent`);
+    const miner = mine([...settled, 'Session 9_1 initialized by client SPP']);
+
+    expect(texts(miner.templates())).toEqual(['Session <*> initialized by client SPP', 'Session <*> initialized by client WindowsUpdateAgent']);
+  });
+
+  it('does not let headers split a template, and keeps level and times as metadata', () => {
+    const miner = mine([
+      '2024-05-01 10:00:00,001 INFO [main] com.acme.Db: Connected to db-1 in 15 ms',
+      '2024-05-01 10:00:07,512 ERROR [worker-3] com.acme.Db: Connected to db-2 in 950 ms',
+      '2024-05-01 10:09:59,999 WARN [worker-12 pool] com.acme.Db: Connected to db-3 in 80 ms',
+    ]);
+
+    const [template] = miner.templates();
+    expect(miner.templates()).toHaveLength(1);
+    expect(template).toMatchObject({
+      template: 'Connected to <*> in <*> ms',
+      count: 3,
+      level: 'error',
+      firstSeen: '2024-05-01 10:00:00,001',
+      lastSeen: '2024-05-01 10:09:59,999',
+    });
+  });
+
+  it('lets line metadata win over the header', () => {
+    const miner = new TemplateMiner();
+    miner.add('disk full on /dev/sda1', { timestamp: '2024-05-01T10:00:00Z', level: 'CRITICAL' });
+
+    expect(miner.templates()[0]).toMatchObject({ level: 'fatal', firstSeen: '2024-05-01T10:00:00Z' });
+  });
+});
+
+describe('template ids', () => {
+  it('is a short hash of the template text, the same in every miner', () => {
+    const lines = ['job 1 finished in 20 s', 'job 2 finished in 31 s'];
+    const first = mine(lines).templates()[0];
+    const second = mine([...lines].reverse()).templates()[0];
+
+    expect(first?.id).toMatch(/^[0-9a-f]{12}$/);
+    expect(first?.id).toBe(templateId('job <*> finished in <*> s'));
+    expect(second?.id).toBe(first?.id);
+  });
+
+  it('gives each line the id of the template it was mined into, without changing the miner', () => {
+    const lines = ['session closed for user alice', 'session closed for user bob', 'disk /dev/sda1 is full', 'VM Started'];
+    const miner = mine(lines);
+    const before = miner.templates();
+
+    const ids = lines.map((line) => templateIdOf(miner, line));
+
+    expect(new Set(ids)).toEqual(new Set(before.map((template) => template.id)));
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(miner.templates()).toEqual(before);
+    expect(templateIdOf(miner, 'never seen before at all')).toBeUndefined();
+  });
+});
+
+describe('bounded memory', () => {
+  it('counts lines beyond the template cap in one overflow template', () => {
+    const miner = mine(Array.from({ length: 10 }, (_, i) => `${'abcdefghij'.charAt(i)}word message number ${i} here`), new TemplateMiner({ maxTemplates: 3 }));
+
+    const templates = miner.templates();
+    expect(templates).toHaveLength(4);
+    expect(templates.find((template) => template.id === OVERFLOW_ID)).toMatchObject({ count: 7, overflow: true });
+    expect(templates.reduce((sum, template) => sum + template.count, 0)).toBe(10);
+  });
+
+  it('counts lines beyond the per-leaf cap in the overflow template too', () => {
+    const lines = ['job run alpha beta gamma', 'job run delta epsilon zeta', 'job run eta theta iota'];
+
+    const templates = mine(lines, new TemplateMiner({ maxClustersPerLeaf: 2 })).templates();
+
+    expect(templates.map((template) => template.count)).toEqual([1, 1, 1]);
+    expect(templates.at(-1)).toMatchObject({ id: OVERFLOW_ID, examples: [{ line: 'job run eta theta iota' }] });
+  });
+
+  it('keeps at most two examples per template, cut to maxExampleChars: the first and the latest that differs', () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `request ${i} failed: ${'x'.repeat(200)}`);
+    const miner = mine(lines, new TemplateMiner({ maxExampleChars: 40 }));
+
+    const [template] = miner.templates();
+    expect(template?.examples.map((example) => example.body)).toEqual([lines[0]?.slice(0, 40), lines[49]?.slice(0, 40)]);
+  });
+
+  it('does not grow with repeated lines', () => {
+    const miner = new TemplateMiner();
+    for (let i = 0; i < 20_000; i += 1) miner.add(`worker ${i % 7} processed batch ${i} in ${i % 100} ms`);
+
+    expect(miner.templates()).toHaveLength(1);
+    expect(miner.lines).toBe(20_000);
+  });
+});
