@@ -1,0 +1,130 @@
+/**
+ * Vigil's deployment settings: the `vigil` object in cdk.json's `context`, validated once when the
+ * app is built. Every key is optional; a missing key takes the default documented on it.
+ */
+import { z } from 'zod';
+
+/** The retention periods CloudWatch Logs accepts; any other number is rejected at deploy time. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/**
+ * Claude Haiku 4.5 through the global cross-Region inference profile: the cheapest current Claude
+ * on Bedrock with tool use (the judge's verdict is a tool call), callable from every commercial
+ * Region, and about 10% cheaper per token than the geographic (`us.`/`eu.`) profiles. Global
+ * routing may process the (redacted) payload in any commercial Region; deployments with data
+ * residency rules set a geographic profile such as `eu.anthropic.claude-haiku-4-5-20251001-v1:0`.
+ */
+export const DEFAULT_MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
+
+const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 phone number such as +15555550100');
+
+export const vigilConfigSchema = z.strictObject({
+  /** Prefix of the stack names (`<prefix>-Stateful`, `<prefix>-Stateless`). @default 'Vigil' */
+  stackPrefix: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/, 'expected a letter, then up to 39 letters, digits or hyphens')
+    .default('Vigil'),
+  /** Account to deploy to. @default the account of the CLI's credentials (CDK_DEFAULT_ACCOUNT) */
+  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
+  /** Region to deploy to. @default the CLI's region (CDK_DEFAULT_REGION) */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region name such as eu-west-1').optional(),
+  /** CloudFormation termination protection on the stateful stack. @default true */
+  terminationProtection: z.boolean().default(true),
+  /** DynamoDB deletion protection on the table. @default true */
+  tableDeletionProtection: z.boolean().default(true),
+  /** What CloudFormation does with the table when it leaves the stack. @default 'retain' */
+  tableRemovalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+  /** Retention of the functions' and the API's log groups, in days. @default 30 */
+  logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30),
+  /** Powertools log level of the functions. @default 'INFO' */
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** Days a monitor run is kept before DynamoDB's TTL removes it. @default 90 */
+  runRetentionDays: z.int().min(1).max(3650).default(90),
+  /** Bedrock model or inference profile for monitors that name none. @default DEFAULT_MODEL_ID */
+  defaultModelId: z.string().min(1).max(2048).default(DEFAULT_MODEL_ID),
+  /**
+   * Visibility timeout of the run queue, in seconds. It must exceed the runner's timeout; AWS
+   * advises six times it so a throttled batch is not redelivered while still running.
+   * @default 900 (six times a 150-second runner)
+   */
+  runQueueVisibilityTimeoutSeconds: z.int().min(30).max(43_200).default(900),
+  /** Steady-state requests per second and burst per API key. @default { rateLimit: 10, burstLimit: 20 } */
+  apiThrottle: z
+    .strictObject({
+      rateLimit: z.number().positive().max(10_000).default(10),
+      burstLimit: z.int().min(1).max(5_000).default(20),
+    })
+    .prefault({}),
+  /** Requests per key per period; null for no quota. @default null */
+  apiQuota: z
+    .strictObject({
+      limit: z.int().min(1),
+      period: z.enum(['DAY', 'WEEK', 'MONTH']),
+    })
+    .nullable()
+    .default(null),
+  /** Put a WAF web ACL in front of the API (about 10 USD a month before requests). @default false */
+  apiWaf: z.boolean().default(false),
+  /**
+   * Create API Gateway's account-wide CloudWatch Logs role, without which the stage cannot write
+   * its access log. Turn off when the account already has one. @default true
+   */
+  apiCloudWatchRole: z.boolean().default(true),
+  /** Who the alert topic delivers to. @default no subscriptions */
+  alertSubscriptions: z
+    .strictObject({
+      emails: z.array(z.email()).default([]),
+      smsNumbers: z.array(e164).default([]),
+      httpsEndpoints: z.array(z.url({ protocol: /^https$/ })).default([]),
+    })
+    .prefault({}),
+});
+
+export type VigilConfig = z.infer<typeof vigilConfigSchema>;
+
+/** The cdk.json context key that holds the settings. */
+export const CONFIG_CONTEXT_KEY = 'vigil';
+
+export class VigilConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid Vigil config (cdk.json context "${CONFIG_CONTEXT_KEY}"):\n  ${problems.join('\n  ')}`);
+    this.name = 'VigilConfigError';
+  }
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : `${acc}.${String(part)}`),
+    CONFIG_CONTEXT_KEY,
+  );
+}
+
+/**
+ * Validates the `vigil` context value and fills in the defaults.
+ *
+ * @param raw the context value: an object from cdk.json, a JSON string from `-c vigil=...`, or
+ *   undefined (all defaults)
+ * @throws VigilConfigError naming every bad or unknown key, e.g. `vigil.apiThrottle.rateLimit`
+ */
+export function parseVigilConfig(raw: unknown): VigilConfig {
+  let value: unknown = raw ?? {};
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new VigilConfigError([`${CONFIG_CONTEXT_KEY}: expected a JSON object, got ${JSON.stringify(value)}`]);
+    }
+  }
+  const result = vigilConfigSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new VigilConfigError(
+    result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `${keyPath([...issue.path, key])}: unknown setting`)
+        : [`${keyPath(issue.path)}: ${issue.message}`],
+    ),
+  );
+}

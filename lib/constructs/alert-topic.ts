@@ -1,0 +1,69 @@
+import { Duration } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { SubscriptionProtocol } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface AlertSubscriptions {
+  readonly emails: readonly string[];
+  readonly smsNumbers: readonly string[];
+  readonly httpsEndpoints: readonly string[];
+}
+
+export interface AlertTopicProps {
+  /** Who receives the alerts; email and HTTPS subscribers must confirm before delivery starts. */
+  readonly subscriptions: AlertSubscriptions;
+}
+
+/**
+ * The SNS topic Vigil alerts through: encrypted with a customer managed KMS key (rotated yearly)
+ * and refusing publishes without TLS.
+ *
+ * A customer key rather than `aws/sns`: CloudWatch alarms publish here, and the AWS managed key's
+ * policy cannot be changed to let CloudWatch use it.
+ */
+export class AlertTopic extends Construct {
+  readonly topic: Topic;
+  readonly key: Key;
+  /** Use as a CloudWatch alarm action. */
+  readonly alarmAction: SnsAction;
+
+  constructor(scope: Construct, id: string, props: AlertTopicProps) {
+    super(scope, id);
+
+    this.key = new Key(this, 'Key', {
+      description: 'Encrypts the Vigil alert topic',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(7),
+    });
+    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'Vigil alerts',
+      masterKey: this.key,
+      enforceSSL: true,
+      // SHA256 signatures on deliveries instead of SHA1.
+      signatureVersion: '2',
+    });
+    for (const email of props.subscriptions.emails) {
+      this.topic.addSubscription(new EmailSubscription(email));
+    }
+    for (const phoneNumber of props.subscriptions.smsNumbers) {
+      this.topic.addSubscription(new SmsSubscription(phoneNumber));
+    }
+    for (const url of props.subscriptions.httpsEndpoints) {
+      this.topic.addSubscription(new UrlSubscription(url, { protocol: SubscriptionProtocol.HTTPS }));
+    }
+    this.alarmAction = new SnsAction(this.topic);
+  }
+
+  /** Lets a function publish alerts: sets `envVar` to the topic ARN and grants publish and the key. */
+  bindPublisher(fn: LambdaFunction, envVar: string): void {
+    fn.addEnvironment(envVar, this.topic.topicArn);
+    this.topic.grantPublish(fn);
+  }
+}

@@ -1,0 +1,165 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root: entries, the lock file and package.json `imports` resolve from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Lambda's Node.js 22 runtime (LTS, supported until Node 22's end of life in April 2027). A new
+ * runtime is a deliberate change, not something a CDK upgrade should do behind our back.
+ */
+export const VIGIL_RUNTIME = Runtime.NODEJS_22_X;
+
+/** Powertools metrics namespace shared by every function. */
+export const METRICS_NAMESPACE = 'Vigil';
+
+/**
+ * esbuild keeps the `require()` calls of the CommonJS code it inlines (the bundled AWS SDK needs
+ * `require('util')`), and an ES module has no `require`: without this line the API bundle fails
+ * to load with 'Dynamic require of "util" is not supported'.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __vigilCreateRequire } from 'node:module'; const require = __vigilCreateRequire(import.meta.url);";
+
+export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface VigilFunctionProps {
+  /** The folder under `lambdas/` (kebab-case); also the Powertools service name, `vigil-<name>`. */
+  readonly name: string;
+  /**
+   * The handler file, which exports `handler`.
+   * @default `lambdas/<name>/handler.ts`
+   */
+  readonly entry?: string;
+  readonly description: string;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  readonly logRetention: RetentionDays;
+  readonly logLevel: PowertoolsLogLevel;
+  /** Settings beyond the Powertools ones; binders (`VigilTable.bind`, ...) add theirs. */
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * A Lambda function with Vigil's defaults: Node.js 22 on ARM64, active X-Ray tracing, its own log
+ * group with retention, and a minified ESM bundle with source maps built by the esbuild in
+ * node_modules (never Docker, so synth works offline).
+ *
+ * The role is created here without `AWSLambdaBasicExecutionRole`: that managed policy may write
+ * to every log group in the account, while this function only needs its own.
+ */
+export class VigilFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: VigilFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      // Function logs are operational, not an audit trail: they go with the function.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the Vigil ${props.name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry ?? path.join(PROJECT_ROOT, 'lambdas', props.name, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: VIGIL_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `vigil-${props.name}`,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        banner: ESM_REQUIRE_BANNER,
+        // Prefer the ESM builds of dependencies so esbuild can drop what is not imported.
+        mainFields: ['module', 'main'],
+        minify: true,
+        // The domain's errors name themselves after their class (`new.target.name`); minifying
+        // would turn ValidationError into `t` in logs and error mapping.
+        keepNames: true,
+        sourceMap: true,
+        // Stack traces need the mappings, not a second copy of the sources in the bundle.
+        sourcesContent: false,
+        // The bundle carries the SDK version we test against instead of the runtime's, which
+        // lags behind and may differ between Regions.
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+    this.enableActiveTracing();
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        `Vigil pins ${VIGIL_RUNTIME.name}, an LTS runtime in Lambda's standard support; moving to a newer runtime ` +
+        'is a deliberate, tested change rather than a side effect of upgrading the CDK.',
+    });
+  }
+
+  /**
+   * Active X-Ray tracing, with its permissions in a policy of their own. `tracing: Tracing.ACTIVE`
+   * would put them in the role's default policy, and acknowledging their `Resource: *` there would
+   * also hide any later wildcard grant in it.
+   */
+  private enableActiveTracing(): void {
+    (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+    const policy = new Policy(this, 'TracingPolicy', {
+      roles: [this.role],
+      statements: [
+        new PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+      ],
+    });
+    // Traces of the first invocations would be rejected if the function came up before the policy.
+    this.function.node.addDependency(policy);
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+  }
+
+  /**
+   * Invokes the function on an EventBridge schedule (the scheduler tick, the cost collector).
+   *
+   * @param id construct id of the rule, unique within this function
+   * @param schedule for example `Schedule.rate(Duration.minutes(1))`
+   * @param maxEventAge how long EventBridge retries a failed invocation; a tick older than the
+   *   next one is worthless, so keep it below the schedule's period
+   */
+  runOnSchedule(id: string, schedule: Schedule, maxEventAge: Duration = Duration.minutes(1)): Rule {
+    return new Rule(this, id, {
+      description: `Runs the ${this.node.id} function on a schedule`,
+      schedule,
+      targets: [new LambdaFunction(this.function, { retryAttempts: 2, maxEventAge })],
+    });
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Real esbuild bundles (slow compared with template tests, so only here): a broken bundle, an
+ * unresolved `#alias` import or an ESM output that cannot load must fail CI, not the deployment.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, VigilFunction } from '../../lib/constructs/vigil-function.ts';
+import { buildTestApp } from './support.ts';
+
+const FIXTURE_ENTRY = fileURLToPath(new URL('./fixtures/handler.ts', import.meta.url));
+const API_ENTRY = path.join(PROJECT_ROOT, 'lambdas', 'api', 'handler.ts');
+
+const outdirs: string[] = [];
+
+function newOutdir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bundle-'));
+  outdirs.push(dir);
+  return dir;
+}
+
+/** The folder of the one bundled asset of `stack`, from its template's asset metadata. */
+function assetDir(outdir: string, stack: Stack): string {
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  const assets = Object.values(functions).map((fn) => fn.Metadata['aws:asset:path'] as string);
+  expect(assets).toHaveLength(1);
+  return path.join(outdir, assets[0] as string);
+}
+
+/** Imports the bundle in a fresh Node.js process, as Lambda does, and prints what `script` returns. */
+function runInNode(bundle: string, script: string): unknown {
+  const output = execFileSync(
+    process.execPath,
+    ['--enable-source-maps', '--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); ${script}`],
+    { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' }, timeout: 60_000 },
+  );
+  return JSON.parse(output.trim().split('\n').at(-1) ?? 'null');
+}
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a VigilFunction bundle', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    const outdir = newOutdir();
+    const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+    const stack = new Stack(app, 'Bundled');
+    new VigilFunction(stack, 'Fixture', {
+      name: 'fixture',
+      entry: FIXTURE_ENTRY,
+      description: 'bundling test',
+      logRetention: RetentionDays.ONE_DAY,
+      logLevel: 'INFO',
+    });
+    app.synth();
+    dir = assetDir(outdir, stack);
+  }, 120_000);
+
+  it('is a minified ES module with an external source map and no embedded sources', () => {
+    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire as __vigilCreateRequire } from 'node:module';")).toBe(true);
+    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    // Minified: module-level names of the fixture are gone.
+    expect(code).not.toContain('const logger');
+    const map = JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    expect(map.sourcesContent).toBeUndefined();
+    expect(map.sources.some((source) => source.endsWith('layers/shared/domain/errors.ts'))).toBe(true);
+  });
+
+  it('resolves the #domain alias, bundles the AWS SDK and Powertools, keeps class names, and runs', () => {
+    // Act
+    const result = runInNode(path.join(dir, 'index.mjs'), "console.log(JSON.stringify(await m.handler({ value: 'x' })));");
+
+    // Assess
+    expect(result).toEqual({
+      errorName: 'ValidationError',
+      errorCode: 'validation_error',
+      details: [{ path: 'value', message: 'is required' }],
+      sdkClient: 'function',
+      value: 'x',
+    });
+  });
+
+  it('carries its own AWS SDK instead of relying on the runtime one', () => {
+    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(code).toContain('DynamoDB');
+  });
+});
+
+describe('the API function bundle', () => {
+  it.skipIf(!existsSync(API_ENTRY))(
+    'builds from lambdas/api/handler.ts and loads as an ES module exporting handler',
+    () => {
+      // Prepare
+      const outdir = newOutdir();
+      const { app, stateless } = buildTestApp({ bundle: true, outdir });
+
+      // Act
+      app.synth();
+      const bundle = path.join(assetDir(outdir, stateless), 'index.mjs');
+
+      // Assess
+      expect(runInNode(bundle, 'console.log(JSON.stringify(typeof m.handler));')).toBe('function');
+    },
+    120_000,
+  );
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { parseVigilConfig, VigilConfigError } from '../../lib/config.ts';
+import { CDK_CONTEXT } from './support.ts';
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseVigilConfig(raw);
+  } catch (error) {
+    if (error instanceof VigilConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('parseVigilConfig', () => {
+  it('fills every setting with its documented default', () => {
+    // Act
+    const config = parseVigilConfig(undefined);
+
+    // Assess
+    expect(config).toEqual({
+      stackPrefix: 'Vigil',
+      terminationProtection: true,
+      tableDeletionProtection: true,
+      tableRemovalPolicy: 'retain',
+      logRetentionDays: 30,
+      logLevel: 'INFO',
+      runRetentionDays: 90,
+      defaultModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+      runQueueVisibilityTimeoutSeconds: 900,
+      apiThrottle: { rateLimit: 10, burstLimit: 20 },
+      apiQuota: null,
+      apiWaf: false,
+      apiCloudWatchRole: true,
+      alertSubscriptions: { emails: [], smsNumbers: [], httpsEndpoints: [] },
+    });
+  });
+
+  it('keeps cdk.json in step with the defaults it documents', () => {
+    // Prepare
+    const written = CDK_CONTEXT.vigil;
+
+    // Act
+    const parsed = parseVigilConfig(written);
+
+    // Assess
+    expect(parsed).toEqual(parseVigilConfig({}));
+    expect(Object.keys(written).sort()).toEqual(Object.keys(parseVigilConfig({})).sort());
+  });
+
+  it('keeps the defaults of a partly given group', () => {
+    // Act
+    const config = parseVigilConfig({ apiThrottle: { rateLimit: 2 } });
+
+    // Assess
+    expect(config.apiThrottle).toEqual({ rateLimit: 2, burstLimit: 20 });
+  });
+
+  it('reads the JSON string that `cdk -c vigil=...` passes', () => {
+    // Act
+    const config = parseVigilConfig('{"apiWaf": true, "apiQuota": {"limit": 1000, "period": "DAY"}}');
+
+    // Assess
+    expect(config.apiWaf).toBe(true);
+    expect(config.apiQuota).toEqual({ limit: 1000, period: 'DAY' });
+  });
+
+  it('names the bad key, nested keys and list items included', () => {
+    // Act
+    const problems = problemsOf({
+      apiThrottle: { rateLimit: 'fast' },
+      logRetentionDays: 31,
+      alertSubscriptions: { emails: ['ops@example.com', 'not-an-email'], httpsEndpoints: ['http://example.com/hook'] },
+    });
+
+    // Assess
+    expect(problems).toEqual([
+      expect.stringMatching(/^vigil\.logRetentionDays: /),
+      expect.stringMatching(/^vigil\.apiThrottle\.rateLimit: .*expected number/),
+      expect.stringMatching(/^vigil\.alertSubscriptions\.emails\[1\]: /),
+      expect.stringMatching(/^vigil\.alertSubscriptions\.httpsEndpoints\[0\]: /),
+    ]);
+  });
+
+  it('rejects unknown keys by name, so a typo does not silently fall back to a default', () => {
+    // Act
+    const problems = problemsOf({ apiWAF: true, apiThrottle: { burst: 5 } });
+
+    // Assess
+    expect(problems).toEqual(['vigil.apiThrottle.burst: unknown setting', 'vigil.apiWAF: unknown setting']);
+  });
+
+  it('says where the settings live in the error message', () => {
+    expect(() => parseVigilConfig({ runRetentionDays: 0 })).toThrow(
+      /^Invalid Vigil config \(cdk\.json context "vigil"\):\n {2}vigil\.runRetentionDays: /,
+    );
+  });
+
+  it('rejects a context string that is not JSON', () => {
+    expect(problemsOf('{apiWaf: true}')).toEqual([expect.stringMatching(/^vigil: expected a JSON object/)]);
+  });
+
+  it.each([
+    [{ account: '12345' }, /^vigil\.account: expected a 12-digit AWS account id$/],
+    [{ region: 'Europe' }, /^vigil\.region: expected a region name/],
+    [{ stackPrefix: '1-vigil' }, /^vigil\.stackPrefix: /],
+    [{ alertSubscriptions: { smsNumbers: ['0555 550100'] } }, /^vigil\.alertSubscriptions\.smsNumbers\[0\]: expected an E\.164/],
+    [{ apiQuota: { limit: 10, period: 'YEAR' } }, /^vigil\.apiQuota\.period: /],
+  ])('rejects %j', (raw, message) => {
+    expect(problemsOf(raw)).toEqual([expect.stringMatching(message)]);
+  });
+});

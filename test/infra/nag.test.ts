@@ -1,0 +1,169 @@
+/**
+ * cdk-nag 3 runs as a CDK policy-validation plugin: violations fail `app.synth()` and are written
+ * to validation-report.json in the cloud assembly. These tests read that report.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TestAppOptions, TestApp } from './support.ts';
+import { buildTestApp } from './support.ts';
+
+interface Finding {
+  rule: string;
+  severity: string;
+  path: string;
+}
+
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[];
+  }[];
+}
+
+const outdirs: string[] = [];
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function appWithNag(options: Omit<TestAppOptions, 'outdir'> = {}): TestApp & { outdir: string } {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'vigil-nag-'));
+  outdirs.push(outdir);
+  const app = buildTestApp({ ...options, outdir });
+  Validations.of(app.app).addPlugins(new AwsSolutionsChecks(app.app));
+  return { ...app, outdir };
+}
+
+/** Synthesizes `app` as bin/vigil.ts does and returns every unacknowledged finding of any plugin. */
+function findings(app: App, outdir: string): Finding[] {
+  try {
+    app.synth();
+  } catch (error) {
+    // Violations make synth throw, with or without the report in the message depending on how the
+    // app runs; the report file is written either way.
+    if (!(error instanceof Error && error.message.includes('A copy of this report can be found in'))) throw error;
+  }
+  const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+  return report.pluginReports.flatMap((plugin) =>
+    plugin.violations.flatMap((violation) =>
+      violation.violatingConstructs.map((construct) => ({
+        rule: violation.ruleName,
+        severity: violation.severity,
+        path: construct.constructPath,
+      })),
+    ),
+  );
+}
+
+/** Every acknowledgement recorded in the tree, as `path: id -> reason`. */
+function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+interface Checked {
+  readonly findings: Finding[];
+  readonly acknowledgements: { path: string; id: string; reason: string }[];
+}
+
+function check(options: Omit<TestAppOptions, 'outdir'> = {}): Checked {
+  const { app, outdir } = appWithNag(options);
+  return { findings: findings(app, outdir), acknowledgements: acknowledgements(app) };
+}
+
+describe('AwsSolutionsChecks', () => {
+  let defaults: Checked;
+  let everyOption: Checked;
+
+  beforeAll(() => {
+    defaults = check();
+    everyOption = check({
+      config: {
+        apiWaf: true,
+        apiCloudWatchRole: false,
+        apiQuota: { limit: 1000, period: 'DAY' },
+        tableDeletionProtection: false,
+        tableRemovalPolicy: 'destroy',
+        terminationProtection: false,
+        alertSubscriptions: {
+          emails: ['ops@example.com'],
+          smsNumbers: ['+15555550100'],
+          httpsEndpoints: ['https://hooks.example.com/vigil'],
+        },
+      },
+    });
+  });
+
+  it('finds nothing unacknowledged in the default app', () => {
+    expect(defaults.findings).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged with every option turned on or off', () => {
+    expect(everyOption.findings).toEqual([]);
+  });
+
+  it('reports what nobody acknowledged, so the two tests above can fail', () => {
+    // Prepare: an unencrypted queue without a DLQ, and a wildcard grant in the API function's
+    // default policy (where only the separate X-Ray policy's wildcard is acknowledged).
+    const { app, outdir, stateless } = appWithNag();
+    new Queue(stateless, 'Unsafe', { encryption: QueueEncryption.UNENCRYPTED });
+    stateless.apiFunction.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    // Act
+    const found = findings(app, outdir);
+    quiet.mockRestore();
+
+    // Assess
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { rule: 'AwsSolutions-SQS2', severity: 'error', path: 'Vigil-Stateless/Unsafe/Resource' },
+        { rule: 'AwsSolutions-SQS3', severity: 'error', path: 'Vigil-Stateless/Unsafe/Resource' },
+        { rule: 'AwsSolutions-SQS4', severity: 'error', path: 'Vigil-Stateless/Unsafe/Resource' },
+        {
+          rule: 'AwsSolutions-IAM5[Resource::*]',
+          severity: 'error',
+          path: 'Vigil-Stateless/ApiFunction/Role/DefaultPolicy/Resource',
+        },
+      ]),
+    );
+    expect(found).toHaveLength(4);
+  });
+
+  it('acknowledges only the reviewed findings, each with its reason', () => {
+    const acks = defaults.acknowledgements;
+    expect(acks.map(({ path: where, id }) => `${where}: ${id}`).sort()).toEqual([
+      'Vigil-Stateless/Api/Api: AwsSolutions-APIG2',
+      'Vigil-Stateless/Api/Api: AwsSolutions-APIG3',
+      'Vigil-Stateless/Api/Api: AwsSolutions-APIG4',
+      'Vigil-Stateless/Api/Api: AwsSolutions-COG4',
+      'Vigil-Stateless/Api/CloudWatchRole: AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'Vigil-Stateless/ApiFunction/Function: AwsSolutions-L1',
+      'Vigil-Stateless/ApiFunction/TracingPolicy: AwsSolutions-IAM5[Resource::*]',
+    ]);
+    for (const { reason } of acks) expect(reason.length).toBeGreaterThan(50);
+  });
+
+  it('drops the WAF acknowledgement when the WAF is on, and the logging role one without the role', () => {
+    const ids = everyOption.acknowledgements.map(({ id }) => id);
+    expect(ids).not.toContain('AwsSolutions-APIG3');
+    expect(ids.filter((id) => id.startsWith('AwsSolutions-IAM4'))).toEqual([]);
+  });
+});
