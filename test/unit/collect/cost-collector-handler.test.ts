@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { CostCollectionError } from '#domain/collect/collect-cost-snapshots.ts';
+import type { CostExplorerPort } from '#domain/collect/ports.ts';
+import type { CostSnapshot } from '#domain/collect/types.ts';
+import type { LogSource } from '#domain/entities.ts';
+import { collectCosts } from '../../../lambdas/cost-collector/handler.ts';
+import { aLogSource, aTarget } from '../../support/builders.ts';
+import { fixedClock } from './fakes.ts';
+
+const explorer = (fail: boolean): CostExplorerPort => ({
+  costAndUsage: async () => {
+    if (fail) throw new Error('AccessDeniedException');
+    return { unit: 'USD', complete: true, days: [] };
+  },
+  forecast: async () => ({ amount: 1, unit: 'USD' }),
+  anomalies: async () => [],
+});
+
+describe('cost collector handler', () => {
+  it('summarises the snapshots saved and the sources that failed', async () => {
+    // Prepare
+    const target = aTarget();
+    const cost = (id: string): LogSource => aLogSource(target.id, { id, mode: 'cost_explorer', config: { metric: 'UnblendedCost', groupBy: 'SERVICE' } });
+    const saved: CostSnapshot[] = [];
+
+    // Act
+    const summary = await collectCosts({
+      listCostSources: async () => [
+        { source: cost('ok'), target },
+        { source: cost('broken'), target: { ...target, id: 'other' } },
+      ],
+      costExplorerFor: (t) => explorer(t.id === 'other'),
+      snapshots: { save: async (s) => void saved.push(s), latest: async () => null },
+      clock: fixedClock('2026-11-21T06:00:00.000Z'),
+    });
+
+    // Assess
+    expect(summary.collected).toBe(1);
+    expect(summary.failed).toBe(1);
+    expect(saved.map((s) => s.logSourceId)).toEqual(['ok']);
+  });
+
+  it('fails when every source failed, so EventBridge retries the invocation', async () => {
+    // Prepare
+    const target = aTarget();
+    const source = aLogSource(target.id, { mode: 'cost_explorer', config: { metric: 'UnblendedCost', groupBy: 'SERVICE' } });
+
+    // Act
+    const run = collectCosts({
+      listCostSources: async () => [{ source, target }],
+      costExplorerFor: () => explorer(true),
+      snapshots: { save: async () => undefined, latest: async () => null },
+      clock: fixedClock('2026-11-21T06:00:00.000Z'),
+    });
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(CostCollectionError);
+  });
+});
