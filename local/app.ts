@@ -1,32 +1,67 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
+import { LocalFileTailer } from '#adapters/collect/file-tailer.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
+import { createStore } from '#adapters/dynamo/index.ts';
+import { OutboxChannels } from '#adapters/notify/outbox-channels.ts';
+import { documentClient } from '#clients/dynamo.ts';
+import { createRunnerClients } from '#clients/runner-clients.ts';
+import { createManagementContext, systemClock } from '#config/management-context.ts';
+import { awsChannels, bedrockJudge, createRunner } from '#config/runner-context.ts';
+import { collectCostSnapshots } from '#domain/collect/collect-cost-snapshots.ts';
+import type { SourceReaders } from '#domain/collect/ports.ts';
+import { testLogSource } from '#domain/collect/test-log-source.ts';
+import { DEFAULT_COST_COLLECTOR_HOURS } from '#domain/collect/collect-inputs.ts';
+import { parsePriceOverrides } from '#domain/judge/prices.ts';
+import type { JudgeMetrics } from '#domain/judge/ports.ts';
+import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import type { ManagementContext } from '#domain/use-cases/context.ts';
-import type { RunRequest } from '#domain/ports.ts';
-import { createManagementContext } from '#config/management-context.ts';
+import type { Clock } from '#domain/ports.ts';
+import { tick } from '#domain/use-cases/scheduler.ts';
 import { withHttpHandler } from '#http/with-http-handler.ts';
+import { createCostCollectorDeps } from '../lambdas/cost-collector/compose.ts';
 import { createApi } from '../lambdas/api/handler.ts';
+import { awsCredentialsAvailable } from './aws-detect.ts';
 import { ensureTable, localDynamoClient, startDynamoLocal, type DynamoLocal } from './dynamo-local.ts';
 import { createApiServer } from './http-server.ts';
-import { InProcessRunQueue, type RunConsumer } from './in-process-queue.ts';
+import { InProcessRunQueue } from './in-process-queue.ts';
 import type { LocalConfig } from './local-config.ts';
 
 export interface LocalApp {
   url: string;
   ctx: ManagementContext;
   queue: InProcessRunQueue;
+  /** Whether AWS credentials were found (Bedrock, SES/SNS and CloudWatch are then real). */
+  aws: boolean;
+  /** Runs one scheduler tick now (the timer does this every VIGIL_TICK_SECONDS). */
+  tickNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** Local mode has no CloudWatch metrics; the model's usage goes to the console and the run record. */
+function consoleJudgeMetrics(log: (line: string) => void): JudgeMetrics {
+  return {
+    record(usage) {
+      if (usage.kind === 'bedrock' && usage.skipped === null) {
+        log(`judge ${usage.modelId}: ${usage.inputTokens} tokens in, ${usage.outputTokens} out, ~$${usage.estimatedCostUsd.toFixed(4)}`);
+      }
+    },
+  };
+}
+
 /**
- * Local mode: DynamoDB Local (persisted under the data folder), the table, the same API
- * handler served over HTTP, and the run queue in-process. `consumer` is what receives run
- * requests (the runner).
+ * Local mode: DynamoDB Local (persisted under the data folder), the same API handler over
+ * HTTP, the runner and the scheduler tick in-process. With AWS credentials the judge is
+ * Bedrock and notifications go through SES/SNS; without, the judge is rules-only and
+ * notifications land in the outbox folder.
  */
 export async function startLocalApp(
   config: LocalConfig,
-  options: { consumer: (ctx: ManagementContext) => RunConsumer; log: (line: string) => void },
+  options: { log: (line: string) => void; clock?: Clock },
 ): Promise<LocalApp> {
+  const { log } = options;
   let dynamoLocal: DynamoLocal | undefined;
   let dynamo: DynamoDBClient;
   if (config.AWS_ENDPOINT_URL_DYNAMODB) {
@@ -38,18 +73,73 @@ export async function startLocalApp(
   }
   await ensureTable(dynamo, config.VIGIL_TABLE_NAME);
 
-  let consume: RunConsumer = async () => undefined;
+  const aws = await awsCredentialsAvailable(config.VIGIL_AWS);
+  const region = config.AWS_REGION ?? 'us-east-1';
+  const clock = options.clock ?? systemClock;
+  const client = documentClient(dynamo);
+  const store = createStore({ client, name: config.VIGIL_TABLE_NAME });
+  const awsClients = new AwsSourceClients({ defaultRegion: region, clock });
+  const readers: SourceReaders = {
+    aws: awsClients,
+    costSnapshots: new DynamoCostSnapshotRepository(client, config.VIGIL_TABLE_NAME),
+    files: new LocalFileTailer({ clock }),
+  };
+  const url = `http://${config.HOST}:${config.PORT}`;
+  const runnerClients = aws ? createRunnerClients() : null;
+  const runner = createRunner({
+    store,
+    readers,
+    judge: runnerClients
+      ? bedrockJudge(runnerClients.bedrock)
+      : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
+    judgeMetrics: consoleJudgeMetrics(log),
+    channels: runnerClients
+      ? awsChannels({ ses: runnerClients.ses, sns: runnerClients.sns, senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN })
+      : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
+    clock,
+    settings: {
+      defaultModelId: config.DEFAULT_MODEL_ID,
+      maxInputTokens: 30_000,
+      collectConcurrency: 4,
+      apiBaseUrl: url,
+      runRetentionDays: config.RUN_RETENTION_DAYS,
+      costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
+      ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
+    },
+  });
+
   const queue = new InProcessRunQueue(
-    (request: RunRequest) => consume(request),
-    (request, error) => options.log(`run ${JSON.stringify(request)} failed 3 times and was dropped: ${String(error)}`),
+    async (request) => {
+      const result = await runner(request, Date.now() + config.VIGIL_RUN_TIMEOUT_SECONDS * 1000);
+      if (result.outcome === 'finished') log(`run ${result.run.id} of monitor ${result.run.monitorId}: ${result.run.status}`);
+    },
+    (request, error) => log(`run request ${JSON.stringify(request)} failed 3 times and was dropped: ${String(error)}`),
   );
   const ctx = createManagementContext({
     dynamo,
     tableName: config.VIGIL_TABLE_NAME,
     queue,
+    clock,
     settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
+    sourceTester: { test: (source, target) => testLogSource(source, target, { readers, clock }) },
   });
-  consume = options.consumer(ctx);
+
+  const tickNow = async () => {
+    try {
+      await tick({ schedule: store.schedule, runs: store.runs, queue, clock, runRetentionDays: config.RUN_RETENTION_DAYS });
+    } catch (error) {
+      log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  await tickNow();
+  const ticker = setInterval(() => void tickNow(), config.VIGIL_TICK_SECONDS * 1000);
+
+  if (aws) {
+    // Cost Explorer costs $0.01 a request, so snapshots are taken at start, not per run.
+    void collectCostSnapshots(createCostCollectorDeps({ dynamo, tableName: config.VIGIL_TABLE_NAME, defaultRegion: region, clock, aws: awsClients }))
+      .then((outcomes) => outcomes.length > 0 && log(`cost snapshots: ${outcomes.length} source(s) collected`))
+      .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
 
   const handler = withHttpHandler(createApi(ctx));
   const server: Server = createApiServer((event, context) => handler(event, context), {
@@ -61,10 +151,13 @@ export async function startLocalApp(
   });
 
   return {
-    url: `http://${config.HOST}:${config.PORT}`,
+    url,
     ctx,
     queue,
+    aws,
+    tickNow,
     async stop() {
+      clearInterval(ticker);
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
       await queue.idle();

@@ -12,6 +12,14 @@ const schema = z.object({
   /** Point at a DynamoDB you run yourself instead of the embedded DynamoDB Local. */
   AWS_ENDPOINT_URL_DYNAMODB: z.string().url().optional(),
   VIGIL_TABLE_NAME: z.string().min(3).default('vigil'),
+  /** `auto`: use AWS (Bedrock, SES, SNS, CloudWatch) when credentials resolve; `off`: never. */
+  VIGIL_AWS: z.enum(['auto', 'on', 'off']).default('auto'),
+  AWS_REGION: z.string().min(1).optional(),
+  VIGIL_SENDER_EMAIL: z.string().min(3).optional(),
+  VIGIL_ALERT_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  /** How long one run may take before it is recorded as an `error` run. */
+  VIGIL_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(120),
+  MODEL_PRICES_JSON: z.string().min(2).optional(),
 });
 
 export type LocalConfig = z.output<typeof schema>;

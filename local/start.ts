@@ -9,10 +9,15 @@ import { loadLocalConfig } from './local-config.ts';
 async function main(): Promise<void> {
   const config = loadLocalConfig(process.env);
   const log = (line: string) => console.log(`[vigil] ${line}`);
-  const app = await startLocalApp(config, { consumer: () => async () => undefined, log });
+  const app = await startLocalApp(config, { log });
   log(`API on ${app.url} (data in ${resolve(config.VIGIL_DATA_DIR)})`);
   log(config.VIGIL_API_KEY ? 'x-api-key required (VIGIL_API_KEY is set)' : 'no API key required (set VIGIL_API_KEY to require one)');
-  log('Ctrl-C to stop');
+  log(
+    app.aws
+      ? 'AWS credentials found: Bedrock judges runs, SES/SNS deliver notifications, CloudWatch sources are read'
+      : `no AWS credentials: rules-only judge, notifications go to ${resolve(config.VIGIL_DATA_DIR, 'outbox')}`,
+  );
+  log(`scheduler ticks every ${config.VIGIL_TICK_SECONDS} s; Ctrl-C to stop`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,9 +1,14 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ManagementContext } from '#domain/use-cases/context.ts';
+import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
 import { SqsRunQueue } from '#adapters/sqs-run-queue.ts';
+import { documentClient } from '#clients/dynamo.ts';
+import { testLogSource } from '#domain/collect/test-log-source.ts';
 import { createDynamoClient, createSqsClient } from '#clients/aws.ts';
 import { loadConfig, required } from '#config/env.ts';
-import { createManagementContext } from '#config/management-context.ts';
+import { createManagementContext, systemClock } from '#config/management-context.ts';
+import { tracer } from '#powertools/index.ts';
 import { Router } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
 import { healthRoutes } from './resources/health.ts';
@@ -29,12 +34,25 @@ let api: HttpFunction | undefined;
 /** Built on the first invocation, so importing this module reads no environment. */
 function apiFromEnvironment(): HttpFunction {
   const config = loadConfig(process.env);
+  const dynamo = createDynamoClient();
+  const readers = {
+    aws: new AwsSourceClients({
+      defaultRegion: required(process.env.AWS_REGION, 'AWS_REGION'),
+      clock: systemClock,
+      instrument: (c) => tracer.captureAWSv3Client(c),
+    }),
+    costSnapshots: new DynamoCostSnapshotRepository(documentClient(dynamo), config.TABLE_NAME),
+  };
   return createApi(
     createManagementContext({
-      dynamo: createDynamoClient(),
+      dynamo,
       tableName: config.TABLE_NAME,
       queue: new SqsRunQueue(createSqsClient(), required(config.RUN_QUEUE_URL, 'RUN_QUEUE_URL')),
       settings: { localMode: false, runRetentionDays: config.RUN_RETENTION_DAYS },
+      sourceTester: {
+        test: (source, target) =>
+          testLogSource(source, target, { readers, clock: systemClock, costCollectorHours: config.COST_COLLECTOR_HOURS }),
+      },
     }),
   );
 }

@@ -75,6 +75,9 @@ export async function createApiHarness(settings: Partial<ManagementContext['sett
     clock,
     ids: ulidGenerator,
     settings: { localMode: false, runRetentionDays: 90, ...settings },
+    sourceTester: {
+      test: async (source) => ({ ok: true, message: `tested ${source.name}`, sample: ['line 1'], lineCount: 1 }),
+    },
   };
   const api = createApi(ctx);
   const call: ApiHarness['call'] = async (method, path, options) => {

@@ -4,6 +4,7 @@ import {
   deleteLogSource,
   getLogSource,
   listLogSources,
+  testLogSourceById,
   updateLogSource,
 } from '#domain/use-cases/log-sources.ts';
 import type { Route } from '#http/router.ts';
@@ -57,6 +58,14 @@ export function logSourceRoutes(ctx: ManagementContext): Route[] {
           ctx,
         );
         return json(200, presentLogSource(source));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/log-sources/{id}/test',
+      handler: async (request) => {
+        const result = await testLogSourceById(param(request, 'id'), ctx);
+        return json(200, { ok: result.ok, message: result.message, sample: result.sample, line_count: result.lineCount });
       },
     },
     {

@@ -8,7 +8,20 @@ const schema = z.object({
   TABLE_NAME: z.string().min(1),
   RUN_QUEUE_URL: z.string().url().optional(),
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  DEFAULT_MODEL_ID: z.string().min(1).default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  DEFAULT_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  /** Runner: a verified SES identity to send from; email is off without it. */
+  SENDER_EMAIL: z.string().min(3).optional(),
+  /** Runner: the alert topic every notification is also published to. */
+  ALERT_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  /** Runner: the management API's URL, for run links in notifications. */
+  API_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** Runner: per-model price overrides (USD per 1M tokens), see README. */
+  MODEL_PRICES_JSON: z.string().min(2).optional(),
+  MAX_INPUT_TOKENS: z.coerce.number().int().min(1000).max(1_000_000).default(30_000),
+  COLLECT_CONCURRENCY: z.coerce.number().int().min(1).max(10).default(4),
+  COST_COLLECTOR_HOURS: z.coerce.number().int().min(1).max(24).default(6),
+  /** Runner: time kept back from the Lambda timeout to write the run's final status. */
+  RUN_MARGIN_SECONDS: z.coerce.number().int().min(5).max(120).default(15),
 });
 
 export type AppConfig = z.output<typeof schema>;

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { Clock, IdGenerator, RunQueue } from '#domain/ports.ts';
-import type { ManagementContext, ManagementSettings } from '#domain/use-cases/context.ts';
+import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/use-cases/context.ts';
 import { createStore } from '#adapters/dynamo/index.ts';
 import { documentClient } from '#clients/dynamo.ts';
 
@@ -16,6 +16,7 @@ export function createManagementContext(options: {
   tableName: string;
   queue: RunQueue;
   settings: ManagementSettings;
+  sourceTester: SourceTester;
   clock?: Clock;
   ids?: IdGenerator;
 }): ManagementContext {
@@ -26,5 +27,6 @@ export function createManagementContext(options: {
     clock: options.clock ?? systemClock,
     ids: options.ids ?? ulidGenerator,
     settings: options.settings,
+    sourceTester: options.sourceTester,
   };
 }

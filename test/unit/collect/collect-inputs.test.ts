@@ -47,7 +47,7 @@ describe('collectInputs', () => {
           groups: { kind: 'names', names: ['/ecs/orders-api', '/ecs/payments'] },
           start: new Date(NOW_MS - 5 * 60_000),
           end: new Date(NOW_MS),
-          maxLines: 500,
+          maxLines: 501, // one more than the window, to know it was cut
           deadline: DEADLINE - READ_GRACE_MS,
           filterPattern: '?ERROR ?Exception',
         },
@@ -175,7 +175,7 @@ describe('collectInputs', () => {
     const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1 });
 
     // Assess
-    expect(readers.tailCalls).toEqual([{ path: '/var/log/bot.log', options: { maxLines: 500, deadline: DEADLINE - READ_GRACE_MS, match: /ERROR|WARN/ } }]);
+    expect(readers.tailCalls).toEqual([{ path: '/var/log/bot.log', options: { maxLines: 501, deadline: DEADLINE - READ_GRACE_MS, match: /ERROR|WARN/ } }]);
     expect(collected?.lines.map((l) => l.text)).toEqual(['file line']);
   });
 

@@ -30,9 +30,12 @@ export interface CollectDeps {
   costCollectorHours?: number;
 }
 
-/** How many lines a read asks for: the window in `raw` mode, more in `templates` mode. */
+/**
+ * How many lines a read asks for: in `raw` mode one more than the window, so the window can
+ * tell that it was cut (`truncated`); more in `templates` mode, where every pattern counts.
+ */
 export function readLimit(window: WindowConfig): number {
-  return window.mode === 'templates' ? Math.max(window.maxLines, TEMPLATE_READ_LINES) : window.maxLines;
+  return window.mode === 'templates' ? Math.max(window.maxLines, TEMPLATE_READ_LINES) : window.maxLines + 1;
 }
 
 function queryOf(input: MonitorInput): SourceQuery {

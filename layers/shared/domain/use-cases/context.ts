@@ -1,3 +1,5 @@
+import type { LogSource, Target } from '../entities.ts';
+import type { LogSourceTestResult } from '../collect/test-log-source.ts';
 import type {
   Clock,
   HealthProbe,
@@ -22,6 +24,12 @@ export interface ManagementContext {
   clock: Clock;
   ids: IdGenerator;
   settings: ManagementSettings;
+  /** Reads a small recent sample of a source through the collectors (`POST /log-sources/{id}/test`). */
+  sourceTester: SourceTester;
+}
+
+export interface SourceTester {
+  test(source: LogSource, target: Target): Promise<LogSourceTestResult>;
 }
 
 export interface ManagementSettings {

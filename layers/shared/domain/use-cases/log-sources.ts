@@ -1,5 +1,6 @@
 import type { LogSource, LogSourceSpec, Page, PageRequest } from '../entities.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import type { LogSourceTestResult } from '../collect/test-log-source.ts';
 import type { ManagementContext } from './context.ts';
 
 export type LogSourceBody = LogSourceSpec & { targetId: string; name: string };
@@ -46,6 +47,20 @@ export async function updateLogSource(
   const updated = { ...body, id, createdAt: current.createdAt, updatedAt: deps.clock.now().toISOString() } as LogSource;
   await deps.logSources.update(updated, current);
   return updated;
+}
+
+/**
+ * Reads a small recent sample through the same collectors a run uses. Problems reading (a
+ * missing permission, group or file) are an `ok: false` answer, not an error.
+ */
+export async function testLogSourceById(
+  id: string,
+  deps: Pick<ManagementContext, 'logSources' | 'targets' | 'sourceTester'>,
+): Promise<LogSourceTestResult> {
+  const source = await getLogSource(id, deps);
+  const target = await deps.targets.get(source.targetId);
+  if (!target) throw new NotFoundError(`target ${source.targetId} of log source ${id} not found`);
+  return deps.sourceTester.test(source, target);
 }
 
 export function deleteLogSource(id: string, deps: Pick<Deps, 'logSources'>): Promise<void> {

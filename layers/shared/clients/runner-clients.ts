@@ -1,0 +1,18 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { BEDROCK_RUNTIME_CLIENT_CONFIG } from '#adapters/bedrock-judge.ts';
+import { tracer } from '#powertools/index.ts';
+
+/**
+ * The runner's AWS clients beyond the store and the collectors. Endpoints come from the SDK's
+ * own resolution (AWS_ENDPOINT_URL_BEDROCK_RUNTIME, _SES, _SNS for emulators).
+ */
+export function createRunnerClients() {
+  return {
+    // The judge retries itself within the run's deadline; the SDK's retries would not know it.
+    bedrock: tracer.captureAWSv3Client(new BedrockRuntimeClient({ ...BEDROCK_RUNTIME_CLIENT_CONFIG })),
+    ses: tracer.captureAWSv3Client(new SESClient({})),
+    sns: tracer.captureAWSv3Client(new SNSClient({})),
+  };
+}

@@ -1,0 +1,123 @@
+import type { LogSource, MonitorRun, Target } from '../entities.ts';
+import { collectInputs } from '../collect/collect-inputs.ts';
+import { buildPayload } from '../collect/payload.ts';
+import type { SourceReaders } from '../collect/ports.ts';
+import type { CollectedLine } from '../collect/types.ts';
+import { formatLine, type WindowRenderer } from '../collect/window.ts';
+import { judgeRun } from '../judge/judge-run.ts';
+import type { Judge, JudgeMetrics, PreviousVerdict } from '../judge/ports.ts';
+import type { PriceTable } from '../judge/prices.ts';
+import type { NotificationChannels } from '../notify/channels.ts';
+import { notifyRun } from '../notify/notify-run.ts';
+import type { RetryPolicy } from '../notify/retry.ts';
+import { maskLine, parseLine, renderWindow, templateId } from '../shrink/index.ts';
+import { referencedLogSourceIds } from '../monitor-references.ts';
+import type { Clock, LogSourceRepository, MonitorRepository, TargetRepository } from '../ports.ts';
+import type { RunSteps } from './execute-run.ts';
+
+export interface RunStepsDeps {
+  logSources: Pick<LogSourceRepository, 'getMany'>;
+  targets: Pick<TargetRepository, 'get'>;
+  monitors: Pick<MonitorRepository, 'get' | 'swapAlertState'>;
+  readers: SourceReaders;
+  judge: Judge;
+  judgeMetrics: JudgeMetrics;
+  prices?: PriceTable;
+  channels: NotificationChannels;
+  notifyRetry: RetryPolicy;
+  clock: Clock;
+  /** The stack's model when a monitor names none. */
+  defaultModelId: string;
+  /** Input tokens a model call may carry. */
+  maxInputTokens: number;
+  /** Inputs read at the same time. */
+  collectConcurrency: number;
+  /** The management API's base URL, for links in notifications. */
+  apiBaseUrl: string;
+  costCollectorHours?: number;
+}
+
+/** `templates` mode summarises every pattern (the template miner); `raw` keeps the newest lines. */
+export const renderInputWindow: WindowRenderer = (lines, options) => renderWindow(lines.map(toWindowLine), options);
+
+function toWindowLine(line: CollectedLine) {
+  const text = line.origin ? `[${line.origin}] ${line.text}` : line.text;
+  return line.timestamp ? { text, timestamp: line.timestamp } : { text };
+}
+
+/**
+ * A line's template id without a miner: the masked body of the line, hashed. Lines that differ
+ * only in their variables (ids, numbers, times) share it, run after run, which is what an
+ * alert fingerprint needs.
+ */
+export function lineTemplateId(line: string): string {
+  return templateId(maskLine(parseLine(line).body));
+}
+
+function previousVerdict(run: MonitorRun | null): PreviousVerdict | null {
+  if (!run || run.status === 'queued' || run.status === 'running') return null;
+  return { payloadHash: run.payloadHash, status: run.status, summary: run.summary, findings: run.findings };
+}
+
+/**
+ * The three stages of a run, composed from the collect, shrink, judge and notify modules:
+ * collection reads every input within the deadline and builds the labeled payload; the judge
+ * counts the rules over every line read (not the shrunk window, where one template stands for
+ * many lines) and asks the model; notification re-reads the monitor so the alert-state swap
+ * compares against the freshest state.
+ */
+export function createRunSteps(deps: RunStepsDeps): RunSteps {
+  return {
+    async collect(monitor, deadline) {
+      const sources = await deps.logSources.getMany(referencedLogSourceIds(monitor));
+      const targets = new Map<string, Target>();
+      for (const targetId of new Set([...sources.values()].map((source: LogSource) => source.targetId))) {
+        const target = await deps.targets.get(targetId);
+        if (target) targets.set(targetId, target);
+      }
+      const collected = await collectInputs(monitor, sources, targets, {
+        readers: deps.readers,
+        clock: deps.clock,
+        deadline,
+        concurrency: deps.collectConcurrency,
+        ...(deps.costCollectorHours !== undefined && { costCollectorHours: deps.costCollectorHours }),
+      });
+      const payload = buildPayload(collected, monitor.windowConfig, renderInputWindow);
+      return {
+        text: payload.text,
+        inputs: payload.inputs,
+        linesByLabel: new Map(collected.map((input) => [input.label, input.lines.map(formatLine)])),
+      };
+    },
+
+    async judge(monitor, payload, previous, deadline) {
+      return judgeRun(
+        {
+          monitorName: monitor.name,
+          prompt: monitor.prompt,
+          rules: monitor.rules,
+          modelId: monitor.model.modelId ?? deps.defaultModelId,
+          payload: payload.text,
+          inputs: payload.inputs,
+          linesByLabel: payload.linesByLabel,
+          previousRun: previousVerdict(previous),
+          maxInputTokens: deps.maxInputTokens,
+          deadline,
+        },
+        { judge: deps.judge, metrics: deps.judgeMetrics, ...(deps.prices && { prices: deps.prices }) },
+      );
+    },
+
+    async notify(run, monitor) {
+      const fresh = (await deps.monitors.get(monitor.id)) ?? monitor;
+      return notifyRun(run, fresh, {
+        monitors: deps.monitors,
+        channels: deps.channels,
+        clock: deps.clock,
+        apiBaseUrl: deps.apiBaseUrl,
+        retry: deps.notifyRetry,
+        templateIdOf: lineTemplateId,
+      });
+    },
+  };
+}
