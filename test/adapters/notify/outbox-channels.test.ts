@@ -38,7 +38,7 @@ describe('OutboxChannels', () => {
     expect(eml).toContain('X-Vigil-Run-Id: 01JRUN00000000000000000001');
     expect(eml).toContain('Content-Type: multipart/alternative;');
     expect(eml).toContain('Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p>Hi</p>');
-    expect(lines).toEqual([`[vigil outbox] email to ops@example.com: Subject -> ${expectedPath}`]);
+    expect(lines).toEqual([`outbox: email to ops@example.com: Subject -> ${expectedPath}`]);
   });
 
   it('writes an SMS and a topic message as JSON', async () => {

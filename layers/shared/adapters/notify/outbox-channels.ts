@@ -94,7 +94,7 @@ export class OutboxChannels implements NotificationChannels {
         const path = join(this.options.dir, `${base}${attempt === 1 ? '' : `-${attempt}`}.${file.extension}`);
         try {
           await writeFile(path, file.content, { encoding: 'utf8', flag: 'wx' });
-          this.options.log(`[vigil outbox] ${file.channel} to ${file.target}: ${oneLine(file.summary)} -> ${path}`);
+          this.options.log(`outbox: ${file.channel} to ${file.target}: ${oneLine(file.summary)} -> ${path}`);
           return { status: 'outbox', detail: path };
         } catch (error) {
           if (codeOf(error) !== 'EEXIST' || attempt >= MAX_NAME_ATTEMPTS) throw error;
