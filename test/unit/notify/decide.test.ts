@@ -28,10 +28,20 @@ describe('decideNotification: notify_on against each status (no prior state)', (
       status: 'error',
       summary: null,
       error: 'invalid model reply',
+      rules: [],
       inputs: {
         FULL_LOGS: { lines: 10, chars: 500, truncated: false, error: null },
         ERRORS: { lines: 0, chars: 0, truncated: false, error: 'ThrottlingException: rate exceeded' },
       },
+    });
+  // The model call failed, but the rules (counted in code) were breached.
+  const judgeFailedWith = (severity: 'warn' | 'alert'): MonitorRun =>
+    makeRun({
+      status: 'error',
+      summary: null,
+      error: 'bedrock:InvokeModel denied',
+      findings: [],
+      rules: [{ label: 'ERRORS', pattern: 'ERROR', count: 12, severity, breached: true }],
     });
   const statuses: Record<string, () => MonitorRun> = {
     ok: () => runWith('ok'),
@@ -39,11 +49,22 @@ describe('decideNotification: notify_on against each status (no prior state)', (
     alert: () => runWith('alert'),
     'error (every input failed)': () => runWith('error'),
     'error (some inputs failed)': partialError,
+    'error (judge failed, alert rule breached)': () => judgeFailedWith('alert'),
+    'error (judge failed, warn rule breached)': () => judgeFailedWith('warn'),
   };
   const expected: Record<NotifyOn, Record<string, 'alert' | 'none'>> = {
-    alert_only: { ok: 'none', warn: 'none', alert: 'alert', 'error (every input failed)': 'alert', 'error (some inputs failed)': 'none' },
-    warn_and_alert: { ok: 'none', warn: 'alert', alert: 'alert', 'error (every input failed)': 'alert', 'error (some inputs failed)': 'none' },
-    all: { ok: 'alert', warn: 'alert', alert: 'alert', 'error (every input failed)': 'alert', 'error (some inputs failed)': 'alert' },
+    alert_only: {
+      ok: 'none', warn: 'none', alert: 'alert', 'error (every input failed)': 'alert', 'error (some inputs failed)': 'none',
+      'error (judge failed, alert rule breached)': 'alert', 'error (judge failed, warn rule breached)': 'none',
+    },
+    warn_and_alert: {
+      ok: 'none', warn: 'alert', alert: 'alert', 'error (every input failed)': 'alert', 'error (some inputs failed)': 'none',
+      'error (judge failed, alert rule breached)': 'alert', 'error (judge failed, warn rule breached)': 'alert',
+    },
+    all: {
+      ok: 'alert', warn: 'alert', alert: 'alert', 'error (every input failed)': 'alert', 'error (some inputs failed)': 'alert',
+      'error (judge failed, alert rule breached)': 'alert', 'error (judge failed, warn rule breached)': 'alert',
+    },
   };
   const cases = Object.entries(expected).flatMap(([notifyOn, byStatus]) =>
     Object.entries(byStatus).map(([status, kind]) => ({ notifyOn: notifyOn as NotifyOn, status, kind })),

@@ -36,7 +36,8 @@ const PROBLEM_STATUSES: ReadonlySet<RunStatus> = new Set(['warn', 'alert', 'erro
  * Decides whether `run` notifies, given the monitor's `notificationConfig` and `alertState`.
  *
  * - `notifyOn`: `alert_only` notifies `alert`; `warn_and_alert` adds `warn`; `all` notifies every
- *   final status. An `error` run notifies under every setting when all of its inputs failed.
+ *   final status. An `error` run notifies under every setting when all of its inputs failed, and
+ *   when a rule breached at a severity the setting wants (the judge failed, the breach is real).
  * - A wanted run whose fingerprint and status match the alert state notified less than
  *   `cooldownMinutes` ago is suppressed (`reason: 'cooldown'`); a different status (so a worsening
  *   from warn to alert) or a different fingerprint notifies at once.
@@ -100,8 +101,13 @@ function unwantedReason(run: MonitorRun, notifyOn: NotifyOn): string | null {
       return null;
     case 'warn':
       return notifyOn === 'warn_and_alert' ? null : `notify_on ${notifyOn} skips warn runs`;
-    case 'error':
-      return everyInputFailed(run) ? null : `notify_on ${notifyOn} skips error runs unless every input failed`;
+    case 'error': {
+      if (everyInputFailed(run)) return null;
+      // The rules are counted in code: a breach stays a fact when the model call failed.
+      const breached = run.rules.filter((rule) => rule.breached).map((rule) => rule.severity);
+      if (breached.includes('alert') || (notifyOn === 'warn_and_alert' && breached.includes('warn'))) return null;
+      return `notify_on ${notifyOn} skips error runs unless every input failed or a rule it wants is breached`;
+    }
     default:
       return `notify_on ${notifyOn} skips ${run.status} runs`;
   }
