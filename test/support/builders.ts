@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import type { LogSource, Monitor, MonitorRun, Target } from '#domain/entities.ts';
+import { newRun } from '#domain/use-cases/runs.ts';
 
 const AT = '2026-11-21T10:00:00.000Z';
 
@@ -52,28 +53,8 @@ export function aMonitor(logSourceId: string, overrides: Partial<Monitor> = {}):
 }
 
 export function aRun(monitorId: string, overrides: Partial<MonitorRun> = {}): MonitorRun {
-  return {
-    id: ulid(),
-    monitorId,
-    trigger: 'manual',
-    status: 'queued',
-    scheduledFor: null,
-    createdAt: AT,
-    startedAt: null,
-    finishedAt: null,
-    summary: null,
-    findings: [],
-    inputs: {},
-    rules: [],
-    judge: null,
-    notifications: [],
-    redactions: 0,
-    payloadHash: null,
-    rawReply: null,
-    error: null,
-    expiresAt: 1_900_000_000,
-    ...overrides,
-  };
+  const run = newRun({ id: ulid(), monitorId, trigger: 'manual', scheduledFor: null }, new Date(AT), 90);
+  return { ...run, ...overrides };
 }
 
 /** The expectations a monitor's references are validated with, all of one mode. */

@@ -1,14 +1,5 @@
-import {
-  FINAL_STATUSES,
-  type FinalRunStatus,
-  type Finding,
-  type InputStats,
-  type JudgeUsage,
-  type Monitor,
-  type MonitorRun,
-  type NotificationOutcome,
-  type RuleResult,
-} from '../entities.ts';
+import { FINAL_STATUSES, type InputStats, type Monitor, type MonitorRun, type NotificationOutcome } from '../entities.ts';
+import type { JudgeRunResult } from '../judge/judge-run.ts';
 import type { Clock, MonitorRepository, RunRepository, RunRequest } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
 import { newRun } from './runs.ts';
@@ -22,17 +13,10 @@ export interface CollectedPayload {
 }
 
 /** The verdict and its bookkeeping, as the run records it. */
-export interface JudgedRun {
-  status: FinalRunStatus;
-  summary: string;
-  findings: Finding[];
-  rules: RuleResult[];
-  judge: JudgeUsage;
-  redactions: number;
-  payloadHash: string | null;
-  rawReply: string | null;
-  error: string | null;
-}
+export type JudgedRun = Pick<
+  JudgeRunResult,
+  'status' | 'summary' | 'findings' | 'rules' | 'judge' | 'redactions' | 'payloadHash' | 'rawReply' | 'error'
+>;
 
 /** The three stages of a run, composed from the collect, judge and notify modules. */
 export interface RunSteps {
@@ -137,9 +121,18 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       deps.clock,
       startedAt.getTime(),
     );
+    const { verdict } = judged;
     finished = {
       ...running,
-      ...judged.verdict,
+      status: verdict.status,
+      summary: verdict.summary,
+      findings: verdict.findings,
+      rules: verdict.rules,
+      judge: verdict.judge,
+      redactions: verdict.redactions,
+      payloadHash: verdict.payloadHash,
+      rawReply: verdict.rawReply,
+      error: verdict.error,
       inputs: judged.payload.inputs,
       finishedAt: deps.clock.now().toISOString(),
     };
