@@ -122,3 +122,14 @@ describe('the HTTP edge', () => {
     });
   });
 });
+
+describe('ids that cannot exist', () => {
+  it('answers 404, not a DynamoDB error, for a path id past the key size limit or with odd characters', async () => {
+    for (const path of [`/targets/${'x'.repeat(3000)}`, '/monitors/a%20b/runs', `/monitors/${'y'.repeat(2100)}/runs/${'z'.repeat(2100)}`]) {
+      const response = await api.call('GET', path);
+      expect(response.status, path).toBe(404);
+    }
+    const error = await api.expectRejected(400, 'GET', '/log-sources', { query: { target_id: 'x'.repeat(3000) } });
+    expect(error.error.details).toEqual([{ path: 'target_id', message: 'must be an id (1–64 of A-Z a-z 0-9 _ -)' }]);
+  });
+});

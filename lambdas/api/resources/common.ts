@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PageRequest } from '#domain/entities.ts';
+import { NotFoundError } from '#domain/errors.ts';
 import type { HttpRequest } from '#http/request.ts';
 import { parseOrThrow } from '#http/validation.ts';
 
@@ -9,7 +10,7 @@ export function parseListQuery<F extends string>(request: HttpRequest, filters: 
     limit: z.coerce.number().int().min(1).max(100).default(50),
     next_token: z.string().min(1).max(4096).optional(),
   };
-  for (const filter of filters) shape[filter] = z.string().min(1).max(64).optional();
+  for (const filter of filters) shape[filter] = z.string().regex(ID_PATTERN, { error: 'must be an id (1–64 of A-Z a-z 0-9 _ -)' }).optional();
   const parsed = parseOrThrow(z.strictObject(shape), request.query) as Record<string, unknown>;
   const page: PageRequest = {
     limit: parsed.limit as number,
@@ -19,10 +20,17 @@ export function parseListQuery<F extends string>(request: HttpRequest, filters: 
   return { page, filter };
 }
 
-/** The path param the route template guarantees. */
+/** What an id can look like (the server makes ULIDs); anything else names nothing. */
+const ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
+
+/**
+ * The path param the route template guarantees. An id that cannot exist is a 404 here, before
+ * it reaches DynamoDB (whose key size limit would otherwise answer with a 500).
+ */
 export function param(request: HttpRequest, name: string): string {
   const value = request.params[name];
   if (value === undefined) throw new Error(`route has no {${name}}`);
+  if (!ID_PATTERN.test(value)) throw new NotFoundError(`no resource has the id ${JSON.stringify(value.slice(0, 80))}`);
   return value;
 }
 
