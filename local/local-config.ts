@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
 
 /** Local mode's settings, from the environment (README: Configuration). */
 const schema = z.object({
@@ -8,7 +9,7 @@ const schema = z.object({
   VIGIL_API_KEY: z.string().min(1).optional(),
   VIGIL_TICK_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  DEFAULT_MODEL_ID: z.string().min(1).default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  DEFAULT_MODEL_ID: z.string().min(1).default(DEFAULT_MODEL_ID),
   /** Point at a DynamoDB you run yourself instead of the embedded DynamoDB Local. */
   AWS_ENDPOINT_URL_DYNAMODB: z.string().url().optional(),
   VIGIL_TABLE_NAME: z.string().min(3).default('vigil'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
 
 /**
  * Settings every function reads from its environment, validated once at cold start. A missing
@@ -8,7 +9,7 @@ const schema = z.object({
   TABLE_NAME: z.string().min(1),
   RUN_QUEUE_URL: z.string().url().optional(),
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  DEFAULT_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  DEFAULT_MODEL_ID: z.string().min(1).default(DEFAULT_MODEL_ID),
   /** Runner: a verified SES identity to send from; email is off without it. */
   SENDER_EMAIL: z.string().min(3).optional(),
   /** Runner: the alert topic every notification is also published to. */

@@ -4,10 +4,6 @@
  * code, so this also proves the adapters go through the SDK's endpoint resolution.
  * Skipped where moto_server is not installed.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -19,41 +15,13 @@ import { combineChannels } from '#domain/notify/channels.ts';
 import type { NotifyRunDeps } from '#domain/notify/notify-run.ts';
 import { notifyRun } from '#domain/notify/notify-run.ts';
 import { API_BASE_URL, InMemoryAlertStates, NOW, makeMonitor, makeRun } from '../../unit/notify/fixtures.ts';
+import { motoInstalled, startMoto, type Moto } from '../../support/moto.ts';
 
-const motoInstalled = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 const SENDER = 'vigil@example.com';
 const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_SES', 'AWS_ENDPOINT_URL_SNS', 'AWS_ENDPOINT_URL_SQS'] as const;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function waitUntilUp(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`moto_server did not start at ${url}`);
-}
-
-interface MotoData {
-  ses: { Message: { source: string; destinations: { ToAddresses: string[] }; subject: string }[] };
-  sns: { SMS: { phone_number: string; message: string }[] };
-}
-
 describe.skipIf(!motoInstalled)('notifyRun against an AWS emulator', () => {
-  let moto: ChildProcess;
+  let moto: Moto;
   let endpoint: string;
   const savedEnvironment = new Map<string, string | undefined>();
   let queueUrl: string;
@@ -64,14 +32,12 @@ describe.skipIf(!motoInstalled)('notifyRun against an AWS emulator', () => {
     notificationConfig: { emailRecipients: ['ops@example.com', 'oncall@example.com'], smsNumbers: ['+15555550100', '+15555550101'] },
   });
 
-  const motoData = async (): Promise<MotoData> => (await fetch(`${endpoint}/moto-api/data.json`)).json() as Promise<MotoData>;
+  const motoData = () => moto.data();
   const clientConfig = { region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
 
   beforeAll(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    await waitUntilUp(`${endpoint}/moto-api/data.json`);
+    moto = await startMoto();
+    endpoint = moto.endpoint;
     for (const name of ENDPOINT_VARIABLES) {
       savedEnvironment.set(name, process.env[name]);
       process.env[name] = endpoint;
@@ -113,11 +79,7 @@ describe.skipIf(!motoInstalled)('notifyRun against an AWS emulator', () => {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    if (moto !== undefined && moto.exitCode === null) {
-      const exited = once(moto, 'exit');
-      moto.kill();
-      await exited;
-    }
+    await moto?.stop();
   });
 
   const receiveTopicMessages = async () => {

@@ -168,3 +168,9 @@ export function parsePriceOverrides(text: string, source = 'model prices'): Pric
   }
   return parsed.data;
 }
+
+/**
+ * The model a monitor is judged by when neither it nor the deployment names one: Claude Haiku
+ * 4.5 through the global cross-Region inference profile (the cheapest route to it).
+ */
+export const DEFAULT_MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
