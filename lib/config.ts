@@ -21,7 +21,29 @@ export const DEFAULT_MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0
 
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 phone number such as +15555550100');
 
-export const vigilConfigSchema = z.strictObject({
+/**
+ * A Bedrock model id (`anthropic.claude-3-haiku-20240307-v1:0`) or system inference profile id
+ * (`global.anthropic.claude-haiku-4-5-20251001-v1:0`): lower case, dotted, optional `:version`.
+ * ARNs are refused because the IAM grant is derived from the id (ModelAccess).
+ */
+const bedrockModelId = z
+  .string()
+  .max(256)
+  .regex(
+    /^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[a-z0-9]+)*$/,
+    'expected a Bedrock model id or inference profile id such as global.anthropic.claude-haiku-4-5-20251001-v1:0 (not an ARN)',
+  );
+
+/** The default of `allowedLogGroupArns`: every log group the account can read. */
+export const ALL_LOG_GROUPS_ARN = 'arn:aws:logs:*:*:log-group:*';
+
+/** The default of `assumableRoleArns`: any role of any account (its trust policy decides). */
+export const ANY_ROLE_ARN = 'arn:aws:iam::*:role/*';
+
+/** The default of `runnerTimeoutSeconds`; the visibility timeout default is six times it. */
+export const DEFAULT_RUNNER_TIMEOUT_SECONDS = 150;
+
+const objectSchema = z.strictObject({
   /** Prefix of the stack names (`<prefix>-Stateful`, `<prefix>-Stateless`). @default 'Vigil' */
   stackPrefix: z
     .string()
@@ -43,14 +65,84 @@ export const vigilConfigSchema = z.strictObject({
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Days a monitor run is kept before DynamoDB's TTL removes it. @default 90 */
   runRetentionDays: z.int().min(1).max(3650).default(90),
-  /** Bedrock model or inference profile for monitors that name none. @default DEFAULT_MODEL_ID */
-  defaultModelId: z.string().min(1).max(2048).default(DEFAULT_MODEL_ID),
+  /**
+   * Bedrock model id or inference profile id for monitors that name none (not an ARN: the IAM
+   * grant is derived from it). @default DEFAULT_MODEL_ID
+   */
+  defaultModelId: bedrockModelId.default(DEFAULT_MODEL_ID),
   /**
    * Visibility timeout of the run queue, in seconds. It must exceed the runner's timeout; AWS
    * advises six times it so a throttled batch is not redelivered while still running.
    * @default 900 (six times a 150-second runner)
    */
   runQueueVisibilityTimeoutSeconds: z.int().min(30).max(43_200).default(900),
+  /**
+   * The runner's Lambda timeout, in seconds: the longest one run may take (the runner keeps 15 s
+   * of it to save the run's final status and starts a run only with 30 s left beyond that). Must
+   * stay below `runQueueVisibilityTimeoutSeconds`. @default 150
+   */
+  runnerTimeoutSeconds: z.int().min(60).max(900).default(DEFAULT_RUNNER_TIMEOUT_SECONDS),
+  /**
+   * How many runner functions the run queue drives at once, which also caps the concurrent
+   * Bedrock calls. 2 is the least an SQS event source accepts. @default 5
+   */
+  runnerMaxConcurrency: z.int().min(2).max(1000).default(5),
+  /**
+   * Models and inference profiles the runner may invoke; IAM allows nothing else. `defaultModelId`
+   * must be one of them, and so must every monitor's `model.model_id` (a monitor naming another
+   * model fails its runs with AccessDenied). Ids only, not ARNs.
+   * @default [defaultModelId]
+   */
+  allowedModelIds: z.array(bedrockModelId).min(1).max(20).optional(),
+  /**
+   * Per-model price overrides for the runs' cost estimates, USD per million tokens, keyed by a
+   * base model id (`anthropic.claude-haiku-4-5`, every profile of it) or a profile id
+   * (`eu.anthropic.claude-haiku-4-5`, that profile only). See docs/judge.md.
+   * @default {} (the built-in price table)
+   */
+  modelPrices: z
+    .record(
+      z.string().min(1).max(256),
+      z.strictObject({
+        inputPerMillion: z.number().nonnegative(),
+        outputPerMillion: z.number().nonnegative(),
+        /** Extra share outside `global.` profiles, e.g. 0.1 for Claude 4.5's 10%. @default 0 */
+        regionalPremium: z.number().nonnegative().max(10).optional(),
+      }),
+    )
+    .default({}),
+  /**
+   * The verified SES identity alerts are emailed from (an address; its domain's identity works
+   * too). Null turns email off: runs record each email as failed with the reason.
+   * @default null
+   */
+  senderEmail: z.email().nullable().default(null),
+  /**
+   * Log groups whose events the runner and the API may read (FilterLogEvents, StartQuery), as IAM
+   * resource ARNs such as `arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/orders*`. Listing
+   * log group names (DescribeLogGroups, for `log_group_name_prefix` sources) stays account-wide.
+   * @default ['arn:aws:logs:*:*:log-group:*'] (every log group of this account)
+   */
+  allowedLogGroupArns: z
+    .array(z.string().regex(/^arn:[a-z-]+:logs:[^:]*:[^:]*:log-group:.+$/, 'expected a log group ARN pattern'))
+    .min(1)
+    .max(50)
+    .default([ALL_LOG_GROUPS_ARN]),
+  /**
+   * Roles of other accounts that cross-account targets name in `role_arn`; the runner, the API and
+   * the cost collector may assume them. A list of the actual roles is better than the default;
+   * `[]` when every target is this account.
+   * @default ['arn:aws:iam::*:role/*']
+   */
+  assumableRoleArns: z
+    .array(z.string().regex(/^arn:[a-z-]+:iam::(?:\d{12}|\*):role\/.+$/, 'expected an IAM role ARN pattern'))
+    .max(50)
+    .default([ANY_ROLE_ARN]),
+  /**
+   * Hours between Cost Explorer snapshots (each costs 0.01 USD per cost source and request).
+   * @default 6
+   */
+  costCollectorHours: z.int().min(1).max(24).default(6),
   /** Steady-state requests per second and burst per API key. @default { rateLimit: 10, burstLimit: 20 } */
   apiThrottle: z
     .strictObject({
@@ -81,6 +173,28 @@ export const vigilConfigSchema = z.strictObject({
       httpsEndpoints: z.array(z.url({ protocol: /^https$/ })).default([]),
     })
     .prefault({}),
+});
+
+/** The settings with their defaults, checked against each other. */
+export const vigilConfigSchema = objectSchema.transform((config, ctx) => {
+  const allowedModelIds = config.allowedModelIds ?? [config.defaultModelId];
+  if (!allowedModelIds.includes(config.defaultModelId)) {
+    ctx.issues.push({
+      code: 'custom',
+      path: ['allowedModelIds'],
+      message: `must include defaultModelId (${config.defaultModelId})`,
+      input: config.allowedModelIds,
+    });
+  }
+  if (config.runnerTimeoutSeconds >= config.runQueueVisibilityTimeoutSeconds) {
+    ctx.issues.push({
+      code: 'custom',
+      path: ['runnerTimeoutSeconds'],
+      message: `must be below runQueueVisibilityTimeoutSeconds (${config.runQueueVisibilityTimeoutSeconds}), or a run still going reappears on the queue`,
+      input: config.runnerTimeoutSeconds,
+    });
+  }
+  return { ...config, allowedModelIds };
 });
 
 export type VigilConfig = z.infer<typeof vigilConfigSchema>;

@@ -1,17 +1,36 @@
 import type { StackProps } from 'aws-cdk-lib';
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Period } from 'aws-cdk-lib/aws-apigateway';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import type { VigilConfig } from './config.ts';
+import { AlertChannels } from './constructs/alert-channels.ts';
+import type { AlertTopic } from './constructs/alert-topic.ts';
 import { ManagementApi } from './constructs/management-api.ts';
+import { ModelAccess } from './constructs/model-access.ts';
+import { MonitoredAccountAccess } from './constructs/monitored-account-access.ts';
 import type { QueueWithDlq } from './constructs/queue-with-dlq.ts';
+import type { VigilFunctionProps } from './constructs/vigil-function.ts';
 import { VigilFunction } from './constructs/vigil-function.ts';
 import type { VigilTable } from './constructs/vigil-table.ts';
+
+/**
+ * Seconds of the runner's timeout kept back to save a run's final status after its deadline
+ * (the runner's `RUN_MARGIN_SECONDS`).
+ */
+export const RUN_MARGIN_SECONDS = 15;
+
+/** A tick must end before the next one starts (the schedule is one minute). */
+export const SCHEDULER_TIMEOUT = Duration.seconds(50);
+
+/** Cost Explorer answers within seconds per source; five minutes leaves room for many sources and retries. */
+export const COST_COLLECTOR_TIMEOUT = Duration.minutes(5);
 
 export interface StatelessStackProps extends StackProps {
   readonly config: VigilConfig;
   readonly table: VigilTable;
   readonly runQueue: QueueWithDlq;
+  readonly alertTopic: AlertTopic;
   /**
    * The API handler file.
    * @default lambdas/api/handler.ts
@@ -22,28 +41,44 @@ export interface StatelessStackProps extends StackProps {
 /**
  * What can be replaced at any time: the functions and the management API, wired to the stateful
  * stack's table, queue and topic through the constructs' binders.
+ *
+ * - API: the management API; reads monitored accounts for `POST /log-sources/{id}/test`.
+ * - Scheduler: every minute, claims due monitors and enqueues their runs.
+ * - Runner: consumes the run queue; collects, judges with Bedrock, alerts.
+ * - Cost collector: every `costCollectorHours`, snapshots Cost Explorer for cost sources.
  */
 export class StatelessStack extends Stack {
   readonly apiFunction: VigilFunction;
   readonly api: ManagementApi;
+  readonly schedulerFunction: VigilFunction;
+  readonly runnerFunction: VigilFunction;
+  readonly costCollectorFunction: VigilFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    const { config, table, runQueue, apiEntry, ...stackProps } = props;
+    const { config, table, runQueue, alertTopic, apiEntry, ...stackProps } = props;
     super(scope, id, { description: 'Vigil functions and management API', ...stackProps });
 
-    this.apiFunction = new VigilFunction(this, 'ApiFunction', {
+    const functionDefaults = { logRetention: config.logRetentionDays, logLevel: config.logLevel };
+    const newFunction = (constructId: string, functionProps: Omit<VigilFunctionProps, keyof typeof functionDefaults>) =>
+      new VigilFunction(this, constructId, { ...functionDefaults, ...functionProps });
+    const monitoredAccounts = new MonitoredAccountAccess(this, 'MonitoredAccountAccess', {
+      logGroupArns: config.allowedLogGroupArns,
+      assumableRoleArns: config.assumableRoleArns,
+    });
+
+    this.apiFunction = newFunction('ApiFunction', {
       name: 'api',
       entry: apiEntry,
       description: 'Vigil management API',
-      logRetention: config.logRetentionDays,
-      logLevel: config.logLevel,
       environment: {
         RUN_RETENTION_DAYS: String(config.runRetentionDays),
         DEFAULT_MODEL_ID: config.defaultModelId,
+        COST_COLLECTOR_HOURS: String(config.costCollectorHours),
       },
     });
     table.bind(this.apiFunction.function, 'rw');
     runQueue.bindSender(this.apiFunction.function, 'RUN_QUEUE_URL');
+    monitoredAccounts.grantLogRead(this.apiFunction);
 
     this.api = new ManagementApi(this, 'Api', {
       handler: this.apiFunction.function,
@@ -53,5 +88,83 @@ export class StatelessStack extends Stack {
       waf: config.apiWaf,
       cloudWatchRole: config.apiCloudWatchRole,
     });
+
+    this.schedulerFunction = newFunction('SchedulerFunction', {
+      name: 'scheduler',
+      description: 'Vigil scheduler tick: claims due monitors and enqueues their runs',
+      timeout: SCHEDULER_TIMEOUT,
+      environment: { RUN_RETENTION_DAYS: String(config.runRetentionDays) },
+    });
+    table.bind(this.schedulerFunction.function, 'rw');
+    runQueue.bindSender(this.schedulerFunction.function, 'RUN_QUEUE_URL');
+    this.schedulerFunction.runOnSchedule('Tick', Schedule.rate(Duration.minutes(1)));
+    // One failed tick is caught up by the next (claims are by slot); two in a row is an outage.
+    this.schedulerFunction.alarmOnErrors('ErrorAlarm', {
+      period: Duration.minutes(1),
+      evaluationPeriods: 2,
+      action: alertTopic.alarmAction,
+      impact: 'due monitors are not being enqueued, so scheduled runs are late or missing.',
+    });
+
+    this.runnerFunction = newFunction('RunnerFunction', {
+      name: 'runner',
+      description: 'Vigil runner: collects, judges and alerts for one monitor run per message',
+      memorySize: 1024,
+      timeout: Duration.seconds(config.runnerTimeoutSeconds),
+      environment: {
+        DEFAULT_MODEL_ID: config.defaultModelId,
+        RUN_RETENTION_DAYS: String(config.runRetentionDays),
+        API_BASE_URL: this.api.api.url,
+        COST_COLLECTOR_HOURS: String(config.costCollectorHours),
+        RUN_MARGIN_SECONDS: String(RUN_MARGIN_SECONDS),
+        ...(Object.keys(config.modelPrices).length > 0 && { MODEL_PRICES_JSON: modelPricesJson(config.modelPrices) }),
+      },
+    });
+    table.bind(this.runnerFunction.function, 'rw');
+    runQueue.bindConsumer(this.runnerFunction.function, { batchSize: 1, maxConcurrency: config.runnerMaxConcurrency });
+    alertTopic.bindPublisher(this.runnerFunction.function, 'ALERT_TOPIC_ARN');
+    new AlertChannels(this, 'AlertChannels', { senderEmail: config.senderEmail }).bind(this.runnerFunction);
+    new ModelAccess(this, 'ModelAccess', { modelIds: config.allowedModelIds }).grantInvoke(this.runnerFunction);
+    monitoredAccounts.grantLogRead(this.runnerFunction);
+    this.runnerFunction.alarmOnErrors('ErrorAlarm', {
+      period: Duration.minutes(5),
+      action: alertTopic.alarmAction,
+      impact: 'monitor runs are retried and may end in the dead-letter queue.',
+    });
+
+    this.costCollectorFunction = newFunction('CostCollectorFunction', {
+      name: 'cost-collector',
+      description: 'Vigil cost collector: snapshots Cost Explorer for cost sources',
+      timeout: COST_COLLECTOR_TIMEOUT,
+      environment: { COST_COLLECTOR_HOURS: String(config.costCollectorHours) },
+    });
+    table.bind(this.costCollectorFunction.function, 'rw');
+    monitoredAccounts.grantCostRead(this.costCollectorFunction);
+    // A late snapshot is still worth taking, as long as it comes before the next one.
+    this.costCollectorFunction.runOnSchedule('Schedule', Schedule.rate(Duration.hours(config.costCollectorHours)), Duration.minutes(30));
+    this.costCollectorFunction.alarmOnErrors('ErrorAlarm', {
+      period: Duration.minutes(5),
+      action: alertTopic.alarmAction,
+      impact: 'no cost snapshot was taken, so cost monitors keep judging the previous one.',
+    });
   }
+}
+
+/**
+ * `modelPrices` as the runner's `MODEL_PRICES_JSON`: the shape `parsePriceOverrides` reads
+ * (`{"<model>": {"input": .., "output": .., "regionalPremium"?: ..}}`, USD per million tokens).
+ */
+export function modelPricesJson(prices: VigilConfig['modelPrices']): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(prices).map(([model, price]) => [
+        model,
+        {
+          input: price.inputPerMillion,
+          output: price.outputPerMillion,
+          ...(price.regionalPremium !== undefined && { regionalPremium: price.regionalPremium }),
+        },
+      ]),
+    ),
+  );
 }

@@ -35,6 +35,7 @@ export function addVigilStacks(app: App, config: VigilConfig, options: VigilStac
     tags,
     table: stateful.table,
     runQueue: stateful.runQueue,
+    alertTopic: stateful.alertTopic,
     apiEntry: options.apiEntry,
   });
   return { stateful, stateless };

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Schedule } from 'aws-cdk-lib/aws-events';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -33,6 +35,25 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as __vigilCreateRequire } from 'node:module'; const require = __vigilCreateRequire(import.meta.url);";
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface ErrorAlarmOptions {
+  /** Length of one evaluated period. */
+  readonly period: Duration;
+  /**
+   * Consecutive periods that must each hold at least `threshold` errors.
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+  /**
+   * Errors per period that breach.
+   * @default 1
+   */
+  readonly threshold?: number;
+  /** Where the alarm and its recovery go, e.g. the alert topic. */
+  readonly action: IAlarmAction;
+  /** What failing means for this function, said in the alarm description. */
+  readonly impact: string;
+}
 
 export interface VigilFunctionProps {
   /** The folder under `lambdas/` (kebab-case); also the Powertools service name, `vigil-<name>`. */
@@ -161,5 +182,29 @@ export class VigilFunction extends Construct {
       schedule,
       targets: [new LambdaFunction(this.function, { retryAttempts: 2, maxEventAge })],
     });
+  }
+
+  /**
+   * Alarms when invocations fail (Lambda's `Errors`: exceptions and timeouts) in `evaluationPeriods`
+   * consecutive periods, and tells `action` when it fires and when it recovers. No invocations is
+   * no news: a missing datapoint does not breach.
+   */
+  alarmOnErrors(id: string, options: ErrorAlarmOptions): Alarm {
+    const threshold = options.threshold ?? 1;
+    const evaluationPeriods = options.evaluationPeriods ?? 1;
+    const alarm = new Alarm(this, id, {
+      alarmDescription:
+        `The ${this.node.id} function failed (at least ${threshold} error(s) per ${options.period.toHumanString()}, ` +
+        `${evaluationPeriods} period(s) in a row): ${options.impact} Its logs are in ${this.logGroup.logGroupName}.`,
+      metric: this.function.metricErrors({ period: options.period, statistic: Stats.SUM }),
+      threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(options.action);
+    alarm.addOkAction(options.action);
+    return alarm;
   }
 }

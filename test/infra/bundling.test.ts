@@ -15,7 +15,9 @@ import { PROJECT_ROOT, VigilFunction } from '../../lib/constructs/vigil-function
 import { buildTestApp } from './support.ts';
 
 const FIXTURE_ENTRY = fileURLToPath(new URL('./fixtures/handler.ts', import.meta.url));
-const API_ENTRY = path.join(PROJECT_ROOT, 'lambdas', 'api', 'handler.ts');
+/** The Lambda entries the stateless stack bundles, by `lambdas/` folder. */
+const FUNCTION_NAMES = ['api', 'scheduler', 'runner', 'cost-collector'] as const;
+const ALL_ENTRIES_EXIST = FUNCTION_NAMES.every((name) => existsSync(path.join(PROJECT_ROOT, 'lambdas', name, 'handler.ts')));
 
 const outdirs: string[] = [];
 
@@ -25,12 +27,22 @@ function newOutdir(): string {
   return dir;
 }
 
-/** The folder of the one bundled asset of `stack`, from its template's asset metadata. */
-function assetDir(outdir: string, stack: Stack): string {
+/** The folder of each bundled function asset of `stack`, by Powertools service name, from the asset metadata. */
+function assetDirs(outdir: string, stack: Stack): Record<string, string> {
   const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
-  const assets = Object.values(functions).map((fn) => fn.Metadata['aws:asset:path'] as string);
-  expect(assets).toHaveLength(1);
-  return path.join(outdir, assets[0] as string);
+  return Object.fromEntries(
+    Object.values(functions).map((fn) => [
+      fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string,
+      path.join(outdir, fn.Metadata['aws:asset:path'] as string),
+    ]),
+  );
+}
+
+/** The folder of the one bundled asset of `stack`. */
+function assetDir(outdir: string, stack: Stack): string {
+  const dirs = Object.values(assetDirs(outdir, stack));
+  expect(dirs).toHaveLength(1);
+  return dirs[0] as string;
 }
 
 /** Imports the bundle in a fresh Node.js process, as Lambda does, and prints what `script` returns. */
@@ -98,21 +110,29 @@ describe('a VigilFunction bundle', () => {
   });
 });
 
-describe('the API function bundle', () => {
-  it.skipIf(!existsSync(API_ENTRY))(
-    'builds from lambdas/api/handler.ts and loads as an ES module exporting handler',
-    () => {
-      // Prepare
-      const outdir = newOutdir();
-      const { app, stateless } = buildTestApp({ bundle: true, outdir });
+describe.skipIf(!ALL_ENTRIES_EXIST)('the function bundles of the stateless stack', () => {
+  let dirs: Record<string, string>;
 
-      // Act
-      app.synth();
-      const bundle = path.join(assetDir(outdir, stateless), 'index.mjs');
+  beforeAll(() => {
+    const outdir = newOutdir();
+    const { app, stateless } = buildTestApp({ bundle: true, outdir });
+    app.synth();
+    dirs = assetDirs(outdir, stateless);
+  }, 120_000);
+
+  it('are one bundle per function', () => {
+    expect(Object.keys(dirs).sort()).toEqual(FUNCTION_NAMES.map((name) => `vigil-${name}`).sort());
+  });
+
+  it.each(FUNCTION_NAMES)(
+    'builds lambdas/%s/handler.ts into an ES module that loads without settings and exports handler',
+    (name) => {
+      // Act: no TABLE_NAME and friends, as the handlers read their settings on the first invocation.
+      const loaded = runInNode(path.join(dirs[`vigil-${name}`] as string, 'index.mjs'), 'console.log(JSON.stringify(typeof m.handler));');
 
       // Assess
-      expect(runInNode(bundle, 'console.log(JSON.stringify(typeof m.handler));')).toBe('function');
+      expect(loaded).toBe('function');
     },
-    120_000,
+    60_000,
   );
 });

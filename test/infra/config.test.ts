@@ -28,6 +28,14 @@ describe('parseVigilConfig', () => {
       runRetentionDays: 90,
       defaultModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       runQueueVisibilityTimeoutSeconds: 900,
+      runnerTimeoutSeconds: 150,
+      runnerMaxConcurrency: 5,
+      allowedModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0'],
+      modelPrices: {},
+      senderEmail: null,
+      allowedLogGroupArns: ['arn:aws:logs:*:*:log-group:*'],
+      assumableRoleArns: ['arn:aws:iam::*:role/*'],
+      costCollectorHours: 6,
       apiThrottle: { rateLimit: 10, burstLimit: 20 },
       apiQuota: null,
       apiWaf: false,
@@ -100,8 +108,73 @@ describe('parseVigilConfig', () => {
     expect(problemsOf('{apiWaf: true}')).toEqual([expect.stringMatching(/^vigil: expected a JSON object/)]);
   });
 
+  it('allows the default model only, unless told otherwise', () => {
+    // Act
+    const changedDefault = parseVigilConfig({ defaultModelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0' });
+    const several = parseVigilConfig({
+      defaultModelId: 'amazon.nova-micro-v1:0',
+      allowedModelIds: ['amazon.nova-micro-v1:0', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+    });
+
+    // Assess
+    expect(changedDefault.allowedModelIds).toEqual(['eu.anthropic.claude-haiku-4-5-20251001-v1:0']);
+    expect(several.allowedModelIds).toEqual(['amazon.nova-micro-v1:0', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0']);
+  });
+
+  it('refuses an allow-list without the default model, naming both', () => {
+    expect(problemsOf({ allowedModelIds: ['amazon.nova-micro-v1:0'] })).toEqual([
+      'vigil.allowedModelIds: must include defaultModelId (global.anthropic.claude-haiku-4-5-20251001-v1:0)',
+    ]);
+  });
+
+  it('refuses a runner timeout that the queue would cut short, at the default visibility timeout too', () => {
+    expect(problemsOf({ runnerTimeoutSeconds: 900 })).toEqual([
+      expect.stringMatching(/^vigil\.runnerTimeoutSeconds: must be below runQueueVisibilityTimeoutSeconds \(900\)/),
+    ]);
+    expect(parseVigilConfig({ runnerTimeoutSeconds: 899 }).runnerTimeoutSeconds).toBe(899);
+    expect(problemsOf({ runnerTimeoutSeconds: 300, runQueueVisibilityTimeoutSeconds: 300 })).toHaveLength(1);
+  });
+
+  it('reads a sender, price overrides and narrowed IAM resources', () => {
+    // Prepare
+    const given = {
+      senderEmail: 'vigil@example.com',
+      modelPrices: { 'anthropic.claude-haiku-4-5': { inputPerMillion: 1.1, outputPerMillion: 5.5, regionalPremium: 0 } },
+      allowedLogGroupArns: ['arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/orders*'],
+      assumableRoleArns: [],
+      costCollectorHours: 24,
+      runnerMaxConcurrency: 2,
+    };
+
+    // Act
+    const config = parseVigilConfig(given);
+
+    // Assess
+    expect(config).toMatchObject(given);
+  });
+
+  it("refuses MODEL_PRICES_JSON's own shape, naming the config's field names", () => {
+    expect(problemsOf({ modelPrices: { 'amazon.nova-micro': { input: 1, output: 2 } } })).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^vigil\.modelPrices\.amazon\.nova-micro\.inputPerMillion: /),
+        'vigil.modelPrices.amazon.nova-micro.input: unknown setting',
+      ]),
+    );
+  });
+
   it.each([
     [{ account: '12345' }, /^vigil\.account: expected a 12-digit AWS account id$/],
+    [{ runnerMaxConcurrency: 1 }, /^vigil\.runnerMaxConcurrency: /],
+    [{ runnerTimeoutSeconds: 30 }, /^vigil\.runnerTimeoutSeconds: /],
+    [{ costCollectorHours: 25 }, /^vigil\.costCollectorHours: /],
+    [{ costCollectorHours: 0 }, /^vigil\.costCollectorHours: /],
+    [{ senderEmail: 'vigil' }, /^vigil\.senderEmail: /],
+    [{ defaultModelId: 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-micro-v1:0' }, /^vigil\.defaultModelId: expected a Bedrock model id/],
+    [{ allowedModelIds: [] }, /^vigil\.allowedModelIds: /],
+    [{ modelPrices: { 'amazon.nova-micro': { inputPerMillion: -1, outputPerMillion: 2 } } }, /^vigil\.modelPrices\.amazon\.nova-micro\.inputPerMillion: /],
+    [{ allowedLogGroupArns: ['/ecs/orders'] }, /^vigil\.allowedLogGroupArns\[0\]: expected a log group ARN pattern$/],
+    [{ allowedLogGroupArns: [] }, /^vigil\.allowedLogGroupArns: /],
+    [{ assumableRoleArns: ['arn:aws:iam::123:role/x'] }, /^vigil\.assumableRoleArns\[0\]: expected an IAM role ARN pattern$/],
     [{ region: 'Europe' }, /^vigil\.region: expected a region name/],
     [{ stackPrefix: '1-vigil' }, /^vigil\.stackPrefix: /],
     [{ alertSubscriptions: { smsNumbers: ['0555 550100'] } }, /^vigil\.alertSubscriptions\.smsNumbers\[0\]: expected an E\.164/],

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -91,11 +92,21 @@ function check(options: Omit<TestAppOptions, 'outdir'> = {}): Checked {
 describe('AwsSolutionsChecks', () => {
   let defaults: Checked;
   let everyOption: Checked;
+  let unknownAccount: Checked;
 
   beforeAll(() => {
     defaults = check();
+    // As `cdk synth` without credentials: the account is a token in every ARN the stacks build.
+    unknownAccount = check({ config: { account: undefined } });
     everyOption = check({
       config: {
+        senderEmail: 'vigil@example.com',
+        defaultModelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
+        allowedModelIds: ['eu.anthropic.claude-haiku-4-5-20251001-v1:0', 'amazon.nova-micro-v1:0'],
+        modelPrices: { 'amazon.nova-micro': { inputPerMillion: 0.035, outputPerMillion: 0.14 } },
+        allowedLogGroupArns: ['arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/orders', 'arn:aws:logs:eu-west-1:123456789012:log-group:/app/*'],
+        assumableRoleArns: [],
+        costCollectorHours: 1,
         apiWaf: true,
         apiCloudWatchRole: false,
         apiQuota: { limit: 1000, period: 'DAY' },
@@ -117,6 +128,36 @@ describe('AwsSolutionsChecks', () => {
 
   it('finds nothing unacknowledged with every option turned on or off', () => {
     expect(everyOption.findings).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged when the account is not known at synth time', () => {
+    expect(unknownAccount.findings).toEqual([]);
+    expect(unknownAccount.acknowledgements.map(({ id }) => id)).toContain(
+      'AwsSolutions-IAM5[Resource::arn:aws:ecs:*:<AWS::AccountId>:service/*]',
+    );
+  });
+
+  it('still reports a wildcard added next to the acknowledged ones of a policy', () => {
+    // Prepare: every model of every Region, in the policy whose per-model wildcards are acknowledged.
+    const { app, outdir, stateless } = appWithNag();
+    const invokePolicy = stateless.node.findChild('ModelAccess').node.findChild('InvokePolicy') as Policy;
+    invokePolicy.addStatements(
+      new PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['arn:aws:bedrock:*::foundation-model/*'] }),
+    );
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    // Act
+    const found = findings(app, outdir);
+    quiet.mockRestore();
+
+    // Assess
+    expect(found).toEqual([
+      {
+        rule: 'AwsSolutions-IAM5[Resource::arn:aws:bedrock:*::foundation-model/*]',
+        severity: 'error',
+        path: 'Vigil-Stateless/ModelAccess/InvokePolicy/Resource',
+      },
+    ]);
   });
 
   it('reports what nobody acknowledged, so the two tests above can fail', () => {
@@ -150,6 +191,7 @@ describe('AwsSolutionsChecks', () => {
   it('acknowledges only the reviewed findings, each with its reason', () => {
     const acks = defaults.acknowledgements;
     expect(acks.map(({ path: where, id }) => `${where}: ${id}`).sort()).toEqual([
+      'Vigil-Stateless/AlertChannels/SendPolicy: AwsSolutions-IAM5[Resource::*]',
       'Vigil-Stateless/Api/Api: AwsSolutions-APIG2',
       'Vigil-Stateless/Api/Api: AwsSolutions-APIG3',
       'Vigil-Stateless/Api/Api: AwsSolutions-APIG4',
@@ -157,6 +199,20 @@ describe('AwsSolutionsChecks', () => {
       'Vigil-Stateless/Api/CloudWatchRole: AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'Vigil-Stateless/ApiFunction/Function: AwsSolutions-L1',
       'Vigil-Stateless/ApiFunction/TracingPolicy: AwsSolutions-IAM5[Resource::*]',
+      'Vigil-Stateless/CostCollectorFunction/Function: AwsSolutions-L1',
+      'Vigil-Stateless/CostCollectorFunction/TracingPolicy: AwsSolutions-IAM5[Resource::*]',
+      'Vigil-Stateless/ModelAccess/InvokePolicy: AwsSolutions-IAM5[Resource::arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0]',
+      'Vigil-Stateless/MonitoredAccountAccess/AssumeMonitoredRoles: AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/*]',
+      'Vigil-Stateless/MonitoredAccountAccess/CostExplorerRead: AwsSolutions-IAM5[Resource::*]',
+      'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::*]',
+      'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:ecs:*:123456789012:service/*]',
+      'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:logs:*:*:log-group:*]',
+      'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:logs:*:123456789012:log-group:*]',
+      'Vigil-Stateless/RunnerFunction/Function: AwsSolutions-L1',
+      'Vigil-Stateless/RunnerFunction/Role: AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Vigil-Stateless/RunnerFunction/TracingPolicy: AwsSolutions-IAM5[Resource::*]',
+      'Vigil-Stateless/SchedulerFunction/Function: AwsSolutions-L1',
+      'Vigil-Stateless/SchedulerFunction/TracingPolicy: AwsSolutions-IAM5[Resource::*]',
     ]);
     for (const { reason } of acks) expect(reason.length).toBeGreaterThan(50);
   });
@@ -165,5 +221,20 @@ describe('AwsSolutionsChecks', () => {
     const ids = everyOption.acknowledgements.map(({ id }) => id);
     expect(ids).not.toContain('AwsSolutions-APIG3');
     expect(ids.filter((id) => id.startsWith('AwsSolutions-IAM4'))).toEqual([]);
+  });
+
+  it('acknowledges exactly the wildcards of the narrowed resources: one log group pattern, no roles', () => {
+    const monitoredAndModels = everyOption.acknowledgements
+      .filter(({ path: where }) => /\/(MonitoredAccountAccess|ModelAccess)\//.test(where))
+      .map(({ path: where, id }) => `${where}: ${id}`)
+      .sort();
+    expect(monitoredAndModels).toEqual([
+      'Vigil-Stateless/ModelAccess/InvokePolicy: AwsSolutions-IAM5[Resource::arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0]',
+      'Vigil-Stateless/MonitoredAccountAccess/CostExplorerRead: AwsSolutions-IAM5[Resource::*]',
+      'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::*]',
+      'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:ecs:*:123456789012:service/*]',
+      'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:logs:*:123456789012:log-group:*]',
+      'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:logs:eu-west-1:123456789012:log-group:/app/*]',
+    ]);
   });
 });

@@ -54,3 +54,70 @@ export function synthTemplates(options: TestAppOptions = {}): { stateful: Templa
   const app = buildTestApp(options);
   return { stateful: Template.fromStack(app.stateful), stateless: Template.fromStack(app.stateless), app };
 }
+
+/** One statement of an IAM policy document, as synthesized. */
+export interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** A Lambda function of a template: its logical id, properties and execution role's logical id. */
+export interface SynthesizedFunction {
+  readonly id: string;
+  readonly properties: { Environment: { Variables: Record<string, unknown> } } & Record<string, unknown>;
+  readonly role: string;
+}
+
+/** The function whose Powertools service is `vigil-<name>` (`api`, `runner`, ...). */
+export function functionNamed(template: Template, name: string): SynthesizedFunction {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+    ([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === `vigil-${name}`,
+  );
+  if (found.length !== 1) throw new Error(`expected one function vigil-${name}, found ${found.length}`);
+  const [id, fn] = found[0] as [string, { Properties: SynthesizedFunction['properties'] & { Role: { 'Fn::GetAtt': [string, string] } } }];
+  return { id, properties: fn.Properties, role: fn.Properties.Role['Fn::GetAtt'][0] };
+}
+
+/** The logical ids of the IAM policies attached to `role`. */
+export function policiesOf(template: Template, role: string): string[] {
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([, policy]) => (policy.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })))
+    .map(([id]) => id);
+}
+
+/** Every statement `role` is granted, across all policies attached to it. */
+export function statementsOf(template: Template, role: string): Statement[] {
+  const resources = template.toJSON().Resources;
+  return policiesOf(template, role).flatMap((id) => resources[id].Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** The actions of `statements`, one per entry. */
+export function actionsOf(statements: readonly Statement[]): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/** The statements granting `action`. */
+export function granting(statements: readonly Statement[], action: string): Statement[] {
+  return statements.filter((s) => actionsOf([s]).includes(action));
+}
+
+/** The logical id of the one resource of `type` matching `pattern` (a whole-resource pattern). */
+export function onlyKey(template: Template, type: string, pattern?: object): string {
+  const keys = Object.keys(template.findResources(type, pattern));
+  if (keys.length !== 1) throw new Error(`expected one ${type} matching ${JSON.stringify(pattern)}, found ${keys.length}`);
+  return keys[0] as string;
+}
+
+/**
+ * How the stateless stack reads `value` of the `stateful` template: `Fn::GetStackOutput` of the
+ * output that holds it (weak cross-stack reference).
+ */
+export function statefulOutput(stateful: Template, value: unknown): unknown {
+  const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown }>;
+  const names = Object.keys(outputs).filter((name) => JSON.stringify(outputs[name]?.Value) === JSON.stringify(value));
+  if (names.length !== 1) throw new Error(`expected one stateful output of ${JSON.stringify(value)}, found ${names.length}`);
+  return { 'Fn::GetStackOutput': { StackName: 'Vigil-Stateful', Region: TEST_ENV.region, OutputName: names[0] } };
+}

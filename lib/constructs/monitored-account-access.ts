@@ -1,0 +1,134 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { VigilFunction } from './vigil-function.ts';
+import { acknowledgeWildcardResources } from './wildcard-acknowledgement.ts';
+
+/** Reading log events and running Logs Insights queries: actions on the log group they name. */
+export const LOG_GROUP_READ_ACTIONS = ['logs:FilterLogEvents', 'logs:StartQuery'] as const;
+
+/**
+ * Actions that support no resource-level permissions: a query is named by its id only
+ * (GetQueryResults, StopQuery), and DescribeTaskDefinition has no resource type.
+ */
+export const UNSCOPED_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'logs:GetQueryResults', 'logs:StopQuery'] as const;
+
+/** Cost Explorer reads of the cost collector; none supports resource-level permissions. */
+export const COST_EXPLORER_ACTIONS = ['ce:GetAnomalies', 'ce:GetCostAndUsage', 'ce:GetCostForecast'] as const;
+
+export interface MonitoredAccountAccessProps {
+  /** Log group ARN patterns the log readers may read (config `allowedLogGroupArns`). */
+  readonly logGroupArns: readonly string[];
+  /** Roles of monitored accounts that may be assumed (config `assumableRoleArns`); empty: none. */
+  readonly assumableRoleArns: readonly string[];
+}
+
+/**
+ * Read access to the accounts Vigil monitors: log groups and ECS task definitions for the runner
+ * and the API's log-source test, Cost Explorer for the cost collector, and `sts:AssumeRole` for
+ * targets in other accounts. Each concern is one policy shared by the roles that need it, so every
+ * reader gets exactly the same statements, and the wildcards each policy needs are acknowledged
+ * on that policy alone.
+ */
+export class MonitoredAccountAccess extends Construct {
+  private readonly props: MonitoredAccountAccessProps;
+  private logsAndContainers?: Policy;
+  private costExplorer?: Policy;
+  private assumeRoles?: Policy;
+
+  constructor(scope: Construct, id: string, props: MonitoredAccountAccessProps) {
+    super(scope, id);
+    this.props = props;
+  }
+
+  /** Lets `fn` read CloudWatch Logs and resolve ECS containers, here or through an assumed role. */
+  grantLogRead(fn: VigilFunction): void {
+    this.attach(fn, (this.logsAndContainers ??= this.createLogsAndContainersPolicy()));
+    this.grantAssumeRoles(fn);
+  }
+
+  /** Lets `fn` read Cost Explorer, here or through an assumed role. */
+  grantCostRead(fn: VigilFunction): void {
+    this.attach(fn, (this.costExplorer ??= this.createCostExplorerPolicy()));
+    this.grantAssumeRoles(fn);
+  }
+
+  private grantAssumeRoles(fn: VigilFunction): void {
+    if (this.props.assumableRoleArns.length === 0) return;
+    this.attach(fn, (this.assumeRoles ??= this.createAssumeRolePolicy()));
+  }
+
+  /** The function waits for the policy: its first invocation may already read. */
+  private attach(fn: VigilFunction, policy: Policy): void {
+    policy.attachToRole(fn.role);
+    fn.function.node.addDependency(policy);
+  }
+
+  private createLogsAndContainersPolicy(): Policy {
+    const { logGroupArns } = this.props;
+    const stack = Stack.of(this);
+    const services = `arn:${stack.partition}:ecs:*:${stack.account}:service/*`;
+    // DescribeLogGroups with a name prefix is authorized against the account's log groups as a whole
+    // (arn:...:log-group::log-stream:), not the groups it returns: it cannot follow logGroupArns.
+    const accountLogGroups = `arn:${stack.partition}:logs:*:${stack.account}:log-group:*`;
+    const policy = new Policy(this, 'LogsAndContainersRead', {
+      statements: [
+        new PolicyStatement({ actions: [...LOG_GROUP_READ_ACTIONS], resources: [...logGroupArns] }),
+        new PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: [accountLogGroups] }),
+        new PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [services] }),
+        new PolicyStatement({ actions: [...UNSCOPED_READ_ACTIONS], resources: ['*'] }),
+      ],
+    });
+    acknowledgeWildcardResources(
+      policy,
+      logGroupArns,
+      'Log groups are chosen at run time by operators; narrow with allowedLogGroupArns (cdk.json context vigil).',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [accountLogGroups],
+      'logs:DescribeLogGroups expands the log_group_name_prefix of a log source; it returns names and settings, ' +
+        'never events, and with a prefix it is authorized against every log group of the account.',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [services],
+      'ecs:DescribeServices reads the service an operator names in an ecs log source at run time, in any ' +
+        'Region of this account; it only returns the service description (the current task definition).',
+    );
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'logs:GetQueryResults and logs:StopQuery name a query by its id and support no resource-level ' +
+        'permissions, nor does ecs:DescribeTaskDefinition; all three only read.',
+    });
+    return policy;
+  }
+
+  private createCostExplorerPolicy(): Policy {
+    const policy = new Policy(this, 'CostExplorerRead', {
+      statements: [new PolicyStatement({ actions: [...COST_EXPLORER_ACTIONS], resources: ['*'] })],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ce:GetCostAndUsage and ce:GetCostForecast support no resource-level permissions, and ce:GetAnomalies ' +
+        'reads the anomalies of every monitor in the account (Vigil names none); all three only read.',
+    });
+    return policy;
+  }
+
+  private createAssumeRolePolicy(): Policy {
+    const roles = [...this.props.assumableRoleArns];
+    const policy = new Policy(this, 'AssumeMonitoredRoles', {
+      statements: [new PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles })],
+    });
+    acknowledgeWildcardResources(
+      policy,
+      roles,
+      'Cross-account targets name the role to read through at run time, and each role trusts Vigil in its ' +
+        'own trust policy; list the actual roles in assumableRoleArns (cdk.json context vigil) to narrow this.',
+    );
+    return policy;
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The scheduler, runner and cost collector functions of the stateless stack: runtime, settings,
+ * triggers and alarms. Their permissions are in permissions.test.ts.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parsePriceOverrides } from '#domain/judge/prices.ts';
+import type { SynthesizedFunction } from './support.ts';
+import { functionNamed, onlyKey, statefulOutput, synthTemplates } from './support.ts';
+
+let stateful: Template;
+let stateless: Template;
+/** Every setting these functions read, away from its default, in one app (synth is slow). */
+let custom: Template;
+let customStateful: Template;
+
+beforeAll(() => {
+  ({ stateful, stateless } = synthTemplates());
+  ({ stateless: custom, stateful: customStateful } = synthTemplates({
+    config: {
+      logLevel: 'DEBUG',
+      runRetentionDays: 30,
+      defaultModelId: 'amazon.nova-micro-v1:0',
+      allowedModelIds: ['amazon.nova-micro-v1:0'],
+      runnerTimeoutSeconds: 200,
+      runQueueVisibilityTimeoutSeconds: 1200,
+      runnerMaxConcurrency: 10,
+      costCollectorHours: 1,
+      senderEmail: 'vigil@example.com',
+      modelPrices: {
+        'amazon.nova-micro': { inputPerMillion: 0.035, outputPerMillion: 0.14 },
+        'eu.anthropic.claude-haiku-4-5': { inputPerMillion: 1.1, outputPerMillion: 5.5, regionalPremium: 0 },
+      },
+    },
+  }));
+});
+
+const RUN_QUEUE = { Properties: { RedrivePolicy: Match.anyValue() } };
+
+function tableName(source: Template): unknown {
+  return statefulOutput(source, { Ref: onlyKey(source, 'AWS::DynamoDB::Table') });
+}
+
+function powertools(name: string, level = 'INFO'): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: `vigil-${name}`,
+    POWERTOOLS_METRICS_NAMESPACE: 'Vigil',
+    POWERTOOLS_LOG_LEVEL: level,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+/** The alarm on `fn`'s Errors metric. */
+function errorAlarmOf(template: Template, fn: SynthesizedFunction): Record<string, unknown> {
+  const alarms = Object.values(
+    template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn.id } }] },
+    }),
+  );
+  expect(alarms).toHaveLength(1);
+  return (alarms[0] as { Properties: Record<string, unknown> }).Properties;
+}
+
+/** The EventBridge rule that invokes `fn`. */
+function ruleOf(template: Template, fn: SynthesizedFunction): Record<string, unknown> {
+  const rules = Object.values(
+    template.findResources('AWS::Events::Rule', {
+      Properties: { Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] } })] },
+    }),
+  );
+  expect(rules).toHaveLength(1);
+  return (rules[0] as { Properties: Record<string, unknown> }).Properties;
+}
+
+const LAMBDA_DEFAULTS = { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' };
+
+describe('the stateless stack', () => {
+  it('has the API, scheduler, runner and cost collector functions, and nothing else runs code', () => {
+    const services = Object.values(stateless.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string,
+    );
+    expect(services.sort()).toEqual(['vigil-api', 'vigil-cost-collector', 'vigil-runner', 'vigil-scheduler']);
+  });
+
+  it('alarms on the three background functions, to the alert topic, on failure and on recovery', () => {
+    const topic = statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') });
+    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(3);
+    for (const alarm of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+        OKActions: [topic],
+      });
+    }
+  });
+
+  it('keeps the dead-letter alarm of the run queue in the stateful stack', () => {
+    stateful.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      AlarmActions: [{ Ref: onlyKey(stateful, 'AWS::SNS::Topic') }],
+    });
+  });
+});
+
+describe('the scheduler function', () => {
+  let scheduler: SynthesizedFunction;
+  beforeAll(() => {
+    scheduler = functionNamed(stateless, 'scheduler');
+  });
+
+  it('runs Node.js 22 on ARM64 with tracing, and ends a tick within 50 s, before the next one', () => {
+    expect(scheduler.properties).toMatchObject({ ...LAMBDA_DEFAULTS, MemorySize: 512, Timeout: 50 });
+  });
+
+  it('gets exactly the settings the handler reads', () => {
+    expect(scheduler.properties.Environment.Variables).toEqual({
+      TABLE_NAME: tableName(stateful),
+      RUN_QUEUE_URL: statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SQS::Queue', RUN_QUEUE) }),
+      RUN_RETENTION_DAYS: '90',
+      ...powertools('scheduler'),
+    });
+    expect(functionNamed(custom, 'scheduler').properties.Environment.Variables).toMatchObject({
+      RUN_RETENTION_DAYS: '30',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    });
+  });
+
+  it('ticks every minute; a tick older than a minute is not retried', () => {
+    expect(ruleOf(stateless, scheduler)).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [expect.objectContaining({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 } })],
+    });
+  });
+
+  it('alarms when ticks fail in two consecutive minutes, not on one failed tick', () => {
+    expect(errorAlarmOf(stateless, scheduler)).toMatchObject({ Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: 1 });
+  });
+});
+
+describe('the runner function', () => {
+  let runner: SynthesizedFunction;
+  beforeAll(() => {
+    runner = functionNamed(stateless, 'runner');
+  });
+
+  it('runs Node.js 22 on ARM64 with tracing, 1024 MB, for 150 s by default', () => {
+    expect(runner.properties).toMatchObject({ ...LAMBDA_DEFAULTS, MemorySize: 1024, Timeout: 150 });
+    expect(functionNamed(custom, 'runner').properties.Timeout).toBe(200);
+  });
+
+  it('gets exactly the settings the handler reads, without a sender or price overrides by default', () => {
+    expect(runner.properties.Environment.Variables).toEqual({
+      TABLE_NAME: tableName(stateful),
+      DEFAULT_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+      RUN_RETENTION_DAYS: '90',
+      ALERT_TOPIC_ARN: statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') }),
+      API_BASE_URL: (stateless.toJSON().Outputs as Record<string, { Value: unknown }>).ApiUrl?.Value,
+      COST_COLLECTOR_HOURS: '6',
+      RUN_MARGIN_SECONDS: '15',
+      ...powertools('runner'),
+    });
+  });
+
+  it('takes the model, retention, sender and collector period from the config', () => {
+    expect(functionNamed(custom, 'runner').properties.Environment.Variables).toMatchObject({
+      DEFAULT_MODEL_ID: 'amazon.nova-micro-v1:0',
+      RUN_RETENTION_DAYS: '30',
+      SENDER_EMAIL: 'vigil@example.com',
+      COST_COLLECTOR_HOURS: '1',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    });
+  });
+
+  it('passes modelPrices in the shape the runtime parses (parsePriceOverrides)', () => {
+    // Prepare
+    const json = functionNamed(custom, 'runner').properties.Environment.Variables.MODEL_PRICES_JSON;
+
+    // Act
+    const prices = parsePriceOverrides(json as string, 'MODEL_PRICES_JSON');
+
+    // Assess
+    expect(prices).toEqual({
+      'amazon.nova-micro': { input: 0.035, output: 0.14 },
+      'eu.anthropic.claude-haiku-4-5': { input: 1.1, output: 5.5, regionalPremium: 0 },
+    });
+  });
+
+  it('consumes the run queue one message at a time, reporting partial failures, under the concurrency cap', () => {
+    const queueArn = statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::SQS::Queue', RUN_QUEUE), 'Arn'] });
+    const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toEqual({
+      FunctionName: { Ref: runner.id },
+      EventSourceArn: queueArn,
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 10 } });
+  });
+
+  it('times out well before the run queue makes a message visible again', () => {
+    const visibility = (Object.values(stateful.findResources('AWS::SQS::Queue', RUN_QUEUE))[0]?.Properties as { VisibilityTimeout: number })
+      .VisibilityTimeout;
+    expect(runner.properties.Timeout as number).toBeLessThan(visibility);
+    customStateful.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 1200 });
+  });
+
+  it('alarms on any failed invocation within five minutes', () => {
+    expect(errorAlarmOf(stateless, runner)).toMatchObject({ Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: 1 });
+  });
+});
+
+describe('the cost collector function', () => {
+  let collector: SynthesizedFunction;
+  beforeAll(() => {
+    collector = functionNamed(stateless, 'cost-collector');
+  });
+
+  it('runs Node.js 22 on ARM64 with tracing, for up to five minutes', () => {
+    expect(collector.properties).toMatchObject({ ...LAMBDA_DEFAULTS, MemorySize: 512, Timeout: 300 });
+  });
+
+  it('gets exactly the settings the handler reads', () => {
+    expect(collector.properties.Environment.Variables).toEqual({
+      TABLE_NAME: tableName(stateful),
+      COST_COLLECTOR_HOURS: '6',
+      ...powertools('cost-collector'),
+    });
+  });
+
+  it('runs every costCollectorHours hours, 6 by default', () => {
+    expect(ruleOf(stateless, collector)).toMatchObject({
+      ScheduleExpression: 'rate(6 hours)',
+      State: 'ENABLED',
+      Targets: [expect.objectContaining({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 1800 } })],
+    });
+    expect(ruleOf(custom, functionNamed(custom, 'cost-collector'))).toMatchObject({ ScheduleExpression: 'rate(1 hour)' });
+  });
+
+  it('alarms on a failed collection', () => {
+    expect(errorAlarmOf(stateless, collector)).toMatchObject({ Period: 300, EvaluationPeriods: 1, Threshold: 1 });
+  });
+});

@@ -1,0 +1,311 @@
+/**
+ * What each function's role may do, statement by statement: granted and not granted.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { describe, beforeAll, expect, it } from 'vitest';
+import { modelInvokeResources } from '../../lib/constructs/model-access.ts';
+import {
+  COST_EXPLORER_ACTIONS,
+  LOG_GROUP_READ_ACTIONS,
+  UNSCOPED_READ_ACTIONS,
+} from '../../lib/constructs/monitored-account-access.ts';
+import { TABLE_ACTIONS } from '../../lib/constructs/vigil-table.ts';
+import { wildcardResourceFinding } from '../../lib/constructs/wildcard-acknowledgement.ts';
+import type { Statement, SynthesizedFunction } from './support.ts';
+import {
+  actionsOf,
+  functionNamed,
+  granting,
+  onlyKey,
+  policiesOf,
+  statefulOutput,
+  statementsOf,
+  synthTemplates,
+  TEST_ENV,
+} from './support.ts';
+
+const { account, region } = TEST_ENV;
+const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const GLOBAL_HAIKU_PROFILE = `arn:aws:bedrock:${region}:${account}:inference-profile/global.${HAIKU}`;
+
+let stateful: Template;
+let stateless: Template;
+/** A sender, a geographic profile plus an in-Region model, narrowed log groups and no roles. */
+let custom: Template;
+
+interface Roles {
+  api: SynthesizedFunction;
+  scheduler: SynthesizedFunction;
+  runner: SynthesizedFunction;
+  collector: SynthesizedFunction;
+}
+
+function rolesOf(template: Template): Roles {
+  return {
+    api: functionNamed(template, 'api'),
+    scheduler: functionNamed(template, 'scheduler'),
+    runner: functionNamed(template, 'runner'),
+    collector: functionNamed(template, 'cost-collector'),
+  };
+}
+
+let roles: Roles;
+let customRoles: Roles;
+
+beforeAll(() => {
+  ({ stateful, stateless } = synthTemplates());
+  ({ stateless: custom } = synthTemplates({
+    config: {
+      senderEmail: 'vigil@alerts.example.com',
+      defaultModelId: `eu.${HAIKU}`,
+      allowedModelIds: [`eu.${HAIKU}`, 'amazon.nova-micro-v1:0'],
+      allowedLogGroupArns: [`arn:aws:logs:${region}:${account}:log-group:/ecs/orders*`],
+      assumableRoleArns: [],
+    },
+  }));
+  roles = rolesOf(stateless);
+  customRoles = rolesOf(custom);
+});
+
+function statementsOfFunction(template: Template, fn: SynthesizedFunction): Statement[] {
+  return statementsOf(template, fn.role);
+}
+
+
+/** Actions any function has for its own log group, tracing and the table. */
+const BASELINE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_ACTIONS.rw];
+
+const MONITORED_READ_ACTIONS = [...LOG_GROUP_READ_ACTIONS, ...UNSCOPED_READ_ACTIONS, 'logs:DescribeLogGroups', 'ecs:DescribeServices'];
+
+describe('the runner role', () => {
+  it('may invoke only the default global profile, and its model wherever the profile routes, only through it', () => {
+    expect(granting(statementsOfFunction(stateless, roles.runner), 'bedrock:InvokeModel')).toEqual([
+      { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: GLOBAL_HAIKU_PROFILE },
+      {
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: [`arn:aws:bedrock:*::foundation-model/${HAIKU}`, `arn:aws:bedrock:::foundation-model/${HAIKU}`],
+        Condition: { StringLike: { 'bedrock:InferenceProfileArn': [GLOBAL_HAIKU_PROFILE] } },
+      },
+    ]);
+  });
+
+  it('may invoke a geographic profile and an in-Region model when both are allowed, and nothing Region-less', () => {
+    const euProfile = `arn:aws:bedrock:${region}:${account}:inference-profile/eu.${HAIKU}`;
+    expect(granting(statementsOfFunction(custom, customRoles.runner), 'bedrock:InvokeModel')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: [euProfile, `arn:aws:bedrock:${region}::foundation-model/amazon.nova-micro-v1:0`],
+      },
+      {
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: `arn:aws:bedrock:*::foundation-model/${HAIKU}`,
+        Condition: { StringLike: { 'bedrock:InferenceProfileArn': [euProfile] } },
+      },
+    ]);
+  });
+
+  it('has no other Bedrock action (no streaming, no control plane)', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.runner)).filter((a) => a.startsWith('bedrock:'))).toEqual([
+      'bedrock:InvokeModel',
+      'bedrock:InvokeModel',
+    ]);
+  });
+
+  it('may send email only from the sender address and its domain, and only when there is a sender', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.runner)).filter((a) => a.startsWith('ses:'))).toEqual([]);
+    expect(statementsOfFunction(custom, customRoles.runner).filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')))).toEqual([
+      {
+        Sid: 'EmailFromSender',
+        Effect: 'Allow',
+        Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+        Resource: [
+          `arn:aws:ses:${region}:${account}:identity/alerts.example.com`,
+          `arn:aws:ses:${region}:${account}:identity/vigil@alerts.example.com`,
+        ],
+      },
+    ]);
+  });
+
+  it('may publish to the alert topic with its key, and SMS to phone numbers in a statement of its own', () => {
+    const statements = statementsOfFunction(stateless, roles.runner);
+    expect(granting(statements, 'sns:Publish')).toEqual([
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') }) },
+      { Sid: 'SmsToPhoneNumbers', Effect: 'Allow', Action: 'sns:Publish', Resource: '*' },
+    ]);
+    expect(granting(statements, 'kms:Decrypt')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::KMS::Key'), 'Arn'] }),
+      },
+    ]);
+  });
+
+  it('may consume the run queue but not send to it', () => {
+    const actions = actionsOf(statementsOfFunction(stateless, roles.runner));
+    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(actions).not.toContain('sqs:SendMessage');
+  });
+
+  it('reads monitored accounts but not Cost Explorer (cost monitors read snapshots)', () => {
+    const actions = actionsOf(statementsOfFunction(stateless, roles.runner));
+    expect(actions).toEqual(expect.arrayContaining([...MONITORED_READ_ACTIONS, 'sts:AssumeRole']));
+    expect(actions.filter((a) => a.startsWith('ce:'))).toEqual([]);
+  });
+});
+
+describe('monitored-account reads', () => {
+  it('are the very same policies for the API and the runner', () => {
+    const shared = (fn: SynthesizedFunction) => policiesOf(stateless, fn.role).filter((id) => id.startsWith('MonitoredAccountAccess'));
+    expect(shared(roles.api)).toHaveLength(2);
+    expect(shared(roles.api)).toEqual(shared(roles.runner));
+  });
+
+  it('read the configured log groups, query results by id, ECS services and task definitions, and assume roles', () => {
+    const reads = statementsOfFunction(stateless, roles.api).filter((s) =>
+      actionsOf([s]).some((a) => /^(logs:(Describe|Filter|Start|Get|Stop)|ecs:|sts:)/.test(a)),
+    );
+    expect(reads).toEqual([
+      { Effect: 'Allow', Action: [...LOG_GROUP_READ_ACTIONS], Resource: 'arn:aws:logs:*:*:log-group:*' },
+      { Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: `arn:aws:logs:*:${account}:log-group:*` },
+      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: `arn:aws:ecs:*:${account}:service/*` },
+      { Effect: 'Allow', Action: [...UNSCOPED_READ_ACTIONS], Resource: '*' },
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/*' },
+    ]);
+  });
+
+  it('follow a narrowed log group list for events, and assume no role when the list of roles is empty', () => {
+    const statements = statementsOfFunction(custom, customRoles.api);
+    expect(granting(statements, 'logs:FilterLogEvents')).toEqual([
+      { Effect: 'Allow', Action: [...LOG_GROUP_READ_ACTIONS], Resource: `arn:aws:logs:${region}:${account}:log-group:/ecs/orders*` },
+    ]);
+    // A prefix is expanded by listing the account's log groups, which IAM checks account-wide.
+    expect(granting(statements, 'logs:DescribeLogGroups')).toEqual([
+      { Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: `arn:aws:logs:*:${account}:log-group:*` },
+    ]);
+    const everyAction = Object.values(customRoles).flatMap((fn) => actionsOf(statementsOfFunction(custom, fn)));
+    expect(everyAction).not.toContain('sts:AssumeRole');
+  });
+
+  it('are in place before a function that uses them is created', () => {
+    for (const fn of [roles.api, roles.runner, roles.collector]) {
+      const shared = policiesOf(stateless, fn.role).filter((id) => id.startsWith('MonitoredAccountAccess'));
+      expect(stateless.toJSON().Resources[fn.id].DependsOn).toEqual(expect.arrayContaining(shared));
+    }
+  });
+});
+
+describe('the cost collector role', () => {
+  it('may use exactly the three Cost Explorer reads, on "*"', () => {
+    expect(statementsOfFunction(stateless, roles.collector).filter((s) => actionsOf([s]).some((a) => a.startsWith('ce:')))).toEqual([
+      { Effect: 'Allow', Action: [...COST_EXPLORER_ACTIONS], Resource: '*' },
+    ]);
+  });
+
+  it('has nothing beyond its baseline, Cost Explorer and assuming monitored roles: no logs, Bedrock, SES or SNS', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.collector)).sort()).toEqual(
+      [...BASELINE_ACTIONS, ...COST_EXPLORER_ACTIONS, 'sts:AssumeRole'].sort(),
+    );
+  });
+});
+
+describe('the scheduler role', () => {
+  it('has its baseline and sending to the run queue only: no Bedrock, SES, SNS or log reads', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.scheduler)).sort()).toEqual(
+      [...BASELINE_ACTIONS, 'sqs:SendMessage'].sort(),
+    );
+  });
+});
+
+describe('the API role', () => {
+  it('reads monitored accounts for the log-source test, and neither judges, mails nor reads costs', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.api)).sort()).toEqual(
+      [...BASELINE_ACTIONS, 'sqs:SendMessage', ...MONITORED_READ_ACTIONS, 'sts:AssumeRole'].sort(),
+    );
+  });
+});
+
+describe('every role of the stateless stack', () => {
+  let statements: Statement[];
+  beforeAll(() => {
+    statements = Object.keys(stateless.findResources('AWS::IAM::Policy')).flatMap(
+      (id) => stateless.toJSON().Resources[id].Properties.PolicyDocument.Statement as Statement[],
+    );
+  });
+
+  it('is granted no table administration and no DynamoDB wildcard', () => {
+    const actions = actionsOf(statements);
+    expect(actions.filter((a) => a.startsWith('dynamodb:') && !TABLE_ACTIONS.rw.includes(a))).toEqual([]);
+    expect(actions).not.toContain('dynamodb:DeleteTable');
+    expect(actions).not.toContain('dynamodb:*');
+  });
+
+  it('uses a wildcard action only for the KMS data keys of publishing to the encrypted topic', () => {
+    expect(actionsOf(statements).filter((a) => a.includes('*'))).toEqual(['kms:GenerateDataKey*']);
+  });
+
+  it('gets "*" as a resource only where the action supports nothing narrower', () => {
+    const onEverything = statements
+      .filter((s) => JSON.stringify(s.Resource) === '"*"')
+      .map((s) => actionsOf([s]).join(' '))
+      .sort();
+    expect(onEverything).toEqual(
+      [
+        COST_EXPLORER_ACTIONS.join(' '),
+        UNSCOPED_READ_ACTIONS.join(' '),
+        'sns:Publish',
+        ...Array.from({ length: 4 }, () => 'xray:PutTelemetryRecords xray:PutTraceSegments'),
+      ].sort(),
+    );
+  });
+});
+
+describe('modelInvokeResources', () => {
+  const env = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
+
+  it('grants a plain model id in this Region only, with nothing routed', () => {
+    expect(modelInvokeResources(['amazon.nova-micro-v1:0'], env)).toEqual({
+      direct: ['arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-micro-v1:0'],
+      routed: [],
+      profiles: [],
+    });
+  });
+
+  it.each([
+    ['us', ['arn:aws:bedrock:*::foundation-model/amazon.nova-micro-v1:0']],
+    ['apac', ['arn:aws:bedrock:*::foundation-model/amazon.nova-micro-v1:0']],
+    ['us-gov', ['arn:aws:bedrock:*::foundation-model/amazon.nova-micro-v1:0']],
+    ['global', ['arn:aws:bedrock:*::foundation-model/amazon.nova-micro-v1:0', 'arn:aws:bedrock:::foundation-model/amazon.nova-micro-v1:0']],
+  ])('grants the %s. profile in this Region and the model it routes to', (prefix, routed) => {
+    const profile = `arn:aws:bedrock:eu-west-1:123456789012:inference-profile/${prefix}.amazon.nova-micro-v1:0`;
+    expect(modelInvokeResources([`${prefix}.amazon.nova-micro-v1:0`], env)).toEqual({ direct: [profile], routed, profiles: [profile] });
+  });
+
+  it('names a model routed to by two profiles once', () => {
+    const { routed, profiles } = modelInvokeResources([`eu.${HAIKU}`, `global.${HAIKU}`, `eu.${HAIKU}`], env);
+    expect(routed).toEqual([`arn:aws:bedrock:*::foundation-model/${HAIKU}`, `arn:aws:bedrock:::foundation-model/${HAIKU}`]);
+    expect(profiles).toHaveLength(2);
+  });
+});
+
+describe('wildcardResourceFinding', () => {
+  it("names a resource built from tokens as cdk-nag does, so the acknowledgement holds without an environment", () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Agnostic');
+
+    // Act
+    const finding = wildcardResourceFinding(stack, `arn:${stack.partition}:ecs:*:${stack.account}:service/*`);
+
+    // Assess
+    expect(finding).toBe('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:*:<AWS::AccountId>:service/*]');
+  });
+
+  it('keeps a literal resource as it is', () => {
+    const stack = new Stack(new App(), 'Pinned', { env: TEST_ENV });
+    expect(wildcardResourceFinding(stack, 'arn:aws:iam::*:role/*')).toBe('AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/*]');
+  });
+});
