@@ -3,6 +3,7 @@
  * app is built. Every key is optional; a missing key takes the default documented on it.
  */
 import { z } from 'zod';
+import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
 
 /** The retention periods CloudWatch Logs accepts; any other number is rejected at deploy time. */
 const LOG_RETENTION_DAYS = [
@@ -17,7 +18,7 @@ const LOG_RETENTION_DAYS = [
  * routing may process the (redacted) payload in any commercial Region; deployments with data
  * residency rules set a geographic profile such as `eu.anthropic.claude-haiku-4-5-20251001-v1:0`.
  */
-export const DEFAULT_MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
+export { DEFAULT_MODEL_ID };
 
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 phone number such as +15555550100');
 

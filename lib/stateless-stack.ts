@@ -74,6 +74,8 @@ export class StatelessStack extends Stack {
         RUN_RETENTION_DAYS: String(config.runRetentionDays),
         DEFAULT_MODEL_ID: config.defaultModelId,
         COST_COLLECTOR_HOURS: String(config.costCollectorHours),
+        // The runner may invoke only these (ModelAccess); the API refuses monitors naming others.
+        ALLOWED_MODEL_IDS: config.allowedModelIds.join(','),
       },
     });
     table.bind(this.apiFunction.function, 'rw');

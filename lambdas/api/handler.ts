@@ -48,7 +48,11 @@ function apiFromEnvironment(): HttpFunction {
       dynamo,
       tableName: config.TABLE_NAME,
       queue: new SqsRunQueue(createSqsClient(), required(config.RUN_QUEUE_URL, 'RUN_QUEUE_URL')),
-      settings: { localMode: false, runRetentionDays: config.RUN_RETENTION_DAYS },
+      settings: {
+        localMode: false,
+        runRetentionDays: config.RUN_RETENTION_DAYS,
+        ...(config.ALLOWED_MODEL_IDS && { allowedModelIds: config.ALLOWED_MODEL_IDS }),
+      },
       sourceTester: {
         test: (source, target) =>
           testLogSource(source, target, { readers, clock: systemClock, costCollectorHours: config.COST_COLLECTOR_HOURS }),

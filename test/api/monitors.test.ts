@@ -134,3 +134,28 @@ describe('updating monitors', () => {
     ]);
   });
 });
+
+describe('model ids', () => {
+  it('refuses a model the deployment may not invoke, on create and on update, and accepts an allowed one', async () => {
+    const limited = await createApiHarness({ allowedModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'amazon.nova-micro-v1:0'] });
+    const t = (await limited.call('POST', '/targets', { body: { name: 'p', type: 'aws_account' } })).body.id;
+    const s = (await limited.call('POST', '/log-sources', {
+      body: { target_id: t, name: 's', mode: 'cloudwatch_logs', config: { log_group_names: ['/a'] } },
+    })).body.id;
+    const body = { name: 'm', log_source_id: s, prompt: 'p', inputs: [{ label: 'X', mode: 'filter' }] };
+
+    const refused = await limited.expectRejected(400, 'POST', '/monitors', { body: { ...body, model: { model_id: 'anthropic.claude-opus-4-1' } } });
+    const created = await limited.call('POST', '/monitors', { body: { ...body, model: { model_id: 'amazon.nova-micro-v1:0' } } });
+    const refusedUpdate = await limited.expectRejected(400, 'PUT', `/monitors/${created.body.id}`, { body: { model: { model_id: 'meta.llama3-70b' } } });
+
+    expect(refused.error.details).toEqual([
+      {
+        path: 'model.model_id',
+        message:
+          'is not one this deployment may invoke (allowedModelIds: global.anthropic.claude-haiku-4-5-20251001-v1:0, amazon.nova-micro-v1:0); add it to the stack setting first',
+      },
+    ]);
+    expect(created.status).toBe(201);
+    expect(refusedUpdate.error.details[0].path).toBe('model.model_id');
+  });
+});

@@ -78,6 +78,7 @@ describe('the API function', () => {
       RUN_RETENTION_DAYS: '90',
       DEFAULT_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       COST_COLLECTOR_HOURS: '6',
+      ALLOWED_MODEL_IDS: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: 'vigil-api',
       POWERTOOLS_METRICS_NAMESPACE: 'Vigil',
@@ -91,6 +92,7 @@ describe('the API function', () => {
       RUN_RETENTION_DAYS: '30',
       DEFAULT_MODEL_ID: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
       COST_COLLECTOR_HOURS: '12',
+      ALLOWED_MODEL_IDS: expect.stringContaining('eu.anthropic.claude-haiku-4-5-20251001-v1:0'),
     });
     custom.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });

@@ -18,6 +18,11 @@ const schema = z.object({
   API_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Runner: per-model price overrides (USD per 1M tokens), see README. */
   MODEL_PRICES_JSON: z.string().min(2).optional(),
+  /** API: the models monitors may name (comma-separated); unset allows any. */
+  ALLOWED_MODEL_IDS: z
+    .string()
+    .transform((list) => list.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
+    .optional(),
   MAX_INPUT_TOKENS: z.coerce.number().int().min(1000).max(1_000_000).default(30_000),
   COLLECT_CONCURRENCY: z.coerce.number().int().min(1).max(10).default(4),
   COST_COLLECTOR_HOURS: z.coerce.number().int().min(1).max(24).default(6),

@@ -37,4 +37,9 @@ export interface ManagementSettings {
   localMode: boolean;
   /** How long runs are kept before DynamoDB's TTL removes them. */
   runRetentionDays: number;
+  /**
+   * The Bedrock models the runner may invoke (the stack's `allowedModelIds`); a monitor naming
+   * another is refused when saved rather than failing every run. Absent: any model.
+   */
+  allowedModelIds?: readonly string[];
 }

@@ -5,7 +5,7 @@ import type { SourceExpectations } from '../ports.ts';
 import { nextSlotAfter } from '../schedule.ts';
 import type { ManagementContext } from './context.ts';
 
-type Deps = Pick<ManagementContext, 'monitors' | 'logSources' | 'clock' | 'ids'>;
+type Deps = Pick<ManagementContext, 'monitors' | 'logSources' | 'clock' | 'ids' | 'settings'>;
 
 /**
  * Checks that every log source the monitor names exists and that each input's mode fits its
@@ -39,7 +39,17 @@ async function resolveSources(spec: MonitorSpec, deps: Pick<Deps, 'logSources'>)
   return new Map([...sources.values()].map((source) => [source.id, source.mode]));
 }
 
+function checkModel(spec: MonitorSpec, settings: Deps['settings']): void {
+  const allowed = settings.allowedModelIds;
+  if (spec.model.modelId === undefined || allowed === undefined || allowed.includes(spec.model.modelId)) return;
+  throw ValidationError.field(
+    'model.model_id',
+    `is not one this deployment may invoke (allowedModelIds: ${allowed.join(', ')}); add it to the stack setting first`,
+  );
+}
+
 export async function createMonitor(spec: MonitorSpec, deps: Deps): Promise<Monitor> {
+  checkModel(spec, deps.settings);
   const sources = await resolveSources(spec, deps);
   const now = deps.clock.now();
   const monitor: Monitor = {
@@ -77,6 +87,7 @@ export function listMonitors(
 export async function updateMonitor(id: string, change: (current: Monitor) => MonitorSpec, deps: Deps): Promise<Monitor> {
   const current = await getMonitor(id, deps);
   const spec = change(current);
+  checkModel(spec, deps.settings);
   const sources = await resolveSources(spec, deps);
   const now = deps.clock.now();
   const reschedule = spec.intervalSeconds !== current.intervalSeconds || (spec.enabled && !current.enabled);
