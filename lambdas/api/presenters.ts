@@ -130,6 +130,7 @@ export function presentRun(run: MonitorRun): Json {
       count: rule.count,
       severity: rule.severity,
       breached: rule.breached,
+      ...(rule.templateId != null && { template_id: rule.templateId }),
     })),
     judge: run.judge && {
       kind: run.judge.kind,

@@ -199,6 +199,11 @@ export interface RuleResult {
   count: number;
   severity: Severity;
   breached: boolean;
+  /**
+   * For a breached rule, the template most of its matching lines share: what the breach is
+   * about ("order <*> timeout after <*>"), so the alert fingerprint tells one problem from another.
+   */
+  templateId?: string | null;
 }
 
 export type JudgeKind = 'bedrock' | 'rules';

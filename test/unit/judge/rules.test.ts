@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitorRule, RuleResult } from '#domain/entities.ts';
-import { compileRulePattern, evaluateRules, maxStatus, statusFloor } from '#domain/judge/rules.ts';
+import { compileRulePattern, evaluateRules, maxStatus, statusFloor, withDominantTemplates } from '#domain/judge/rules.ts';
 
 const rule = (overrides: Partial<MonitorRule> = {}): MonitorRule => ({
   label: 'ERRORS',
@@ -81,5 +81,36 @@ describe('statusFloor', () => {
     expect(maxStatus('ok', 'warn')).toBe('warn');
     expect(maxStatus('alert', 'warn')).toBe('alert');
     expect(maxStatus('ok', 'ok')).toBe('ok');
+  });
+});
+
+describe('withDominantTemplates', () => {
+  const templateOf = (line: string) => line.replace(/\d+/g, '<n>');
+
+  it('names the template most matching lines share, for breached rules only', () => {
+    const lines = new Map([
+      ['ERRORS', ['ERROR order 1 timeout', 'ERROR order 2 timeout', 'ERROR disk 7 full', 'INFO ok', 'ERROR order 3 timeout']],
+    ]);
+    const results = evaluateRules(
+      [
+        { label: 'ERRORS', pattern: 'ERROR', minCount: 2, severity: 'alert' },
+        { label: 'ERRORS', pattern: 'disk', minCount: 5, severity: 'warn' },
+      ],
+      lines,
+    );
+
+    const marked = withDominantTemplates(results, lines, templateOf);
+
+    expect(marked[0]).toMatchObject({ breached: true, count: 4, templateId: 'ERROR order <n> timeout' });
+    expect(marked[1]).toEqual(results[1]);
+  });
+
+  it('breaks ties by the smallest id, so the choice does not depend on line order', () => {
+    const a = new Map([['L', ['ERROR b 1', 'ERROR a 1']]]);
+    const b = new Map([['L', ['ERROR a 1', 'ERROR b 1']]]);
+    const rule = [{ label: 'L', pattern: 'ERROR', minCount: 1, severity: 'alert' as const }];
+
+    expect(withDominantTemplates(evaluateRules(rule, a), a, templateOf)[0]?.templateId).toBe('ERROR a <n>');
+    expect(withDominantTemplates(evaluateRules(rule, b), b, templateOf)[0]?.templateId).toBe('ERROR a <n>');
   });
 });

@@ -269,10 +269,23 @@ describe('notificationFingerprint', () => {
       notificationFingerprint(makeRun({ status: 'warn' }), monitorId),
       notificationFingerprint(makeRun({ rules: [{ ...base.rules[0]!, pattern: 'FATAL' }] }), monitorId),
       notificationFingerprint(makeRun({ findings: [finding('Exchange API errors')] }), monitorId),
+      notificationFingerprint(makeRun({ rules: [{ ...base.rules[0]!, templateId: 'a1b2c3d4e5f6' }] }), monitorId),
+      notificationFingerprint(makeRun({ rules: [{ ...base.rules[0]!, templateId: '0f9e8d7c6b5a' }] }), monitorId),
     ];
 
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
     expect(fingerprints[0]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("keeps a breached rule's fingerprint when only its count changes, not when its dominant template does", () => {
+    const rule = { ...makeRun().rules[0]!, templateId: 'a1b2c3d4e5f6' };
+
+    expect(notificationFingerprint(makeRun({ rules: [{ ...rule, count: 99 }] }), monitorId)).toBe(
+      notificationFingerprint(makeRun({ rules: [rule] }), monitorId),
+    );
+    expect(notificationFingerprint(makeRun({ rules: [{ ...rule, templateId: 'ffffffffffff' }] }), monitorId)).not.toBe(
+      notificationFingerprint(makeRun({ rules: [rule] }), monitorId),
+    );
   });
 
   it('uses the template ids of evidence lines when the template miner knows them', () => {

@@ -69,3 +69,31 @@ export function statusFloor(results: readonly RuleResult[]): VerdictStatus {
 export function describeRuleResult(result: RuleResult): string {
   return `${result.label} /${result.pattern}/: ${result.count} matching ${result.count === 1 ? 'line' : 'lines'} (${result.severity})`;
 }
+
+/**
+ * Marks each breached rule with the template most of its matching lines share (ties: the
+ * smallest id, so the choice is stable). The dominant template, not the set of them, so one
+ * rare line entering or leaving the window does not make the same breach look like a new one.
+ */
+export function withDominantTemplates(
+  results: readonly RuleResult[],
+  lines: ReadonlyMap<string, readonly string[]>,
+  templateIdOf: (line: string) => string,
+): RuleResult[] {
+  return results.map((result) => {
+    if (!result.breached) return result;
+    const regex = compileRulePattern(result.pattern);
+    if (regex === null) return result;
+    const counts = new Map<string, number>();
+    for (const line of linesOfLabel(lines, result.label)) {
+      if (!regex.test(line)) continue;
+      const id = templateIdOf(line);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    let best: [string, number] | null = null;
+    for (const entry of counts) {
+      if (best === null || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
+    }
+    return { ...result, templateId: best?.[0] ?? null };
+  });
+}

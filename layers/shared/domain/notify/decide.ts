@@ -127,7 +127,7 @@ export function everyInputFailed(run: MonitorRun): boolean {
  */
 export function notificationFingerprint(run: MonitorRun, monitorId: string, templateIdOf?: TemplateIdOf): string {
   const rules = sortedUnique(
-    run.rules.filter((rule) => rule.breached).map((rule) => JSON.stringify([rule.label, rule.pattern])),
+    run.rules.filter((rule) => rule.breached).map((rule) => JSON.stringify([rule.label, rule.pattern, rule.templateId ?? null])),
   );
   const findings = sortedUnique(
     run.findings.filter((finding) => finding.severity !== 'info').map((finding) => findingIdentity(finding, templateIdOf)),

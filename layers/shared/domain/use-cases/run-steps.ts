@@ -5,6 +5,7 @@ import type { SourceReaders } from '../collect/ports.ts';
 import type { CollectedLine } from '../collect/types.ts';
 import { formatLine, type WindowRenderer } from '../collect/window.ts';
 import { judgeRun } from '../judge/judge-run.ts';
+import { withDominantTemplates } from '../judge/rules.ts';
 import type { Judge, JudgeMetrics, PreviousVerdict } from '../judge/ports.ts';
 import type { PriceTable } from '../judge/prices.ts';
 import type { NotificationChannels } from '../notify/channels.ts';
@@ -91,7 +92,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
     },
 
     async judge(monitor, payload, previous, deadline) {
-      return judgeRun(
+      const judged = await judgeRun(
         {
           monitorName: monitor.name,
           prompt: monitor.prompt,
@@ -106,6 +107,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         },
         { judge: deps.judge, metrics: deps.judgeMetrics, ...(deps.prices && { prices: deps.prices }) },
       );
+      return { ...judged, rules: withDominantTemplates(judged.rules, payload.linesByLabel, lineTemplateId) };
     },
 
     async notify(run, monitor) {
