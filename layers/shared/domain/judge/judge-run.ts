@@ -27,7 +27,7 @@ export interface JudgeRunRequest {
   /** Per-label collection stats, in the monitor's input order; their keys are the labels. */
   inputs: Readonly<Record<string, InputStats>>;
   /**
-   * Each label's window lines, for the rules (placeholders such as "(no lines)" excluded). When
+   * Each label's window lines, for the rules (stand-in bodies such as "(no lines)" excluded). When
    * absent, the lines are read back from the redacted payload.
    */
   linesByLabel?: ReadonlyMap<string, readonly string[]>;

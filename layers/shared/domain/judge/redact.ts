@@ -62,7 +62,7 @@ function kindOfKey(key: string): SecretKind {
   return 'token';
 }
 
-/** False for values that are not worth redacting: empty, already masked, placeholders, status words. */
+/** False for values that are not worth redacting: empty, already masked, template values such as <token>, status words. */
 function looksLikeSecret(value: string, kind: SecretKind): boolean {
   if (value.trim() === '' || NOT_A_SECRET.test(value) || value.includes('[REDACTED:')) return false;
   return kind === 'password' ? !PASSWORD_STATUS.test(value) : !PROSE_VALUE.test(value);

@@ -10,7 +10,7 @@
  * spans tokens cannot change the token count.
  */
 
-/** The placeholder that stands for a variable part of a log line. */
+/** The wildcard that stands for a variable part of a log line. */
 export const WILDCARD = '<*>';
 
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*';
