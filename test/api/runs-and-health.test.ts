@@ -133,3 +133,29 @@ describe('ids that cannot exist', () => {
     expect(error.error.details).toEqual([{ path: 'target_id', message: 'must be an id (1–64 of A-Z a-z 0-9 _ -)' }]);
   });
 });
+
+describe('forged next tokens', () => {
+  const token = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+  it('answers 400, not a DynamoDB error, for a key of the right attributes but the wrong shape', async () => {
+    const fresh = await createApiHarness();
+    const t = (await fresh.call('POST', '/targets', { body: { name: 'p', type: 'aws_account' } })).body.id;
+    const s = (await fresh.call('POST', '/log-sources', {
+      body: { target_id: t, name: 's', mode: 'cloudwatch_logs', config: { log_group_names: ['/a'] } },
+    })).body.id;
+    const m = (await fresh.call('POST', '/monitors', {
+      body: { name: 'm', log_source_id: s, prompt: 'p', inputs: [{ label: 'X', mode: 'filter' }] },
+    })).body.id;
+    const forged: Array<[string, Record<string, string>, Record<string, string>]> = [
+      [`/monitors/${m}/runs`, {}, { pk: `MONITOR#${m}`, sk: 'MONITOR' }],
+      ['/log-sources', { target_id: t }, { pk: 'LOGSOURCE#x', sk: 'LOGSOURCE', parentPk: `TARGET#${t}`, parentSk: 'MONITOR#zz' }],
+      ['/monitors', { log_source_id: s }, { pk: `MONITOR#${m}`, sk: 'MONITOR', parentPk: `LOGSOURCE#${s}`, parentSk: 'AAAA' }],
+      ['/targets', {}, { pk: `TARGET#${'x'.repeat(3000)}`, sk: 'TARGET', typePk: 'TARGET', typeSk: 'x' }],
+    ];
+
+    for (const [path, query, key] of forged) {
+      const error = await fresh.expectRejected(400, 'GET', path, { query: { ...query, next_token: token(key) } });
+      expect(error.error.details, path).toEqual([{ path: 'next_token', message: 'is not a token from this list' }]);
+    }
+  });
+});

@@ -33,6 +33,38 @@ export const keys = {
 
 export const RUN_PREFIX = 'RUN#';
 
+const ID = '[0-9A-Za-z_-]{1,64}';
+const exactly = (pattern: string) => new RegExp(`^${pattern}$`);
+
+/** The LastEvaluatedKey each list produces, for checking `next_token`s (see decodeNextToken). */
+export const pageKeys = {
+  byType: (entity: (typeof ENTITY)[keyof typeof ENTITY]) => ({
+    pk: exactly(`${entity}#${ID}`),
+    sk: entity,
+    typePk: entity,
+    typeSk: exactly(ID),
+  }),
+  logSourcesOfTarget: (targetId: string) => ({
+    pk: exactly(`${ENTITY.logSource}#${ID}`),
+    sk: ENTITY.logSource,
+    parentPk: keys.target(targetId).pk,
+    parentSk: exactly(`${ENTITY.logSource}#${ID}`),
+  }),
+  monitorsOfLogSource: (logSourceId: string) => ({
+    pk: exactly(`${ENTITY.monitor}#${ID}`),
+    sk: exactly(`REF#${ENTITY.logSource}#${ID}`),
+    parentPk: keys.logSource(logSourceId).pk,
+    parentSk: exactly(`${ENTITY.monitor}#${ID}`),
+  }),
+  runsOfMonitor: (monitorId: string) => ({ pk: keys.monitor(monitorId).pk, sk: exactly(`${RUN_PREFIX}${ID}`) }),
+  due: () => ({
+    pk: exactly(`${ENTITY.monitor}#${ID}`),
+    sk: ENTITY.monitor,
+    duePk: DUE_PARTITION,
+    dueAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+  }),
+};
+
 /** Key attributes that are storage detail, never part of an entity. */
 export const STORAGE_ATTRIBUTES = [
   'pk',

@@ -2,7 +2,7 @@ import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { LogSource, Page, PageRequest } from '#domain/entities.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { LogSourceRepository } from '#domain/ports.ts';
-import { ENTITY, keys } from './keys.ts';
+import { ENTITY, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { failedOnCondition, transactWrite, type CancellationReason, type TransactItem } from './transactions.ts';
 import { decodeNextToken, toPage, type Item, type Table } from './table.ts';
@@ -19,8 +19,6 @@ export function logSourceFromItem(item: Item): LogSource {
   } as LogSource;
 }
 
-const TYPE_KEY = ['pk', 'sk', 'typePk', 'typeSk'] as const;
-const PARENT_KEY = ['pk', 'sk', 'parentPk', 'parentSk'] as const;
 
 /**
  * Log sources over the single table. Each one is counted on its target (`logSourceCount`),
@@ -97,10 +95,10 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
           ...(byTarget ? { ':prefix': `${ENTITY.logSource}#` } : {}),
         },
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, {
-          attributes: byTarget ? PARENT_KEY : TYPE_KEY,
-          partition,
-        }),
+        ExclusiveStartKey: decodeNextToken(
+          page.nextToken,
+          byTarget ? pageKeys.logSourcesOfTarget(filter.targetId as string) : pageKeys.byType(ENTITY.logSource),
+        ),
       }),
     );
     return toPage((result.Items ?? []).map(logSourceFromItem), result.LastEvaluatedKey);

@@ -3,7 +3,7 @@ import type { AlertState, Monitor, Page, PageRequest } from '#domain/entities.ts
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/ports.ts';
 import { referencedLogSourceIds, referencePath } from '#domain/monitor-references.ts';
-import { DUE_PARTITION, ENTITY, keys } from './keys.ts';
+import { DUE_PARTITION, ENTITY, keys, pageKeys } from './keys.ts';
 import { deleteRuns } from './run-repository.ts';
 import { INDEX } from './table-definition.ts';
 import {
@@ -54,8 +54,6 @@ const SPEC_FIELDS = [
   'updatedAt',
 ] as const satisfies readonly (keyof Monitor)[];
 
-const TYPE_KEY = ['pk', 'sk', 'typePk', 'typeSk'] as const;
-const PARENT_KEY = ['pk', 'sk', 'parentPk', 'parentSk'] as const;
 const DELETE_ATTEMPTS = 3;
 
 /** Only enabled monitors carry the due index's keys, which keeps that index sparse. */
@@ -105,7 +103,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
           KeyConditionExpression: 'typePk = :type',
           ExpressionAttributeValues: { ':type': ENTITY.monitor },
           Limit: page.limit,
-          ExclusiveStartKey: decodeNextToken(page.nextToken, { attributes: TYPE_KEY, partition: { typePk: ENTITY.monitor } }),
+          ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.byType(ENTITY.monitor)),
         }),
       );
       return toPage((result.Items ?? []).map(monitorFromItem), result.LastEvaluatedKey);
@@ -118,7 +116,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
         KeyConditionExpression: 'parentPk = :source AND begins_with(parentSk, :prefix)',
         ExpressionAttributeValues: { ':source': parentPk, ':prefix': `${ENTITY.monitor}#` },
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, { attributes: PARENT_KEY, partition: { parentPk } }),
+        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.monitorsOfLogSource(filter.logSourceId)),
       }),
     );
     const ids = (references.Items ?? []).map((item) => String(item.monitorId));

@@ -2,7 +2,7 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand 
 import type { LastRunSummary, MonitorRun, Page, PageRequest } from '#domain/entities.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { RunRepository } from '#domain/ports.ts';
-import { keys, RUN_PREFIX } from './keys.ts';
+import { keys, pageKeys, RUN_PREFIX } from './keys.ts';
 import { conditionFailure, failedOnCondition, transactWrite } from './transactions.ts';
 import { decodeNextToken, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
 
@@ -10,7 +10,6 @@ export function runFromItem(item: Item): MonitorRun {
   return withoutStorageAttributes(item) as MonitorRun;
 }
 
-const RUN_KEY = ['pk', 'sk'] as const;
 const BATCH_WRITE_LIMIT = 25;
 
 /** Deletes every run of a monitor, a page and a batch at a time. */
@@ -96,7 +95,7 @@ export class DynamoRunRepository implements RunRepository {
         ExpressionAttributeValues: { ':pk': pk, ':prefix': RUN_PREFIX },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, { attributes: RUN_KEY, partition: { pk } }),
+        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.runsOfMonitor(monitorId)),
       }),
     );
     return toPage((result.Items ?? []).map(runFromItem), result.LastEvaluatedKey);

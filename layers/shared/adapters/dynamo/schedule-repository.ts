@@ -1,12 +1,10 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '#domain/entities.ts';
 import type { DueMonitor, HealthProbe, ScheduleRepository } from '#domain/ports.ts';
-import { DUE_PARTITION, keys } from './keys.ts';
+import { DUE_PARTITION, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { conditionFailure } from './transactions.ts';
 import { decodeNextToken, toPage, type Table } from './table.ts';
-
-const DUE_KEY = ['pk', 'sk', 'duePk', 'dueAt'] as const;
 
 /**
  * The scheduler's view of the table: the sparse due index (only enabled monitors carry its
@@ -24,7 +22,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
         KeyConditionExpression: 'duePk = :due AND dueAt <= :now',
         ExpressionAttributeValues: { ':due': DUE_PARTITION, ':now': now.toISOString() },
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, { attributes: DUE_KEY, partition: { duePk: DUE_PARTITION } }),
+        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.due()),
       }),
     );
     return toPage(

@@ -20,15 +20,16 @@ export function encodeNextToken(lastKey: Item | undefined): string | null {
   return Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url');
 }
 
+/** What each attribute of a list's LastEvaluatedKey must be: this exact value, or match this. */
+export type PageKeyShape = Record<string, string | RegExp>;
+
 /**
- * Decodes a `next_token` back to an ExclusiveStartKey, checking it belongs to this list:
- * exactly the expected key attributes, all strings, and the same partition. A token from
- * another list or a hand-made one is a 400, never a DynamoDB ValidationException (a 500).
+ * Decodes a `next_token` back to an ExclusiveStartKey, checking it belongs to this list: exactly
+ * the list's key attributes, each of the shape that list produces (its partition, its sort-key
+ * prefix, an id). A token from another list or a hand-made one is a 400, never a DynamoDB
+ * ValidationException (a 500).
  */
-export function decodeNextToken(
-  token: string | undefined,
-  expected: { attributes: readonly string[]; partition: Record<string, string> },
-): Item | undefined {
+export function decodeNextToken(token: string | undefined, shape: PageKeyShape): Item | undefined {
   if (token === undefined) return undefined;
   const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
   let decoded: unknown;
@@ -39,15 +40,13 @@ export function decodeNextToken(
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
   const entries = Object.entries(decoded);
-  const names = entries.map(([name]) => name).sort();
-  const wanted = [...expected.attributes].sort();
-  if (names.length !== wanted.length || names.some((name, i) => name !== wanted[i])) throw invalid();
-  if (entries.some(([, value]) => typeof value !== 'string' || value.length === 0)) throw invalid();
-  const key = decoded as Record<string, string>;
-  for (const [name, value] of Object.entries(expected.partition)) {
-    if (key[name] !== value) throw invalid();
+  if (entries.length !== Object.keys(shape).length) throw invalid();
+  for (const [name, value] of entries) {
+    const expected = Object.hasOwn(shape, name) ? shape[name] : undefined;
+    if (expected === undefined || typeof value !== 'string') throw invalid();
+    if (typeof expected === 'string' ? value !== expected : !expected.test(value)) throw invalid();
   }
-  return key;
+  return decoded as Item;
 }
 
 /** Drops the storage attributes from an item, leaving the entity's own fields. */

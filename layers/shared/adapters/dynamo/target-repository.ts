@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import type { Page, PageRequest, Target } from '#domain/entities.ts';
 import { ConflictError, NotFoundError } from '#domain/errors.ts';
 import type { TargetRepository } from '#domain/ports.ts';
-import { ENTITY, keys } from './keys.ts';
+import { ENTITY, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { conditionFailure } from './transactions.ts';
 import { decodeNextToken, toPage, type Item, type Table } from './table.ts';
@@ -17,8 +17,6 @@ export function targetFromItem(item: Item): Target {
     updatedAt: item.updatedAt,
   };
 }
-
-const TYPE_KEY = ['pk', 'sk', 'typePk', 'typeSk'] as const;
 
 /** Targets over the single table; `logSourceCount` guards deletes and type changes. */
 export class DynamoTargetRepository implements TargetRepository {
@@ -54,10 +52,7 @@ export class DynamoTargetRepository implements TargetRepository {
         KeyConditionExpression: 'typePk = :type',
         ExpressionAttributeValues: { ':type': ENTITY.target },
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, {
-          attributes: TYPE_KEY,
-          partition: { typePk: ENTITY.target },
-        }),
+        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.byType(ENTITY.target)),
       }),
     );
     return toPage((result.Items ?? []).map(targetFromItem), result.LastEvaluatedKey);
