@@ -153,6 +153,28 @@ describe('local mode over HTTP', () => {
     expect((await call('GET', '/health')).body.checks.scheduler).toEqual({ ok: true, last_tick_at: '2026-11-21T10:01:02.000Z', age_seconds: 0 });
   });
 
+  it('records an error run, and notifies, when every input fails', async () => {
+    const gone = (await call('POST', '/log-sources', { target_id: targetId, name: 'gone', mode: 'file', config: { path: join(dataDir, 'gone.log') } })).body.id;
+    const monitor = (await call('POST', '/monitors', {
+      name: 'broken',
+      log_source_id: gone,
+      prompt: 'p',
+      inputs: [{ label: 'APP', mode: 'tail' }],
+      notification_config: { email_recipients: ['ops@example.com'] },
+    })).body;
+
+    const queued = (await call('POST', `/monitors/${monitor.id}/run-once`)).body;
+    await app?.queue.idle();
+    const run = (await call('GET', `/monitors/${monitor.id}/runs/${queued.id}`)).body;
+
+    expect(run).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/^every input failed: APP: .*gone\.log/),
+      inputs: { APP: { error: expect.stringContaining('gone.log') } },
+      notifications: [{ channel: 'email', status: 'outbox' }, { channel: 'topic', status: 'outbox' }],
+    });
+  });
+
   it('keeps its data across a restart', async () => {
     const before = (await call('GET', `/targets/${targetId}`)).body;
     await app?.stop();

@@ -168,3 +168,32 @@ describe('executeRun', () => {
     });
   });
 });
+
+describe('executeRun when every input fails', () => {
+  it('records an error run that keeps each input error, asks no judge, and still decides notifications', async () => {
+    let judged = false;
+    const { monitor, deps, runSteps } = await setup({
+      collect: async () => ({
+        text: '[ALL]\nerror: log group /ecs/orders not found in eu-west-1',
+        inputs: { ALL: { lines: 0, chars: 0, truncated: false, error: 'log group /ecs/orders not found in eu-west-1' } },
+        linesByLabel: new Map([['ALL', []]]),
+      }),
+      judge: async () => {
+        judged = true;
+        return verdict;
+      },
+    });
+    const queued = aRun(monitor.id);
+    await ctx.store.runs.create(queued);
+
+    await executeRun({ kind: 'manual', monitorId: monitor.id, runId: queued.id }, deps);
+
+    expect(await ctx.store.runs.get(monitor.id, queued.id)).toMatchObject({
+      status: 'error',
+      error: 'every input failed: ALL: log group /ecs/orders not found in eu-west-1',
+      inputs: { ALL: { error: 'log group /ecs/orders not found in eu-west-1' } },
+    });
+    expect(judged).toBe(false);
+    expect(runSteps.notified.map((r) => r.status)).toEqual(['error']);
+  });
+});

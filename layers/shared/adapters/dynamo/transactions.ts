@@ -1,4 +1,9 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import { ConflictError } from '#domain/errors.ts';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Item, Table } from './table.ts';
@@ -35,9 +40,40 @@ export const failedOnCondition = (reason: CancellationReason | undefined): boole
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * True when DynamoDB refused a write only because another transaction held the same item at that
+ * moment: no condition failed, so trying again is right. (The SDK does not retry these itself.)
+ */
+export function isTransientConflict(error: unknown): boolean {
+  if (error instanceof TransactionConflictException) return true;
+  const reasons = cancellationReasons(error);
+  return reasons !== null && reasons.some((r) => r.code === 'TransactionConflict') && !reasons.some(failedOnCondition);
+}
+
+/**
+ * Runs `write`, trying again with jittered back-off when it lost a race with another transaction
+ * on the same items. After the last attempt the caller sees a ConflictError (a 409), not a 500.
+ */
+export async function retryOnConflict<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isTransientConflict(error)) throw error;
+      if (attempt >= CONFLICT_ATTEMPTS) {
+        throw new ConflictError('another request changed the same items at the same moment; retry', { cause: error });
+      }
+      await new Promise((done) => setTimeout(done, 25 * 2 ** attempt * (0.5 + Math.random() / 2)));
+    }
+  }
+}
+
 /**
  * Runs a transaction; when a condition cancels it, `explain` turns the per-operation reasons
- * into the domain error the caller should see. Other failures are rethrown untouched.
+ * into the domain error the caller should see. (A lost race with another transaction is retried
+ * by the client: see `retryOnConflict`.) Other failures are rethrown untouched.
  */
 export async function transactWrite(
   table: Table,

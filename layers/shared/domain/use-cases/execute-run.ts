@@ -48,6 +48,17 @@ export class RunTimeoutError extends Error {
   }
 }
 
+/** Every input of the run failed; the run is an `error` run that keeps each input's error. */
+class EveryInputFailedError extends Error {
+  constructor(
+    readonly inputs: Record<string, InputStats>,
+    reasons: string[],
+  ) {
+    super(`every input failed: ${reasons.join('; ')}`);
+    this.name = 'EveryInputFailedError';
+  }
+}
+
 const isFinal = (run: MonitorRun) => (FINAL_STATUSES as readonly string[]).includes(run.status);
 
 /** Races `work` against the deadline, so a slow step cannot keep the run from being recorded. */
@@ -113,6 +124,11 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
     const judged = await beforeDeadline(
       (async () => {
         const payload = await deps.steps.collect(monitor, deadline);
+        const failed = Object.entries(payload.inputs).filter(([, stats]) => stats.error !== null);
+        if (failed.length > 0 && failed.length === Object.keys(payload.inputs).length) {
+          // Nothing was read: there is nothing to judge, and saying `ok` would hide the outage.
+          throw new EveryInputFailedError(payload.inputs, failed.map(([label, stats]) => `${label}: ${stats.error}`));
+        }
         const previous = await previousFinishedRun(running, deps.runs);
         const verdict = await deps.steps.judge(monitor, payload, previous, deadline);
         return { payload, verdict };
@@ -141,6 +157,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       ...running,
       status: 'error',
       summary: null,
+      ...(error instanceof EveryInputFailedError && { inputs: error.inputs }),
       error: error instanceof Error ? error.message : String(error),
       finishedAt: deps.clock.now().toISOString(),
     };
