@@ -141,6 +141,8 @@ export interface AlertState {
   status: RunStatus;
   fingerprint: string;
   notifiedAt: string;
+  /** The run that claimed this notice, so its own retry can finish delivering it. */
+  runId?: string;
 }
 
 /** What an operator sets on a monitor. */

@@ -81,7 +81,7 @@ describe('decideNotification: notify_on against each status (no prior state)', (
     // Assess
     expect(decision.kind).toBe(kind);
     if (kind === 'alert') {
-      expect(decision.nextAlertState).toEqual({ status: run.status, fingerprint: decision.fingerprint, notifiedAt: NOW.toISOString() });
+      expect(decision.nextAlertState).toEqual({ status: run.status, fingerprint: decision.fingerprint, notifiedAt: NOW.toISOString(), runId: run.id });
     } else {
       expect(decision.reason).toMatch(new RegExp(`^notify_on ${notifyOn} skips`));
       expect(decision.nextAlertState).toBeNull();
@@ -123,7 +123,7 @@ describe('decideNotification: cooldown', () => {
 
     expect(justBefore.kind).toBe('none');
     expect(atEnd).toMatchObject({ kind: 'alert', reason: 'same problem after the cooldown' });
-    expect(atEnd.nextAlertState).toEqual({ status: 'alert', fingerprint: atEnd.fingerprint, notifiedAt: end.toISOString() });
+    expect(atEnd.nextAlertState).toEqual({ status: 'alert', fingerprint: atEnd.fingerprint, notifiedAt: end.toISOString(), runId: run.id });
   });
 
   it('suppresses although the model worded the summary, evidence and counts differently', () => {
@@ -219,7 +219,7 @@ describe('decideNotification: recovery', () => {
     const next = decideNotification({ run: ok, monitor: { ...monitor, alertState: recovered.nextAlertState }, now: NOW });
 
     expect(recovered.kind).toBe('recovered');
-    expect(recovered.nextAlertState).toEqual({ status: 'ok', fingerprint: recovered.fingerprint, notifiedAt: NOW.toISOString() });
+    expect(recovered.nextAlertState).toEqual({ status: 'ok', fingerprint: recovered.fingerprint, notifiedAt: NOW.toISOString(), runId: ok.id });
     expect(next).toMatchObject({ kind: 'none', reason: 'cooldown' });
   });
 

@@ -61,6 +61,7 @@ describe('notifyRun', () => {
       status: 'alert',
       fingerprint: notificationFingerprint(run, monitor.id),
       notifiedAt: NOW.toISOString(),
+      runId: run.id,
     });
   });
 
@@ -133,6 +134,25 @@ describe('notifyRun', () => {
     expect(first.map((outcome) => outcome.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
     expect(second.every((outcome) => outcome.status === 'suppressed' && outcome.reason === ANOTHER_RUN_REASON)).toBe(true);
     expect(channels.sent).toHaveLength(4);
+    expect(new Set(channels.sent.map((message) => message.context.runId))).toEqual(new Set(['run-a']));
+  });
+
+  it("finishes the notice an interrupted attempt of the same run claimed, but not another run's", async () => {
+    const monitor = makeMonitor();
+    const run = makeRun({ id: 'run-a' });
+    // The first attempt swapped the alert state, then died before sending anything.
+    await states.swapAlertState(monitor.id, null, {
+      status: 'alert',
+      fingerprint: notificationFingerprint(run, monitor.id),
+      notifiedAt: NOW.toISOString(),
+      runId: 'run-a',
+    });
+
+    const retried = await notify(run, monitor);
+    const other = await notify(makeRun({ id: 'run-b' }), monitor);
+
+    expect(retried.map((outcome) => outcome.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(other.every((outcome) => outcome.status === 'suppressed' && outcome.reason === 'cooldown')).toBe(true);
     expect(new Set(channels.sent.map((message) => message.context.runId))).toEqual(new Set(['run-a']));
   });
 

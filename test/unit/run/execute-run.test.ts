@@ -197,3 +197,20 @@ describe('executeRun when every input fails', () => {
     expect(runSteps.notified.map((r) => r.status)).toEqual(['error']);
   });
 });
+
+describe('executeRun after an attempt died between the verdict and the notifications', () => {
+  it('notifies on redelivery when the saved final run has no notifications recorded', async () => {
+    const { monitor, deps, runSteps } = await setup();
+    const slot = '2026-11-21T10:00:00.000Z';
+    const id = scheduledRunId(monitor.id, new Date(slot));
+    await ctx.store.runs.create(aRun(monitor.id, { id, trigger: 'schedule', scheduledFor: slot, status: 'alert', finishedAt: '2026-11-21T10:00:04.000Z' }));
+
+    const result = await executeRun({ kind: 'schedule', monitorId: monitor.id, scheduledFor: slot }, deps);
+
+    expect(result.outcome).toBe('notified');
+    expect(runSteps.notified.map((r) => r.id)).toEqual([id]);
+    expect((await ctx.store.runs.get(monitor.id, id))?.notifications).toEqual([
+      { channel: 'email', target: 'ops@example.com', status: 'sent', reason: null },
+    ]);
+  });
+});

@@ -50,7 +50,7 @@ export function decideNotification(input: DecideNotificationInput): Notification
   const { notifyOn, cooldownMinutes } = monitor.notificationConfig;
   const fingerprint = notificationFingerprint(run, monitor.id, templateIdOf);
   const none = (reason: string): NotificationDecision => ({ kind: 'none', reason, fingerprint, nextAlertState: current });
-  const notifiedNow: AlertState = { status: run.status, fingerprint, notifiedAt: now.toISOString() };
+  const notifiedNow: AlertState = { status: run.status, fingerprint, notifiedAt: now.toISOString(), runId: run.id };
 
   if (!isFinal(run.status)) return none('the run has not finished');
 

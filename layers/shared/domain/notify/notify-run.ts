@@ -7,7 +7,7 @@ import type { Monitor, MonitorRun, NotificationChannel, NotificationOutcome } fr
 import type { Clock, MonitorRepository } from '../ports.ts';
 import type { Delivery, DeliveryContext, NotificationChannels } from './channels.ts';
 import { DeliveryError, describeError } from './channels.ts';
-import type { TemplateIdOf } from './decide.ts';
+import type { NotificationDecision, TemplateIdOf } from './decide.ts';
 import { decideNotification } from './decide.ts';
 import type { RenderOptions } from './notice.ts';
 import { renderAlertEmail } from './render-email.ts';
@@ -49,13 +49,22 @@ interface Target {
 export async function notifyRun(run: MonitorRun, monitor: Monitor, deps: NotifyRunDeps): Promise<NotificationOutcome[]> {
   if (run.notifications.length > 0) return run.notifications;
   const { channels, monitors, retry } = deps;
-  const decision = decideNotification({ run, monitor, now: deps.clock.now(), templateIdOf: deps.templateIdOf });
   const targets = targetsOf(monitor, channels.topicName);
+  // An earlier attempt of this very run claimed the notice, then died before recording it: finish it.
+  const resumed = monitor.alertState !== null && monitor.alertState.runId === run.id;
+  const decision: NotificationDecision = resumed
+    ? {
+        kind: run.status === 'ok' ? 'recovered' : 'alert',
+        reason: 'resuming the notice an interrupted attempt of this run claimed',
+        fingerprint: monitor.alertState?.fingerprint ?? '',
+        nextAlertState: monitor.alertState,
+      }
+    : decideNotification({ run, monitor, now: deps.clock.now(), templateIdOf: deps.templateIdOf });
   if (decision.kind === 'none') return suppressAll(targets, decision.reason);
 
   let stateNote: string | null = null;
   try {
-    if (!(await monitors.swapAlertState(monitor.id, monitor.alertState, decision.nextAlertState))) {
+    if (!resumed && !(await monitors.swapAlertState(monitor.id, monitor.alertState, decision.nextAlertState))) {
       return suppressAll(targets, ANOTHER_RUN_REASON);
     }
   } catch (error) {

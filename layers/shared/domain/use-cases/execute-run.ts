@@ -38,6 +38,8 @@ export interface ExecuteRunDeps {
 
 export type ExecuteRunResult =
   | { outcome: 'finished'; run: MonitorRun }
+  /** A redelivery that found the verdict saved but its notifications never recorded. */
+  | { outcome: 'notified'; run: MonitorRun }
   | { outcome: 'duplicate'; run: MonitorRun }
   | { outcome: 'gone'; reason: string };
 
@@ -112,7 +114,13 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   const monitor = await deps.monitors.get(request.monitorId);
   if (!monitor) return { outcome: 'gone', reason: `monitor ${request.monitorId} no longer exists` };
   const claimed = await claimRun(request, deps);
-  if ('outcome' in claimed) return claimed;
+  if ('outcome' in claimed) {
+    // The verdict was saved, then the attempt died before recording its notifications: finish them.
+    if (claimed.outcome === 'duplicate' && claimed.run.notifications.length === 0) {
+      return { outcome: 'notified', run: await notifyAndRecord(claimed.run, monitor, deps) };
+    }
+    return claimed;
+  }
 
   const startedAt = deps.clock.now();
   const running: MonitorRun = { ...claimed, status: 'running', startedAt: startedAt.toISOString() };
@@ -163,8 +171,12 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
     };
   }
   await deps.runs.save(finished, summaryOf(finished));
+  return { outcome: 'finished', run: await notifyAndRecord(finished, monitor, deps) };
+}
 
-  const notifications = await deps.steps.notify(finished, monitor).catch((error: unknown) => [
+/** Notifies for a saved final run and records each channel's outcome on it. */
+async function notifyAndRecord(run: MonitorRun, monitor: Monitor, deps: ExecuteRunDeps): Promise<MonitorRun> {
+  const notifications = await deps.steps.notify(run, monitor).catch((error: unknown) => [
     {
       channel: 'topic' as const,
       target: 'all',
@@ -172,8 +184,8 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       reason: `notification step failed: ${error instanceof Error ? error.message : String(error)}`,
     },
   ]);
-  if (notifications.length === 0) return { outcome: 'finished', run: finished };
-  const notified = { ...finished, notifications };
+  if (notifications.length === 0) return run;
+  const notified = { ...run, notifications };
   await deps.runs.save(notified, summaryOf(notified));
-  return { outcome: 'finished', run: notified };
+  return notified;
 }
