@@ -16,6 +16,7 @@ export async function runTick(deps: TickDeps) {
   metrics.addMetric('DueMonitors', MetricUnit.Count, result.due);
   metrics.addMetric('ClaimedSlots', MetricUnit.Count, result.claimed);
   metrics.addMetric('LostClaims', MetricUnit.Count, result.lost);
+  metrics.addMetric('FailedClaims', MetricUnit.Count, result.failedClaims);
   logger.info('scheduler tick', { ...result });
   return result;
 }

@@ -3,6 +3,7 @@ import type { AlertState } from '#domain/entities.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
 import { tick } from '#domain/use-cases/scheduler.ts';
+import { EnqueueError } from '#domain/ports.ts';
 import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../support/builders.ts';
 import { RecordingQueue } from '../support/api.ts';
 import { createTestStore } from '../support/store.ts';
@@ -126,6 +127,40 @@ describe('the scheduler over the due index', () => {
 
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await ctx.store.schedule.claim(monitor.id, '2026-11-21T10:00:00.000Z', '2026-11-21T10:01:00.000Z')).toBe(false);
+  });
+
+  it('records only the slots the queue did not take, and leaves a slot whose claim failed for the next tick', async () => {
+    const { store } = await createTestStore('vigil-partial');
+    const target = aTarget();
+    await store.targets.create(target);
+    const source = aLogSource(target.id);
+    await store.logSources.create(source);
+    const monitors = [0, 1, 2].map(() => aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T10:00:00.000Z' }));
+    for (const m of monitors) await store.monitors.create(m, expectSources([source.id]));
+    const [queued, refused, failing] = monitors as [typeof monitors[0], typeof monitors[0], typeof monitors[0]];
+    const queue = {
+      sent: [] as string[],
+      async enqueue(requests: Array<{ monitorId: string; scheduledFor?: string; kind: string }>) {
+        this.sent.push(...requests.filter((r) => r.monitorId !== refused.id).map((r) => r.monitorId));
+        const notQueued = requests.filter((r) => r.monitorId === refused.id);
+        if (notQueued.length > 0) throw new EnqueueError('SQS refused one', notQueued as never);
+      },
+    };
+    const schedule = {
+      ...store.schedule,
+      listDue: store.schedule.listDue.bind(store.schedule),
+      recordHeartbeat: store.schedule.recordHeartbeat.bind(store.schedule),
+      claim: (id: string, from: string, to: string) =>
+        id === failing.id ? Promise.reject(new Error('throttled')) : store.schedule.claim(id, from, to),
+    };
+
+    const error = await tick({ schedule, runs: store.runs, queue, clock: { now: () => new Date('2026-11-21T10:00:05Z') }, runRetentionDays: 90 }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(EnqueueError);
+    expect(queue.sent).toEqual([queued.id]);
+    expect((await store.runs.list(queued.id, { limit: 5 })).items).toEqual([]);
+    expect((await store.runs.list(refused.id, { limit: 5 })).items).toMatchObject([{ status: 'error', error: 'could not queue the run: SQS refused one' }]);
+    expect((await store.monitors.get(failing.id))?.nextRunAt).toBe('2026-11-21T10:00:00.000Z');
   });
 
   it('records slots the queue refused as error runs and fails the tick', async () => {

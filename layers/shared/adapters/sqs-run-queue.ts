@@ -1,16 +1,14 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { RunQueue, RunRequest } from '#domain/ports.ts';
+import { EnqueueError, type RunQueue, type RunRequest } from '#domain/ports.ts';
 
 const BATCH_LIMIT = 10;
 
-export class RunQueueError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunQueueError';
-  }
-}
-
-/** Run requests as SQS messages, ten to a SendMessageBatch; any refused entry is an error. */
+/**
+ * Run requests as SQS messages, ten to a SendMessageBatch. When SQS refuses entries, or a batch
+ * call fails, the EnqueueError names exactly the requests that were not queued (the refused
+ * entries, that batch, and the batches not tried), so the caller never mistakes a queued run
+ * for a lost one.
+ */
 export class SqsRunQueue implements RunQueue {
   constructor(
     private readonly sqs: SQSClient,
@@ -20,17 +18,25 @@ export class SqsRunQueue implements RunQueue {
   async enqueue(messages: RunRequest[]): Promise<void> {
     for (let start = 0; start < messages.length; start += BATCH_LIMIT) {
       const batch = messages.slice(start, start + BATCH_LIMIT);
-      const result = await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: batch.map((message, i) => ({ Id: String(i), MessageBody: JSON.stringify(message) })),
-        }),
-      );
-      const failed = result.Failed ?? [];
-      if (failed.length > 0) {
-        const reasons = failed.map((entry) => `${entry.Code}: ${entry.Message ?? ''}`.trim()).join('; ');
-        throw new RunQueueError(`SQS refused ${failed.length} of ${batch.length} run message(s): ${reasons}`);
+      let failed: RunRequest[];
+      let reason: string;
+      try {
+        const result = await this.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: batch.map((message, i) => ({ Id: String(i), MessageBody: JSON.stringify(message) })),
+          }),
+        );
+        const refused = result.Failed ?? [];
+        if (refused.length === 0) continue;
+        failed = refused.flatMap((entry) => batch[Number(entry.Id)] ?? []);
+        reason = refused.map((entry) => `${entry.Code}: ${entry.Message ?? ''}`.trim()).join('; ');
+      } catch (error) {
+        failed = batch;
+        reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       }
+      const notQueued = [...failed, ...messages.slice(start + BATCH_LIMIT)];
+      throw new EnqueueError(`SQS did not take ${notQueued.length} of ${messages.length} run message(s): ${reason}`, notQueued);
     }
   }
 }

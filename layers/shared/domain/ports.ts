@@ -111,7 +111,20 @@ export interface ScheduleRepository {
 
 /** Sends a run to the runner (SQS in AWS, in-process in local mode). */
 export interface RunQueue {
+  /** Throws {@link EnqueueError} naming the requests that were not queued. */
   enqueue(messages: RunRequest[]): Promise<void>;
+}
+
+/** Some run requests were not queued; the others were. */
+export class EnqueueError extends Error {
+  constructor(
+    message: string,
+    readonly notQueued: RunRequest[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EnqueueError';
+  }
 }
 
 /** What the runner is asked to do: run a monitor for a slot, or a manual run already created. */

@@ -1,4 +1,4 @@
-import type { Clock, RunQueue, RunRequest, RunRepository, ScheduleRepository } from '../ports.ts';
+import { EnqueueError, type Clock, type RunQueue, type RunRequest, type RunRepository, type ScheduleRepository } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
 import { nextSlotAfter } from '../schedule.ts';
 import { newRun } from './runs.ts';
@@ -8,6 +8,8 @@ export interface TickResult {
   claimed: number;
   /** Slots another scheduler claimed first (overlapping ticks). */
   lost: number;
+  /** Claims that failed (throttling, say): their slots stay due for the next tick. */
+  failedClaims: number;
 }
 
 export interface TickDeps {
@@ -20,49 +22,55 @@ export interface TickDeps {
   pageSize?: number;
 }
 
+type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
+
 /**
  * One scheduler tick: every enabled monitor whose next run time has come is claimed by moving
  * `next_run_at` to its next slot with a conditional write (so overlapping ticks never claim
- * the same slot twice), then its slot is sent to the runner. A slot the queue refuses becomes
- * an `error` run saying so, so no slot disappears silently, and the tick fails (and alarms).
+ * the same slot twice), and each page's claimed slots are sent to the runner at once. A claim
+ * that fails leaves its slot due for the next tick. A slot the queue did not take becomes an
+ * `error` run saying so — no slot disappears silently — and the tick then fails (and alarms).
  */
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
-  const result: TickResult = { due: 0, claimed: 0, lost: 0 };
-  const claimed: Array<Extract<RunRequest, { kind: 'schedule' }>> = [];
+  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0 };
+  let enqueueFailure: unknown = null;
   let nextToken: string | undefined;
   do {
     const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
+    const claimed: ScheduledRequest[] = [];
     for (const due of page.items) {
       result.due += 1;
       const next = nextSlotAfter(now, due.intervalSeconds).toISOString();
-      if (await deps.schedule.claim(due.monitorId, due.nextRunAt, next)) {
-        claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
-      } else {
-        result.lost += 1;
+      try {
+        if (await deps.schedule.claim(due.monitorId, due.nextRunAt, next)) {
+          claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
+        } else {
+          result.lost += 1;
+        }
+      } catch {
+        result.failedClaims += 1;
+      }
+    }
+    result.claimed += claimed.length;
+    if (claimed.length > 0) {
+      try {
+        await deps.queue.enqueue(claimed);
+      } catch (error) {
+        enqueueFailure ??= error;
+        const notQueued = error instanceof EnqueueError ? (error.notQueued as ScheduledRequest[]) : claimed;
+        await recordUnqueuedSlots(notQueued, error, deps);
       }
     }
     nextToken = page.nextToken ?? undefined;
   } while (nextToken);
-  result.claimed = claimed.length;
 
-  if (claimed.length > 0) {
-    try {
-      await deps.queue.enqueue(claimed);
-    } catch (error) {
-      await recordUnqueuedSlots(claimed, error, deps);
-      throw error;
-    }
-  }
+  if (enqueueFailure !== null) throw enqueueFailure;
   await deps.schedule.recordHeartbeat(now);
   return result;
 }
 
-async function recordUnqueuedSlots(
-  slots: Array<Extract<RunRequest, { kind: 'schedule' }>>,
-  error: unknown,
-  deps: TickDeps,
-): Promise<void> {
+async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, deps: TickDeps): Promise<void> {
   const now = deps.clock.now();
   const reason = `could not queue the run: ${error instanceof Error ? error.message : String(error)}`;
   for (const slot of slots) {
