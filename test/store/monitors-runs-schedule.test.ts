@@ -45,6 +45,19 @@ describe('monitors', () => {
     expect((await ctx.store.monitors.get(monitor.id))?.name).toBe('one');
   });
 
+  it('does not hand the scheduler back a slot it claimed while an edit was in flight', async () => {
+    const monitor = await aStoredMonitor({ intervalSeconds: 300, nextRunAt: '2026-11-21T10:05:00.000Z' });
+    expect(await ctx.store.schedule.claim(monitor.id, '2026-11-21T10:05:00.000Z', '2026-11-21T10:10:00.000Z')).toBe(true);
+
+    // An edit read before the claim: same schedule, new prompt.
+    await ctx.store.monitors.update({ ...monitor, prompt: 'new', version: 2 }, monitor, expectSources([sourceId]));
+
+    const stored = await ctx.store.monitors.get(monitor.id);
+    expect(stored).toMatchObject({ prompt: 'new', nextRunAt: '2026-11-21T10:10:00.000Z' });
+    const due = await ctx.store.schedule.listDue(new Date('2026-11-21T10:06:00.000Z'), { limit: 100 });
+    expect(due.items.map((d) => d.monitorId)).not.toContain(monitor.id);
+  });
+
   it('swaps the alert state only from the state the caller saw', async () => {
     const monitor = await aStoredMonitor();
     const first: AlertState = { status: 'alert', fingerprint: 'f1', notifiedAt: '2026-11-21T10:00:00.000Z' };

@@ -132,25 +132,30 @@ export class DynamoMonitorRepository implements MonitorRepository {
     const added = [...sources.keys()].filter((id) => !before.has(id));
     const kept = [...sources.keys()].filter((id) => before.has(id));
     const removed = [...before].filter((id) => !sources.has(id));
+    // The schedule is written only when the edit changes it: the scheduler moves `nextRunAt`
+    // without bumping the version, and writing back the value read would hand it a slot it has
+    // already claimed.
+    const scheduleChanges = monitor.nextRunAt !== previous.nextRunAt || monitor.enabled !== previous.enabled;
     const due = dueAttributes(monitor);
     const values: Item = { ':previousVersion': previous.version };
     const names: Record<string, string> = {};
-    const assignments = SPEC_FIELDS.map((field) => {
+    const assignments = SPEC_FIELDS.filter((field) => scheduleChanges || field !== 'nextRunAt').map((field) => {
       names[`#${field}`] = field;
       values[`:${field}`] = monitor[field];
       return `#${field} = :${field}`;
     });
-    if (due.duePk) {
+    if (scheduleChanges && due.duePk) {
       assignments.push('duePk = :duePk', 'dueAt = :dueAt');
       values[':duePk'] = due.duePk;
       values[':dueAt'] = due.dueAt;
     }
+    const removeDue = scheduleChanges && !due.duePk;
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.table.name,
           Key: keys.monitor(monitor.id),
-          UpdateExpression: `SET ${assignments.join(', ')}${due.duePk ? '' : ' REMOVE duePk, dueAt'}`,
+          UpdateExpression: `SET ${assignments.join(', ')}${removeDue ? ' REMOVE duePk, dueAt' : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND #version = :previousVersion',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -177,7 +182,6 @@ export class DynamoMonitorRepository implements MonitorRepository {
     for (let attempt = 1; ; attempt += 1) {
       const monitor = await this.get(id);
       if (!monitor) throw new NotFoundError(`monitor ${id} not found`);
-      await deleteRuns(this.table, id);
       const references = referencedLogSourceIds(monitor);
       const items: TransactItem[] = [
         {
@@ -199,7 +203,8 @@ export class DynamoMonitorRepository implements MonitorRepository {
         if (error instanceof ConflictError && attempt < DELETE_ATTEMPTS) continue;
         throw error;
       }
-      // A runner may have written a run between the sweep and the delete: sweep once more.
+      // The history goes once the monitor is gone, so a refused delete leaves it whole. A runner
+      // cannot add a run afterwards: a run's create checks that its monitor exists.
       await deleteRuns(this.table, id);
       return;
     }
