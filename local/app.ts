@@ -71,98 +71,115 @@ export async function startLocalApp(
     dynamoLocal = await startDynamoLocal({ dataDir: join(config.VIGIL_DATA_DIR, 'dynamodb') });
     dynamo = localDynamoClient(dynamoLocal.endpoint);
   }
-  await ensureTable(dynamo, config.VIGIL_TABLE_NAME);
-
-  const aws = await awsCredentialsAvailable(config.VIGIL_AWS);
-  const region = config.AWS_REGION ?? 'us-east-1';
-  const clock = options.clock ?? systemClock;
-  const client = documentClient(dynamo);
-  const store = createStore({ client, name: config.VIGIL_TABLE_NAME });
-  const awsClients = new AwsSourceClients({ defaultRegion: region, clock });
-  const readers: SourceReaders = {
-    aws: awsClients,
-    costSnapshots: new DynamoCostSnapshotRepository(client, config.VIGIL_TABLE_NAME),
-    files: new LocalFileTailer({ clock }),
-  };
-  const url = `http://${config.HOST}:${config.PORT}`;
-  const runnerClients = aws ? createRunnerClients() : null;
-  const runner = createRunner({
-    store,
-    readers,
-    judge: runnerClients
-      ? bedrockJudge(runnerClients.bedrock)
-      : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
-    judgeMetrics: consoleJudgeMetrics(log),
-    channels: runnerClients
-      ? awsChannels({ ses: runnerClients.ses, sns: runnerClients.sns, senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN })
-      : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
-    clock,
-    settings: {
-      defaultModelId: config.DEFAULT_MODEL_ID,
-      maxInputTokens: 30_000,
-      collectConcurrency: 4,
-      apiBaseUrl: url,
-      runRetentionDays: config.RUN_RETENTION_DAYS,
-      costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
-      ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
-    },
-  });
-
-  const queue = new InProcessRunQueue(
-    async (request) => {
-      const result = await runner(request, Date.now() + config.VIGIL_RUN_TIMEOUT_SECONDS * 1000);
-      if (result.outcome === 'finished') log(`run ${result.run.id} of monitor ${result.run.monitorId}: ${result.run.status}`);
-    },
-    (request, error) => log(`run request ${JSON.stringify(request)} failed 3 times and was dropped: ${String(error)}`),
-  );
-  const ctx = createManagementContext({
-    dynamo,
-    tableName: config.VIGIL_TABLE_NAME,
-    queue,
-    clock,
-    settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
-    sourceTester: { test: (source, target) => testLogSource(source, target, { readers, clock }) },
-  });
-
-  const tickNow = async () => {
-    try {
-      await tick({ schedule: store.schedule, runs: store.runs, queue, clock, runRetentionDays: config.RUN_RETENTION_DAYS });
-    } catch (error) {
-      log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  await tickNow();
-  const ticker = setInterval(() => void tickNow(), config.VIGIL_TICK_SECONDS * 1000);
-
-  if (aws) {
-    // Cost Explorer costs $0.01 a request, so snapshots are taken at start, not per run.
-    void collectCostSnapshots(createCostCollectorDeps({ dynamo, tableName: config.VIGIL_TABLE_NAME, defaultRegion: region, clock, aws: awsClients }))
-      .then((outcomes) => outcomes.length > 0 && log(`cost snapshots: ${outcomes.length} source(s) collected`))
-      .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
-  }
-
-  const handler = withHttpHandler(createApi(ctx));
-  const server: Server = createApiServer((event, context) => handler(event, context), {
-    ...(config.VIGIL_API_KEY !== undefined && { apiKey: config.VIGIL_API_KEY }),
-  });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(config.PORT, config.HOST, () => done());
-  });
-
-  return {
-    url,
-    ctx,
-    queue,
-    aws,
-    tickNow,
-    async stop() {
-      clearInterval(ticker);
-      await new Promise<void>((done) => server.close(() => done()));
+  let ticker: NodeJS.Timeout | undefined;
+  let server: Server | undefined;
+  const release = async () => {
+    clearInterval(ticker);
+    if (server?.listening) {
+      await new Promise<void>((done) => server?.close(() => done()));
       server.closeAllConnections();
-      await queue.idle();
-      dynamo.destroy();
-      await dynamoLocal?.stop();
-    },
+    }
+    dynamo.destroy();
+    await dynamoLocal?.stop();
   };
+  try {
+    await ensureTable(dynamo, config.VIGIL_TABLE_NAME);
+
+    const aws = await awsCredentialsAvailable(config.VIGIL_AWS);
+    const region = config.AWS_REGION ?? 'us-east-1';
+    const clock = options.clock ?? systemClock;
+    const client = documentClient(dynamo);
+    const store = createStore({ client, name: config.VIGIL_TABLE_NAME });
+    const awsClients = new AwsSourceClients({ defaultRegion: region, clock });
+    const readers: SourceReaders = {
+      aws: awsClients,
+      costSnapshots: new DynamoCostSnapshotRepository(client, config.VIGIL_TABLE_NAME),
+      files: new LocalFileTailer({ clock }),
+    };
+    const url = `http://${config.HOST}:${config.PORT}`;
+    const runnerClients = aws ? createRunnerClients() : null;
+    const runner = createRunner({
+      store,
+      readers,
+      judge: runnerClients
+        ? bedrockJudge(runnerClients.bedrock)
+        : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
+      judgeMetrics: consoleJudgeMetrics(log),
+      channels: runnerClients
+        ? awsChannels({ ses: runnerClients.ses, sns: runnerClients.sns, senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN })
+        : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
+      clock,
+      settings: {
+        defaultModelId: config.DEFAULT_MODEL_ID,
+        maxInputTokens: 30_000,
+        collectConcurrency: 4,
+        apiBaseUrl: url,
+        runRetentionDays: config.RUN_RETENTION_DAYS,
+        costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
+        ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
+      },
+    });
+
+    const queue = new InProcessRunQueue(
+      async (request) => {
+        const result = await runner(request, Date.now() + config.VIGIL_RUN_TIMEOUT_SECONDS * 1000);
+        if (result.outcome === 'finished') log(`run ${result.run.id} of monitor ${result.run.monitorId}: ${result.run.status}`);
+      },
+      (request, error) => log(`run request ${JSON.stringify(request)} failed 3 times and was dropped: ${String(error)}`),
+    );
+    const ctx = createManagementContext({
+      dynamo,
+      tableName: config.VIGIL_TABLE_NAME,
+      queue,
+      clock,
+      settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
+      sourceTester: { test: (source, target) => testLogSource(source, target, { readers, clock }) },
+    });
+
+    let inFlightTick: Promise<void> | null = null;
+    const tickNow = async () => {
+      // One tick at a time, as EventBridge's one-minute schedule gives in AWS; stop() waits for it.
+      inFlightTick ??= tick({ schedule: store.schedule, runs: store.runs, queue, clock, runRetentionDays: config.RUN_RETENTION_DAYS })
+        .then(() => undefined)
+        .catch((error: unknown) => log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => (inFlightTick = null));
+      await inFlightTick;
+    };
+
+    if (aws) {
+      // Cost Explorer costs $0.01 a request, so snapshots are taken at start, not per run.
+      void collectCostSnapshots(createCostCollectorDeps({ dynamo, tableName: config.VIGIL_TABLE_NAME, defaultRegion: region, clock, aws: awsClients }))
+        .then((outcomes) => outcomes.length > 0 && log(`cost snapshots: ${outcomes.length} source(s) collected`))
+        .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+
+    const handler = withHttpHandler(createApi(ctx));
+    const listening = createApiServer((event, context) => handler(event, context), {
+      ...(config.VIGIL_API_KEY !== undefined && { apiKey: config.VIGIL_API_KEY }),
+    });
+    server = listening;
+    await new Promise<void>((done, fail) => {
+      listening.once('error', fail);
+      listening.listen(config.PORT, config.HOST, () => done());
+    });
+    await tickNow();
+    ticker = setInterval(() => void tickNow(), config.VIGIL_TICK_SECONDS * 1000);
+    return {
+      url,
+      ctx,
+      queue,
+      aws,
+      tickNow,
+      async stop() {
+        clearInterval(ticker);
+        await inFlightTick;
+        await queue.idle();
+        await release();
+      },
+    };
+  } catch (error) {
+    // A start that fails halfway (a port in use, no credentials with VIGIL_AWS=on) leaves nothing running.
+    await release();
+    throw error;
+  }
 }

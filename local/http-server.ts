@@ -1,11 +1,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ForbiddenError, PayloadTooLargeError } from '#domain/errors.ts';
+import { ForbiddenError, NotFoundError, PayloadTooLargeError } from '#domain/errors.ts';
 import { MAX_BODY_BYTES } from '#http/request.ts';
 import { errorResponse } from '#http/responses.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The request target as a URL. Only origin-form targets (`/path?query`) are paths of this API;
+ * anything else (`//host/…`, `*`, an absolute URL, or what URL cannot parse) names no route.
+ */
+function requestUrl(target: string): URL {
+  if (!target.startsWith('/') || target.startsWith('//')) throw new NotFoundError(`no route for ${target.slice(0, 80)}`);
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    throw new NotFoundError(`no route for ${target.slice(0, 80)}`);
+  }
+}
 
 /** Reads the body, stopping early once it is over the API's limit. */
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -21,7 +34,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 /** An HTTP request as the API Gateway REST proxy integration would hand it to the Lambda. */
 export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = requestUrl(request.url ?? '/');
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) {

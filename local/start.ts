@@ -21,7 +21,11 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C does not wait for runs in flight to finish.
+      log(`${signal} again: exiting now`);
+      process.exit(130);
+    }
     stopping = true;
     log(`${signal}: stopping`);
     app.stop().then(

@@ -163,6 +163,7 @@ describe('the scheduler over the due index', () => {
       ...store.schedule,
       listDue: store.schedule.listDue.bind(store.schedule),
       recordHeartbeat: store.schedule.recordHeartbeat.bind(store.schedule),
+      lastHeartbeat: store.schedule.lastHeartbeat.bind(store.schedule),
       claim: (id: string, from: string, to: string) =>
         id === failing.id ? Promise.reject(new Error('throttled')) : store.schedule.claim(id, from, to),
     };
