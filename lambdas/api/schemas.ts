@@ -3,6 +3,7 @@ import type { CostMetric, LogSourceMode, MonitorInput, MonitorSpec } from '#doma
 import type { LogSourceBody } from '#domain/use-cases/log-sources.ts';
 import type { TargetSpec } from '#domain/use-cases/targets.ts';
 import { parseOrThrow } from '#http/validation.ts';
+import { linePatternProblem } from '#domain/line-pattern.ts';
 
 /**
  * Wire schemas (snake_case, API.md) and their mapping to domain specs. Objects are strict:
@@ -146,16 +147,14 @@ export function parseLogSource(body: unknown): LogSourceBody {
 
 // ---------- monitors ----------
 
-function isValidRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const regex = z.string().min(1).max(512).refine(isValidRegex, { error: 'must be a valid regular expression' });
+const regex = z
+  .string()
+  .min(1)
+  .max(512)
+  .superRefine((pattern, ctx) => {
+    const problem = linePatternProblem(pattern);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const lookback = z.number().int().min(1).max(10080).optional();
 const inputCommon = {
   label: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ -' }),

@@ -175,7 +175,11 @@ describe('collectInputs', () => {
     const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1 });
 
     // Assess
-    expect(readers.tailCalls).toEqual([{ path: '/var/log/bot.log', options: { maxLines: 501, deadline: DEADLINE - READ_GRACE_MS, match: /ERROR|WARN/ } }]);
+    expect(readers.tailCalls).toEqual([
+      { path: '/var/log/bot.log', options: { maxLines: 501, deadline: DEADLINE - READ_GRACE_MS, match: expect.objectContaining({ test: expect.any(Function) }) } },
+    ]);
+    const match = readers.tailCalls[0]?.options.match;
+    expect(['ERROR disk', 'WARN slow', 'INFO ok'].map((line) => match?.test(line))).toEqual([true, true, false]);
     expect(collected?.lines.map((l) => l.text)).toEqual(['file line']);
   });
 

@@ -3,6 +3,7 @@
  * Logs, ECS, Cost Explorer, DynamoDB and the local file system; tests hand in fakes.
  */
 import type { CostMetric, EcsConfig, Target } from '../entities.ts';
+import type { LinePattern } from '../line-pattern.ts';
 import type { CostAnomaly, CostSnapshot, LogGroupSelection, ReadResult } from './types.ts';
 
 /** A bounded read of CloudWatch Logs over `[start, end]`. */
@@ -66,7 +67,7 @@ export interface CostSnapshotRepository extends CostSnapshotReader {
 export interface TailOptions {
   maxLines: number;
   /** Only lines this expression matches count. */
-  match?: RegExp;
+  match?: LinePattern;
   /** Epoch milliseconds after which reading stops with what it has. */
   deadline: number;
 }

@@ -8,6 +8,7 @@ import { renderCostSnapshot } from './cost-lines.ts';
 import { SourceReadError } from './errors.ts';
 import type { LogReader, SourceReaders } from './ports.ts';
 import type { LogGroupSelection, ReadResult } from './types.ts';
+import { compileLinePattern, type LinePattern } from '../line-pattern.ts';
 
 /** What to read from a source; the mode must fit the source's mode. */
 export type SourceQuery =
@@ -65,10 +66,10 @@ async function readLogs(
     : reader.insights({ ...base, query: query.query });
 }
 
-function compileMatch(match: string | undefined): RegExp | undefined {
+function compileMatch(match: string | undefined): LinePattern | undefined {
   if (match === undefined || match === '') return undefined;
   try {
-    return new RegExp(match);
+    return compileLinePattern(match);
   } catch (error) {
     throw new SourceReadError(`match /${match}/ is not a valid regular expression`, 'invalid', { cause: error });
   }

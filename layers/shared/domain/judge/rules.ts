@@ -4,6 +4,7 @@
  */
 import type { FinalRunStatus, MonitorRule, RuleResult, Severity } from '#domain/entities.ts';
 import type { VerdictStatus } from './ports.ts';
+import { compileLinePattern, type LinePattern } from '../line-pattern.ts';
 
 const STATUS_RANK: Readonly<Record<FinalRunStatus, number>> = { ok: 0, warn: 1, alert: 2, error: 3 };
 
@@ -14,19 +15,19 @@ export function maxStatus(a: VerdictStatus, b: VerdictStatus): VerdictStatus {
 
 // Patterns are validated at the API, but a monitor written before a validation change (or by
 // hand in the table) must not throw in the runner: an invalid pattern matches nothing.
-const compiled = new Map<string, RegExp | null>();
+const compiled = new Map<string, LinePattern | null>();
 const MAX_CACHED_PATTERNS = 500;
 
 /**
  * The rule's pattern as a RegExp, compiled once per pattern and cached; null when it is not a
- * valid regular expression. No `g` flag: `test` stays stateless.
+ * valid pattern. RE2 (linear time): an operator's pattern cannot stall a run.
  */
-export function compileRulePattern(pattern: string): RegExp | null {
+export function compileRulePattern(pattern: string): LinePattern | null {
   const cached = compiled.get(pattern);
   if (cached !== undefined) return cached;
-  let regex: RegExp | null;
+  let regex: LinePattern | null;
   try {
-    regex = new RegExp(pattern);
+    regex = compileLinePattern(pattern);
   } catch {
     regex = null;
   }
