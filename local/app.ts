@@ -97,7 +97,7 @@ export async function startLocalApp(
       files: new LocalFileTailer({ clock }),
     };
     const url = `http://${config.HOST}:${config.PORT}`;
-    const runnerClients = aws ? createRunnerClients() : null;
+    const runnerClients = aws ? createRunnerClients({ region }) : null;
     const runner = createRunner({
       store,
       readers,

@@ -29,6 +29,9 @@ export function createApi(ctx: ManagementContext): HttpFunction {
   return mapErrors((event) => router.handle(event));
 }
 
+/** How long `POST /log-sources/{id}/test` may read (the API function times out at 10 s). */
+const SOURCE_TEST_TIMEOUT_MS = 7_000;
+
 let api: HttpFunction | undefined;
 
 /** Built on the first invocation, so importing this module reads no environment. */
@@ -55,7 +58,13 @@ function apiFromEnvironment(): HttpFunction {
       },
       sourceTester: {
         test: (source, target) =>
-          testLogSource(source, target, { readers, clock: systemClock, costCollectorHours: config.COST_COLLECTOR_HOURS }),
+          testLogSource(source, target, {
+            readers,
+            clock: systemClock,
+            costCollectorHours: config.COST_COLLECTOR_HOURS,
+            // Inside the API function's 10 s timeout, so a slow read is `ok: false`, not a 504.
+            timeoutMs: SOURCE_TEST_TIMEOUT_MS,
+          }),
       },
     }),
   );

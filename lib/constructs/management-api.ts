@@ -9,6 +9,7 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -112,6 +113,20 @@ export class ManagementApi extends Construct {
     });
     // RestApi always adds an `Endpoint` output; ApiUrl below is the one operators use.
     this.api.node.tryRemoveChild('Endpoint');
+
+    // Errors API Gateway answers itself (a missing or wrong key, throttling, a Lambda timeout)
+    // take the API's error shape too: {"error": {"code", "message", "details"}}.
+    const errorBody = (code: string) =>
+      `{"error": {"code": "${code}", "message": $context.error.messageString, "details": []}}`;
+    for (const [id, type, code] of [
+      ['Default4xx', ResponseType.DEFAULT_4XX, '$context.error.responseType.toLowerCase()'],
+      ['Default5xx', ResponseType.DEFAULT_5XX, 'internal_error'],
+      ['Forbidden', ResponseType.INVALID_API_KEY, 'forbidden'],
+      ['Throttled', ResponseType.THROTTLED, 'throttled'],
+      ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, 'quota_exceeded'],
+    ] as const) {
+      this.api.addGatewayResponse(id, { type, templates: { 'application/json': errorBody(code) } });
+    }
 
     const integration = new LambdaIntegration(props.handler, { allowTestInvoke: false });
     this.api.root.addMethod('ANY', integration);

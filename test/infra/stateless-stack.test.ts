@@ -169,6 +169,25 @@ describe('the management API', () => {
     });
   });
 
+  it("answers the errors API Gateway produces itself (bad key, throttling, 5xx) in the API's error shape", () => {
+    const templates = Object.values(stateless.findResources('AWS::ApiGateway::GatewayResponse')).map((resource) => ({
+      type: resource.Properties.ResponseType,
+      body: resource.Properties.ResponseTemplates['application/json'],
+    }));
+    const body = (code: string) => `{"error": {"code": "${code}", "message": $context.error.messageString, "details": []}}`;
+
+    expect(templates).toEqual(
+      expect.arrayContaining([
+        { type: 'DEFAULT_4XX', body: body('$context.error.responseType.toLowerCase()') },
+        { type: 'DEFAULT_5XX', body: body('internal_error') },
+        { type: 'INVALID_API_KEY', body: body('forbidden') },
+        { type: 'THROTTLED', body: body('throttled') },
+        { type: 'QUOTA_EXCEEDED', body: body('quota_exceeded') },
+      ]),
+    );
+    expect(templates).toHaveLength(5);
+  });
+
   it('sends the root and every {proxy+} path, any method, to the function, each requiring the API key', () => {
     const fn = apiFunction.id;
     const proxy = onlyKey(stateless, 'AWS::ApiGateway::Resource', { Properties: { PathPart: '{proxy+}' } });
