@@ -50,7 +50,7 @@ function shapeOf(error: unknown): ErrorShape {
 
 function accessDenied(modelId: string, message: string): string {
   if (/(?:do not|don't) have access to the model|model access/i.test(message)) {
-    return `Model access is not enabled: enable model access for ${modelId} in the Bedrock console (Model access) for this account and Region. (${message})`;
+    return `This account may not use ${modelId} yet: in the Bedrock console, submit the model provider's one-time use-case details (Anthropic) or accept its Marketplace offer, for this account and Region. (${message})`;
   }
   const denied = /not authorized to perform:?\s*(\S+)\s+on resource:?\s*(\S+)/i.exec(message);
   if (denied?.[1] !== undefined && denied[2] !== undefined) {

@@ -295,7 +295,7 @@ describe('BedrockJudge', () => {
     [
       'model access not enabled',
       new AccessDeniedException({ message: "You don't have access to the model with the specified model ID.", $metadata: { httpStatusCode: 403 } }),
-      `Model access is not enabled: enable model access for ${MODEL} in the Bedrock console (Model access) for this account and Region.`,
+      `This account may not use ${MODEL} yet: in the Bedrock console, submit the model provider's one-time use-case details (Anthropic) or accept its Marketplace offer, for this account and Region.`,
     ],
     [
       'an IAM denial',
