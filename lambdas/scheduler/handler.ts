@@ -13,10 +13,9 @@ import { withEventHandler } from '#powertools/with-handler.ts';
 /** One tick per EventBridge invocation (rate 1 minute); exported bare for tests. */
 export async function runTick(deps: TickDeps) {
   const result = await tick(deps);
-  metrics.addMetric('DueMonitors', MetricUnit.Count, result.due);
-  metrics.addMetric('ClaimedSlots', MetricUnit.Count, result.claimed);
-  metrics.addMetric('LostClaims', MetricUnit.Count, result.lost);
-  metrics.addMetric('FailedClaims', MetricUnit.Count, result.failedClaims);
+  // Custom metrics are billed per metric a month: an idle scheduler publishes none.
+  const counts = { DueMonitors: result.due, ClaimedSlots: result.claimed, LostClaims: result.lost, FailedClaims: result.failedClaims };
+  for (const [name, value] of Object.entries(counts)) if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
   logger.info('scheduler tick', { ...result });
   return result;
 }

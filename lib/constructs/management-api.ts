@@ -107,7 +107,9 @@ export class ManagementApi extends Construct {
         loggingLevel: MethodLoggingLevel.ERROR,
         // Bodies may hold log excerpts and prompts: never copy them into execution logs.
         dataTraceEnabled: false,
-        metricsEnabled: true,
+        // Detailed (per-method) metrics are billed and add nothing over the free API-level ones
+        // here: every route is the one {proxy+} method.
+        metricsEnabled: false,
         tracingEnabled: true,
       },
     });

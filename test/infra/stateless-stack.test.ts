@@ -250,7 +250,7 @@ describe('the management API', () => {
     stateless.hasResource('AWS::Logs::LogGroup', { ...ACCESS_LOG_GROUP, Properties: { RetentionInDays: 30 } });
   });
 
-  it('configures the v1 stage with JSON access logs, ERROR execution logs without bodies, metrics and tracing', () => {
+  it('configures the v1 stage with JSON access logs, ERROR execution logs without bodies, no paid per-method metrics, and tracing', () => {
     // Prepare
     const accessLogs = onlyKey(stateless, 'AWS::Logs::LogGroup', ACCESS_LOG_GROUP);
 
@@ -266,7 +266,7 @@ describe('the management API', () => {
         Format: Match.anyValue(),
       },
       MethodSettings: [
-        { HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true },
+        { HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: false },
       ],
     });
     const stage = Object.values(stateless.findResources('AWS::ApiGateway::Stage'))[0];
