@@ -14,7 +14,13 @@ import { withEventHandler } from '#powertools/with-handler.ts';
 export async function runTick(deps: TickDeps) {
   const result = await tick(deps);
   // Custom metrics are billed per metric a month: an idle scheduler publishes none.
-  const counts = { DueMonitors: result.due, ClaimedSlots: result.claimed, LostClaims: result.lost, FailedClaims: result.failedClaims };
+  const counts = {
+    DueMonitors: result.due,
+    ClaimedSlots: result.claimed,
+    LostClaims: result.lost,
+    FailedClaims: result.failedClaims,
+    ClosedStaleRuns: result.closedStaleRuns,
+  };
   for (const [name, value] of Object.entries(counts)) if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
   logger.info('scheduler tick', { ...result });
   return result;

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page, PageRequest } from '#domain/entities.ts';
+import type { LastRunSummary, Page, PageRequest } from '#domain/entities.ts';
 import type { DueMonitor, HealthProbe, ScheduleRepository } from '#domain/ports.ts';
 import { DUE_PARTITION, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
@@ -30,6 +30,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
         monitorId: String(item.id),
         nextRunAt: String(item.dueAt),
         intervalSeconds: Number(item.intervalSeconds),
+        lastRun: (item.lastRun as LastRunSummary | undefined) ?? null,
       })),
       result.LastEvaluatedKey,
     );

@@ -1,4 +1,5 @@
-import { EnqueueError, type Clock, type RunQueue, type RunRequest, type RunRepository, type ScheduleRepository } from '../ports.ts';
+import { decodeTime } from 'ulid';
+import { EnqueueError, type Clock, type DueMonitor, type RunQueue, type RunRequest, type RunRepository, type ScheduleRepository } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
 import { nextSlotAfter } from '../schedule.ts';
 import { newRun } from './runs.ts';
@@ -10,11 +11,20 @@ export interface TickResult {
   lost: number;
   /** Claims that failed (throttling, say): their slots stay due for the next tick. */
   failedClaims: number;
+  /** Runs the runner never finished, closed as `error` (see {@link STALE_RUN_MS}). */
+  closedStaleRuns: number;
 }
+
+/**
+ * A run still `queued` or `running` this long after it was created will not finish: its message
+ * was received three times (each within the runner's 15-minute limit) and went to the
+ * dead-letter queue, or local mode stopped. The monitor's next slot closes it as an `error` run.
+ */
+export const STALE_RUN_MS = 60 * 60 * 1000;
 
 export interface TickDeps {
   schedule: ScheduleRepository;
-  runs: Pick<RunRepository, 'create'>;
+  runs: Pick<RunRepository, 'create' | 'get' | 'save'>;
   queue: RunQueue;
   clock: Clock;
   runRetentionDays: number;
@@ -33,7 +43,7 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
  */
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
-  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0 };
+  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0 };
   let enqueueFailure: unknown = null;
   let nextToken: string | undefined;
   do {
@@ -45,6 +55,7 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
       try {
         if (await deps.schedule.claim(due.monitorId, due.nextRunAt, next)) {
           claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
+          if (await closeStaleRun(due, now, deps)) result.closedStaleRuns += 1;
         } else {
           result.lost += 1;
         }
@@ -68,6 +79,23 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
   if (enqueueFailure !== null) throw enqueueFailure;
   await deps.schedule.recordHeartbeat(now);
   return result;
+}
+
+/** Closes the monitor's last run as `error` if the runner left it unfinished long ago. */
+async function closeStaleRun(due: DueMonitor, now: Date, deps: TickDeps): Promise<boolean> {
+  const last = due.lastRun;
+  if (last === null || (last.status !== 'queued' && last.status !== 'running')) return false;
+  if (now.getTime() - decodeTime(last.id) < STALE_RUN_MS) return false;
+  const run = await deps.runs.get(due.monitorId, last.id);
+  if (!run || (run.status !== 'queued' && run.status !== 'running')) return false;
+  const closed = {
+    ...run,
+    status: 'error' as const,
+    finishedAt: now.toISOString(),
+    error: `the runner did not finish this run (stopped ${Math.round((now.getTime() - decodeTime(last.id)) / 60_000)} minutes ago without a result; see the run queue's dead-letter queue and the runner's logs)`,
+  };
+  await deps.runs.save(closed, { id: closed.id, status: closed.status, finishedAt: closed.finishedAt });
+  return true;
 }
 
 async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, deps: TickDeps): Promise<void> {
