@@ -105,3 +105,14 @@ describe('local mode', () => {
     expect(error.error.details).toEqual([{ path: 'target_id', message: `a file source needs a local target; ${aws} is aws_account` }]);
   });
 });
+
+describe('POST /log-sources/{id}/test', () => {
+  it('answers the tester result in the wire shape, and 404 for an unknown source', async () => {
+    const source = (await api.call('POST', '/log-sources', { body: cloudwatch({ name: 'tested' }) })).body;
+
+    const response = await api.call('POST', `/log-sources/${source.id}/test`);
+
+    expect(response).toMatchObject({ status: 200, body: { ok: true, message: 'tested tested', sample: ['line 1'], line_count: 1 } });
+    await api.expectRejected(404, 'POST', '/log-sources/01NOSUCH/test');
+  });
+});
