@@ -100,7 +100,8 @@ export function presentMonitor(monitor: Monitor): Json {
   };
 }
 
-export function presentRun(run: MonitorRun): Json {
+/** A run as the API shows it; the payload (up to 64 KiB) only when one run is read, not in lists. */
+export function presentRun(run: MonitorRun, options: { payload?: boolean } = {}): Json {
   return {
     id: run.id,
     monitor_id: run.monitorId,
@@ -142,6 +143,7 @@ export function presentRun(run: MonitorRun): Json {
       skipped: run.judge.skipped,
     },
     redactions: run.redactions,
+    ...(options.payload && { payload: run.payload ?? null }),
     notifications: run.notifications,
     raw_reply: run.rawReply,
     error: run.error,

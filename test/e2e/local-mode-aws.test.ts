@@ -156,6 +156,9 @@ describe.skipIf(!motoInstalled)('local mode with AWS behind emulators', () => {
       judge: { kind: 'bedrock', model_id: 'global.anthropic.claude-haiku-4-5-20251001-v1:0', input_tokens: 2110, output_tokens: 180, skipped: null },
     });
     expect(run.judge.estimated_cost_usd).toBeCloseTo(2110 / 1e6 + (180 * 5) / 1e6, 6);
+    // The run shows what was sent: the payload in the Converse request, as the judge read it.
+    expect(run.payload).toContain('ERROR order 1000 timeout after 30s');
+    expect(userText).toContain(run.payload);
     expect(run.notifications.map((n: any) => `${n.channel}:${n.target}:${n.status}`).sort()).toEqual([
       'email:oncall@example.com:sent',
       'email:ops@example.com:sent',

@@ -112,6 +112,8 @@ describe('local mode over HTTP', () => {
         { channel: 'topic', status: 'outbox' },
       ],
     });
+    expect(run.payload).toMatch(/^\[APP\]\n/);
+    expect(run.payload).toContain('ERROR order <*> timeout after <*>');
     const outbox = readdirSync(join(dataDir, 'outbox'));
     expect(outbox.filter((name) => name.endsWith('.eml'))).toHaveLength(1);
     expect(readFileSync(join(dataDir, 'outbox', outbox.find((n) => n.endsWith('.eml')) as string), 'utf8')).toContain('To: ops@example.com');

@@ -27,12 +27,13 @@ export function runRoutes(ctx: ManagementContext): Route[] {
     {
       method: 'GET',
       path: '/monitors/{id}/runs/latest',
-      handler: async (request) => json(200, presentRun(await latestRun(param(request, 'id'), ctx))),
+      handler: async (request) => json(200, presentRun(await latestRun(param(request, 'id'), ctx), { payload: true })),
     },
     {
       method: 'GET',
       path: '/monitors/{id}/runs/{run_id}',
-      handler: async (request) => json(200, presentRun(await getRun(param(request, 'id'), param(request, 'run_id'), ctx))),
+      handler: async (request) =>
+        json(200, presentRun(await getRun(param(request, 'id'), param(request, 'run_id'), ctx), { payload: true })),
     },
   ];
 }

@@ -252,12 +252,20 @@ export interface MonitorRun {
   redactions: number;
   /** Hash of the payload the judge saw, to skip unchanged payloads. */
   payloadHash: string | null;
+  /**
+   * The redacted labeled payload the judge read — what was sent to the model unless
+   * `judge.skipped` — kept up to {@link MAX_STORED_PAYLOAD_BYTES}.
+   */
+  payload: string | null;
   /** The model's raw reply when it could not be validated. */
   rawReply: string | null;
   error: string | null;
   /** Epoch seconds after which DynamoDB's TTL removes the run. */
   expiresAt: number;
 }
+
+/** A run keeps at most this much of its payload (DynamoDB items hold 400 KB in all). */
+export const MAX_STORED_PAYLOAD_BYTES = 64 * 1024;
 
 /** A page of a list and the opaque token of the next one. */
 export interface Page<T> {

@@ -104,6 +104,7 @@ export function makeRun(overrides: Partial<MonitorRun> = {}): MonitorRun {
     notifications: [],
     redactions: 0,
     payloadHash: 'abc',
+    payload: null,
     rawReply: null,
     error: null,
     expiresAt: 1_800_000_000,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Monitor, MonitorRun } from '#domain/entities.ts';
-import { executeRun, type ExecuteRunDeps, type JudgedRun, type RunSteps } from '#domain/use-cases/execute-run.ts';
+import { capText, executeRun, type ExecuteRunDeps, type JudgedRun, type RunSteps } from '#domain/use-cases/execute-run.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
 import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../../support/builders.ts';
 import { createTestStore } from '../../support/store.ts';
@@ -212,5 +212,18 @@ describe('executeRun after an attempt died between the verdict and the notificat
     expect((await ctx.store.runs.get(monitor.id, id))?.notifications).toEqual([
       { channel: 'email', target: 'ops@example.com', status: 'sent', reason: null },
     ]);
+  });
+});
+
+describe('capText', () => {
+  it('keeps text within the byte limit, saying how much was cut, and leaves short text alone', () => {
+    const long = 'é'.repeat(50_000); // 100,000 bytes of UTF-8
+
+    const kept = capText(long, 64 * 1024);
+
+    expect(new TextEncoder().encode(kept).length).toBeLessThanOrEqual(64 * 1024);
+    expect(kept).toMatch(/\n… \(\d+ more bytes not kept\)$/);
+    expect(kept.startsWith('éé')).toBe(true);
+    expect(capText('short', 64 * 1024)).toBe('short');
   });
 });

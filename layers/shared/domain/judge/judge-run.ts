@@ -64,6 +64,11 @@ export interface JudgeRunResult {
   priceKnown: boolean;
   /** Payload lines cut to fit the model's input budget. */
   cutLines: number;
+  /**
+   * The labeled payload the judge read, after redaction (and, for a model, after the cut to its
+   * input budget): exactly what was sent, unless `judge.skipped` says nothing was.
+   */
+  payload: string;
 }
 
 /** Tokens the fixed parts of the request take: system prompt, tool schema, instruction and rule facts. */
@@ -121,7 +126,15 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
     Object.entries(request.inputs).map(([label, stats]) => [label, stats.error === null ? stats.lines : 0]),
   );
   const skipped = decideJudgeSkip({ lineCounts, payloadHash, previousRun: request.previousRun });
-  const base = { rules: ruleResults, redactions: redacted.count, payloadHash, droppedEvidence: 0, priceKnown: true, cutLines: 0 };
+  const base = {
+    rules: ruleResults,
+    redactions: redacted.count,
+    payloadHash,
+    droppedEvidence: 0,
+    priceKnown: true,
+    cutLines: 0,
+    payload: redacted.text,
+  };
 
   if (skipped !== null) {
     const usage = usageOf(
@@ -173,6 +186,7 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
     judge: usage,
     priceKnown: cost.priced,
     cutLines: fitted.cutLines,
+    payload: fitted.payload,
     droppedEvidence: outcome.droppedEvidence,
     rawReply: outcome.rawReply,
   };

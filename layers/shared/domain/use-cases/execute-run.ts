@@ -1,4 +1,11 @@
-import { FINAL_STATUSES, type InputStats, type Monitor, type MonitorRun, type NotificationOutcome } from '../entities.ts';
+import {
+  FINAL_STATUSES,
+  MAX_STORED_PAYLOAD_BYTES,
+  type InputStats,
+  type Monitor,
+  type MonitorRun,
+  type NotificationOutcome,
+} from '../entities.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
 import type { Clock, MonitorRepository, RunRepository, RunRequest } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
@@ -16,7 +23,16 @@ export interface CollectedPayload {
 export type JudgedRun = Pick<
   JudgeRunResult,
   'status' | 'summary' | 'findings' | 'rules' | 'judge' | 'redactions' | 'payloadHash' | 'rawReply' | 'error'
->;
+> & { payload?: string };
+
+/** Keeps the start of `text` within `maxBytes` of UTF-8, saying how much was left out. */
+export function capText(text: string, maxBytes: number): string {
+  const encoded = new TextEncoder().encode(text);
+  if (encoded.length <= maxBytes) return text;
+  const note = `\n… (${encoded.length - maxBytes} more bytes not kept)`;
+  const kept = new TextDecoder().decode(encoded.slice(0, maxBytes - note.length * 4)).replace(/\uFFFD$/, '');
+  return `${kept}${note}`;
+}
 
 /** The three stages of a run, composed from the collect, judge and notify modules. */
 export interface RunSteps {
@@ -155,6 +171,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       judge: verdict.judge,
       redactions: verdict.redactions,
       payloadHash: verdict.payloadHash,
+      payload: verdict.payload === undefined ? null : capText(verdict.payload, MAX_STORED_PAYLOAD_BYTES),
       rawReply: verdict.rawReply,
       error: verdict.error,
       inputs: judged.payload.inputs,

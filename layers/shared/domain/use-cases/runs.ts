@@ -25,6 +25,7 @@ export function newRun(
     notifications: [],
     redactions: 0,
     payloadHash: null,
+    payload: null,
     rawReply: null,
     error: null,
     expiresAt: Math.floor(now.getTime() / 1000) + runRetentionDays * 86_400,
