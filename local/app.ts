@@ -4,12 +4,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
 import { LocalFileTailer } from '#adapters/collect/file-tailer.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
-import { createStore } from '#adapters/dynamo/index.ts';
+import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import { OutboxChannels } from '#adapters/notify/outbox-channels.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { createRunnerClients } from '#clients/runner-clients.ts';
 import { createManagementContext, systemClock } from '#config/management-context.ts';
-import { awsChannels, bedrockJudge, createRunner } from '#config/runner-context.ts';
+import { awsChannels, bedrockJudge, createRunner, type Runner } from '#config/runner-context.ts';
 import { collectCostSnapshots } from '#domain/collect/collect-cost-snapshots.ts';
 import type { SourceReaders } from '#domain/collect/ports.ts';
 import { testLogSource } from '#domain/collect/test-log-source.ts';
@@ -51,6 +51,47 @@ function consoleJudgeMetrics(log: (line: string) => void): JudgeMetrics {
   };
 }
 
+/** DynamoDB Local persisted under the data folder, or the DynamoDB AWS_ENDPOINT_URL_DYNAMODB names. */
+async function openDatabase(config: LocalConfig): Promise<{ dynamo: DynamoDBClient; dynamoLocal?: DynamoLocal }> {
+  // The SDK resolves AWS_ENDPOINT_URL_DYNAMODB itself.
+  if (config.AWS_ENDPOINT_URL_DYNAMODB) return { dynamo: new DynamoDBClient({}) };
+  const dynamoLocal = await startDynamoLocal({ dataDir: join(config.VIGIL_DATA_DIR, 'dynamodb') });
+  return { dynamo: localDynamoClient(dynamoLocal.endpoint), dynamoLocal };
+}
+
+/**
+ * The runner as in AWS, with local mode's choices: with credentials Bedrock judges and SES/SNS
+ * deliver; without, the rules judge and the outbox folder.
+ */
+function localRunner(
+  config: LocalConfig,
+  parts: { aws: boolean; region: string; store: Store; readers: SourceReaders; clock: Clock; url: string; log: (line: string) => void },
+): Runner {
+  const { clock, log } = parts;
+  const clients = parts.aws ? createRunnerClients({ region: parts.region }) : null;
+  return createRunner({
+    store: parts.store,
+    readers: parts.readers,
+    judge: clients
+      ? bedrockJudge(clients.bedrock)
+      : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
+    judgeMetrics: consoleJudgeMetrics(log),
+    channels: clients
+      ? awsChannels({ ses: clients.ses, sns: clients.sns, senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN })
+      : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
+    clock,
+    settings: {
+      defaultModelId: config.DEFAULT_MODEL_ID,
+      maxInputTokens: 30_000,
+      collectConcurrency: 4,
+      apiBaseUrl: parts.url,
+      runRetentionDays: config.RUN_RETENTION_DAYS,
+      costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
+      ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
+    },
+  });
+}
+
 /**
  * Local mode: DynamoDB Local (persisted under the data folder), the same API handler over
  * HTTP, the runner and the scheduler tick in-process. With AWS credentials the judge is
@@ -62,15 +103,7 @@ export async function startLocalApp(
   options: { log: (line: string) => void; clock?: Clock },
 ): Promise<LocalApp> {
   const { log } = options;
-  let dynamoLocal: DynamoLocal | undefined;
-  let dynamo: DynamoDBClient;
-  if (config.AWS_ENDPOINT_URL_DYNAMODB) {
-    // The SDK resolves AWS_ENDPOINT_URL_DYNAMODB itself.
-    dynamo = new DynamoDBClient({});
-  } else {
-    dynamoLocal = await startDynamoLocal({ dataDir: join(config.VIGIL_DATA_DIR, 'dynamodb') });
-    dynamo = localDynamoClient(dynamoLocal.endpoint);
-  }
+  const { dynamo, dynamoLocal } = await openDatabase(config);
   let ticker: NodeJS.Timeout | undefined;
   let server: Server | undefined;
   const release = async () => {
@@ -97,28 +130,7 @@ export async function startLocalApp(
       files: new LocalFileTailer({ clock }),
     };
     const url = `http://${config.HOST}:${config.PORT}`;
-    const runnerClients = aws ? createRunnerClients({ region }) : null;
-    const runner = createRunner({
-      store,
-      readers,
-      judge: runnerClients
-        ? bedrockJudge(runnerClients.bedrock)
-        : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
-      judgeMetrics: consoleJudgeMetrics(log),
-      channels: runnerClients
-        ? awsChannels({ ses: runnerClients.ses, sns: runnerClients.sns, senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN })
-        : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
-      clock,
-      settings: {
-        defaultModelId: config.DEFAULT_MODEL_ID,
-        maxInputTokens: 30_000,
-        collectConcurrency: 4,
-        apiBaseUrl: url,
-        runRetentionDays: config.RUN_RETENTION_DAYS,
-        costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
-        ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
-      },
-    });
+    const runner = localRunner(config, { aws, region, store, readers, clock, url, log });
 
     const queue = new InProcessRunQueue(
       async (request) => {
