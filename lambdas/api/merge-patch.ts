@@ -20,7 +20,8 @@ export function mergePatch(
         Object.entries({ ...before, ...value }).filter(([, nestedValue]) => nestedValue !== null),
       );
     } else {
-      merged[field] = value;
+      // An own property even for `__proto__`, so strict validation names it instead of it vanishing.
+      Object.defineProperty(merged, field, { value, enumerable: true, writable: true, configurable: true });
     }
   }
   // A nested object that only makes sense with another field (a log source's `config` with its

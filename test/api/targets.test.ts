@@ -130,3 +130,15 @@ describe('GET /targets', () => {
     expect(error.error.details).toEqual([{ path, message }]);
   });
 });
+
+describe('hostile bodies', () => {
+  it('names a __proto__ field as unknown on create and on update, and changes nothing', async () => {
+    const created = (await api.call('POST', '/targets', { body: target })).body;
+
+    const onCreate = await api.expectRejected(400, 'POST', '/targets', { rawBody: '{"name":"x","type":"aws_account","__proto__":{"admin":true}}' });
+    const onUpdate = await api.expectRejected(400, 'PUT', `/targets/${created.id}`, { rawBody: '{"__proto__":{"name":"owned"}}' });
+
+    expect(onCreate.error.details).toEqual([{ path: '__proto__', message: 'is not a known field' }]);
+    expect(onUpdate.error.details).toEqual([{ path: '__proto__', message: 'is not a known field' }]);
+  });
+});
