@@ -122,6 +122,7 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
           truncated: stats.truncated,
           error: stats.error,
           ...(stats.omittedTemplates !== undefined && { omitted_templates: stats.omittedTemplates }),
+          ...(stats.notes !== undefined && stats.notes.length > 0 && { notes: stats.notes }),
         },
       ]),
     ),

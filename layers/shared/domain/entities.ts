@@ -185,6 +185,8 @@ export interface InputStats {
   error: string | null;
   /** Templates left out when the budget could not show every one (templates mode). */
   omittedTemplates?: number;
+  /** What limited the read: a cap hit (events scanned, time), a partial Insights result, ... */
+  notes?: string[];
 }
 
 export interface Finding {

@@ -84,9 +84,14 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         ...(deps.costCollectorHours !== undefined && { costCollectorHours: deps.costCollectorHours }),
       });
       const payload = buildPayload(collected, monitor.windowConfig, renderInputWindow);
+      const inputs = { ...payload.inputs };
+      for (const input of collected) {
+        const stats = inputs[input.label];
+        if (stats && input.notes.length > 0) inputs[input.label] = { ...stats, notes: input.notes };
+      }
       return {
         text: payload.text,
-        inputs: payload.inputs,
+        inputs,
         linesByLabel: new Map(collected.map((input) => [input.label, input.lines.map(formatLine)])),
       };
     },
