@@ -140,8 +140,7 @@ export async function startLocalApp(
       (request, error) => log(`run request ${JSON.stringify(request)} failed 3 times and was dropped: ${String(error)}`),
     );
     const ctx = createManagementContext({
-      dynamo,
-      tableName: config.VIGIL_TABLE_NAME,
+      store,
       queue,
       clock,
       settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
@@ -160,7 +159,7 @@ export async function startLocalApp(
 
     if (aws) {
       // Cost Explorer costs $0.01 a request, so snapshots are taken at start, not per run.
-      void collectCostSnapshots(createCostCollectorDeps({ dynamo, tableName: config.VIGIL_TABLE_NAME, defaultRegion: region, clock, aws: awsClients }))
+      void collectCostSnapshots(createCostCollectorDeps({ table: { client, name: config.VIGIL_TABLE_NAME }, defaultRegion: region, clock, aws: awsClients }))
         .then((outcomes) => outcomes.length > 0 && log(`cost snapshots: ${outcomes.length} source(s) collected`))
         .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
     }

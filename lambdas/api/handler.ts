@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ManagementContext } from '#domain/use-cases/context.ts';
 import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
+import { createStore } from '#adapters/dynamo/index.ts';
 import { SqsRunQueue } from '#adapters/sqs-run-queue.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { testLogSource } from '#domain/collect/test-log-source.ts';
@@ -37,19 +38,18 @@ let api: HttpFunction | undefined;
 /** Built on the first invocation, so importing this module reads no environment. */
 function apiFromEnvironment(): HttpFunction {
   const config = loadConfig(process.env);
-  const dynamo = createDynamoClient();
+  const table = { client: documentClient(createDynamoClient()), name: config.TABLE_NAME };
   const readers = {
     aws: new AwsSourceClients({
       defaultRegion: required(process.env.AWS_REGION, 'AWS_REGION'),
       clock: systemClock,
       instrument: (c) => tracer.captureAWSv3Client(c),
     }),
-    costSnapshots: new DynamoCostSnapshotRepository(documentClient(dynamo), config.TABLE_NAME),
+    costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),
   };
   return createApi(
     createManagementContext({
-      dynamo,
-      tableName: config.TABLE_NAME,
+      store: createStore(table),
       queue: new SqsRunQueue(createSqsClient(), required(config.RUN_QUEUE_URL, 'RUN_QUEUE_URL')),
       settings: {
         localMode: false,

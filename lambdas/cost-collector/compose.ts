@@ -3,10 +3,9 @@
  * snapshot repository and Cost Explorer per target identity. Local mode calls
  * {@link createCostCollectorDeps} at start when AWS credentials are available.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
-import { createStore } from '#adapters/dynamo/index.ts';
+import { createStore, type Table } from '#adapters/dynamo/index.ts';
 import { createDynamoClient } from '#clients/aws.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { loadConfig, required } from '#config/env.ts';
@@ -16,8 +15,8 @@ import type { Clock } from '#domain/ports.ts';
 import { tracer } from '#powertools/index.ts';
 
 export interface CostCollectorOptions {
-  dynamo: DynamoDBClient;
-  tableName: string;
+  /** The table (and its document client), shared with the caller's other repositories. */
+  table: Table;
   /** The region of targets that name none. */
   defaultRegion: string;
   clock?: Clock;
@@ -27,14 +26,14 @@ export interface CostCollectorOptions {
 
 /** Wires {@link collectCostSnapshots}'s ports to the table and to Cost Explorer. */
 export function createCostCollectorDeps(options: CostCollectorOptions): CostCollectorDeps {
-  const client = documentClient(options.dynamo);
-  const store = createStore({ client, name: options.tableName });
+  const { table } = options;
+  const store = createStore(table);
   const clock = options.clock ?? systemClock;
   const aws = options.aws ?? new AwsSourceClients({ defaultRegion: options.defaultRegion, clock });
   return {
     listCostSources: () => listCostSources({ logSources: store.logSources, targets: store.targets }),
     costExplorerFor: (target) => aws.costExplorerFor(target),
-    snapshots: new DynamoCostSnapshotRepository(client, options.tableName),
+    snapshots: new DynamoCostSnapshotRepository(table.client, table.name),
     clock,
   };
 }
@@ -44,8 +43,7 @@ export function costCollectorFromEnvironment(env: Record<string, string | undefi
   const config = loadConfig(env);
   const defaultRegion = required(env.AWS_REGION, 'AWS_REGION');
   return createCostCollectorDeps({
-    dynamo: createDynamoClient(),
-    tableName: config.TABLE_NAME,
+    table: { client: documentClient(createDynamoClient()), name: config.TABLE_NAME },
     defaultRegion,
     aws: new AwsSourceClients({ defaultRegion, clock: systemClock, instrument: (c) => tracer.captureAWSv3Client(c) }),
   });

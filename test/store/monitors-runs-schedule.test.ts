@@ -98,7 +98,7 @@ describe('runs', () => {
     const newer = aRun(monitor.id, { id: '01KBBBBBBBBBBBBBBBBBBBBBBB' });
     await ctx.store.runs.create(newer);
     await ctx.store.runs.create(older);
-    await ctx.store.runs.save({ ...older, status: 'ok', finishedAt: '2026-11-21T10:01:00.000Z' }, { id: older.id, status: 'ok', finishedAt: '2026-11-21T10:01:00.000Z' });
+    await ctx.store.runs.save({ ...older, status: 'ok', finishedAt: '2026-11-21T10:01:00.000Z' });
 
     expect((await ctx.store.monitors.get(monitor.id))?.lastRun).toEqual({ id: newer.id, status: 'queued', finishedAt: null });
     expect((await ctx.store.runs.latest(monitor.id))?.id).toBe(newer.id);

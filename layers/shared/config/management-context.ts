@@ -1,28 +1,24 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { Clock, IdGenerator, RunQueue } from '#domain/ports.ts';
 import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/use-cases/context.ts';
-import { createStore } from '#adapters/dynamo/index.ts';
-import { documentClient } from '#clients/dynamo.ts';
+import type { Store } from '#adapters/dynamo/index.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 const monotonicUlid = monotonicFactory();
 /** ULIDs that keep creation order even within one millisecond, so lists read in order. */
 export const ulidGenerator: IdGenerator = { next: (at) => monotonicUlid(at.getTime()) };
 
-/** Wires the management use-cases to the table, the run queue and the settings. */
+/** Wires the management use-cases to the store, the run queue and the settings. */
 export function createManagementContext(options: {
-  dynamo: DynamoDBClient;
-  tableName: string;
+  store: Store;
   queue: RunQueue;
   settings: ManagementSettings;
   sourceTester: SourceTester;
   clock?: Clock;
   ids?: IdGenerator;
 }): ManagementContext {
-  const store = createStore({ client: documentClient(options.dynamo), name: options.tableName });
   return {
-    ...store,
+    ...options.store,
     queue: options.queue,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? ulidGenerator,

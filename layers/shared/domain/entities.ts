@@ -136,6 +136,11 @@ export interface LastRunSummary {
   finishedAt: string | null;
 }
 
+/** The `last_run` view of a run. */
+export function lastRunOf(run: MonitorRun): LastRunSummary {
+  return { id: run.id, status: run.status, finishedAt: run.finishedAt };
+}
+
 /** The notification state that cooldown and recovery decisions read (the alert issue). */
 export interface AlertState {
   status: RunStatus;

@@ -86,8 +86,8 @@ export interface RunRepository {
   /** Newest first. */
   list(monitorId: string, page: PageRequest): Promise<Page<MonitorRun>>;
   latest(monitorId: string): Promise<MonitorRun | null>;
-  /** Writes the run's new state and, when it is newer, the monitor's `last_run`. */
-  save(run: MonitorRun, lastRun: LastRunSummary): Promise<void>;
+  /** Writes the run's new state and, when the run is the monitor's newest, its `last_run`. */
+  save(run: MonitorRun): Promise<void>;
 }
 
 /** An entry of the due index: an enabled monitor whose next run time has come. */

@@ -7,9 +7,8 @@ import { errorResponse } from './responses.ts';
 export type HttpFunction = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /**
- * The shared edge of every HTTP Lambda: request context in the logs, and every error mapped to
- * its response in one place. An unexpected error is logged once, here, and answered as a 500
- * that says nothing internal.
+ * Every error of an HTTP function mapped to its response, in one place. An unexpected error is
+ * logged once, here, and answered as a 500 that says nothing internal.
  */
 export function mapErrors(fn: HttpFunction): HttpFunction {
   return async (event) => {
@@ -23,8 +22,9 @@ export function mapErrors(fn: HttpFunction): HttpFunction {
   };
 }
 
+/** Middy with the logger's request context around an HTTP function that maps its own errors ({@link mapErrors}). */
 export function withHttpHandler(fn: HttpFunction) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(mapErrors(fn)).use(
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(fn).use(
     injectLambdaContext(logger, { resetKeys: true }),
   );
 }

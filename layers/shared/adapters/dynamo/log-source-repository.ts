@@ -1,11 +1,11 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LogSource, Page, PageRequest } from '#domain/entities.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { LogSourceRepository } from '#domain/ports.ts';
 import { ENTITY, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { failedOnCondition, transactWrite, type CancellationReason, type TransactItem } from './transactions.ts';
-import { decodeNextToken, toPage, type Item, type Table } from './table.ts';
+import { batchGet, decodeNextToken, toPage, type Item, type Table } from './table.ts';
 
 export function logSourceFromItem(item: Item): LogSource {
   return {
@@ -60,22 +60,8 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, LogSource>> {
-    const found = new Map<string, LogSource>();
-    let pending: Item[] = [...new Set(ids)].map((id) => keys.logSource(id));
-    // BatchGet takes 100 keys and may hand some back unprocessed under load.
-    while (pending.length > 0) {
-      const batch = pending.slice(0, 100);
-      pending = pending.slice(100);
-      const result = await this.table.client.send(
-        new BatchGetCommand({ RequestItems: { [this.table.name]: { Keys: batch, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.table.name] ?? []) {
-        const source = logSourceFromItem(item);
-        found.set(source.id, source);
-      }
-      pending.push(...(result.UnprocessedKeys?.[this.table.name]?.Keys ?? []));
-    }
-    return found;
+    const items = await batchGet(this.table, [...new Set(ids)].map((id) => keys.logSource(id)));
+    return new Map(items.map((item) => [String(item.id), logSourceFromItem(item)]));
   }
 
   async list(page: PageRequest, filter: { targetId?: string } = {}): Promise<Page<LogSource>> {

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertState, Monitor, Page, PageRequest } from '#domain/entities.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/ports.ts';
@@ -13,7 +13,7 @@ import {
   type CancellationReason,
   type TransactItem,
 } from './transactions.ts';
-import { decodeNextToken, toPage, type Item, type Table } from './table.ts';
+import { batchGet, decodeNextToken, toPage, type Item, type Table } from './table.ts';
 
 export function monitorFromItem(item: Item): Monitor {
   return {
@@ -242,18 +242,8 @@ export class DynamoMonitorRepository implements MonitorRepository {
   }
 
   private async getMany(ids: string[]): Promise<Map<string, Monitor>> {
-    const found = new Map<string, Monitor>();
-    let pending: Item[] = ids.map((id) => keys.monitor(id));
-    while (pending.length > 0) {
-      const batch = pending.slice(0, 100);
-      pending = pending.slice(100);
-      const result = await this.table.client.send(
-        new BatchGetCommand({ RequestItems: { [this.table.name]: { Keys: batch, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.table.name] ?? []) found.set(String(item.id), monitorFromItem(item));
-      pending.push(...(result.UnprocessedKeys?.[this.table.name]?.Keys ?? []));
-    }
-    return found;
+    const items = await batchGet(this.table, ids.map((id) => keys.monitor(id)));
+    return new Map(items.map((item) => [String(item.id), monitorFromItem(item)]));
   }
 
   /** Counts the monitor on a source; an increment also re-checks the mode it was validated with. */

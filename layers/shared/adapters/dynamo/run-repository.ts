@@ -1,5 +1,5 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LastRunSummary, MonitorRun, Page, PageRequest } from '#domain/entities.ts';
+import { lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest } from '#domain/entities.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { RunRepository } from '#domain/ports.ts';
 import { keys, pageKeys, RUN_PREFIX } from './keys.ts';
@@ -75,7 +75,7 @@ export class DynamoRunRepository implements RunRepository {
       if (error instanceof RunExistsError) return false;
       throw error;
     }
-    await this.pointLastRun(run.monitorId, summarize(run));
+    await this.pointLastRun(run.monitorId, lastRunOf(run));
     return true;
   }
 
@@ -106,7 +106,7 @@ export class DynamoRunRepository implements RunRepository {
     return items[0] ?? null;
   }
 
-  async save(run: MonitorRun, lastRun: LastRunSummary): Promise<void> {
+  async save(run: MonitorRun): Promise<void> {
     try {
       await this.table.client.send(
         new PutCommand({
@@ -119,7 +119,7 @@ export class DynamoRunRepository implements RunRepository {
       if (conditionFailure(error)) throw new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`);
       throw error;
     }
-    await this.pointLastRun(run.monitorId, lastRun);
+    await this.pointLastRun(run.monitorId, lastRunOf(run));
   }
 
   /** Moves the monitor's `last_run` forward, never back to an older run. */
@@ -140,11 +140,6 @@ export class DynamoRunRepository implements RunRepository {
       if (!conditionFailure(error)) throw error;
     }
   }
-}
-
-/** The summary of a run that `last_run` shows. */
-export function summarize(run: MonitorRun): LastRunSummary {
-  return { id: run.id, status: run.status, finishedAt: run.finishedAt };
 }
 
 class RunExistsError extends Error {

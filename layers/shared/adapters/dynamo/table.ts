@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '#domain/errors.ts';
 import type { Page } from '#domain/entities.ts';
@@ -58,4 +58,25 @@ export function withoutStorageAttributes(item: Item): Item {
 
 export function toPage<T>(items: T[], lastKey: Item | undefined): Page<T> {
   return { items, nextToken: encodeNextToken(lastKey) };
+}
+
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * Reads items by key, consistently, a hundred keys a call (BatchGet's limit), asking again for
+ * the keys DynamoDB hands back unprocessed under load. Missing items are simply absent.
+ */
+export async function batchGet(table: Table, itemKeys: readonly Item[]): Promise<Item[]> {
+  const found: Item[] = [];
+  let pending = [...itemKeys];
+  while (pending.length > 0) {
+    const batch = pending.slice(0, BATCH_GET_LIMIT);
+    pending = pending.slice(BATCH_GET_LIMIT);
+    const result = await table.client.send(
+      new BatchGetCommand({ RequestItems: { [table.name]: { Keys: batch, ConsistentRead: true } } }),
+    );
+    found.push(...(result.Responses?.[table.name] ?? []));
+    pending.push(...(result.UnprocessedKeys?.[table.name]?.Keys ?? []));
+  }
+  return found;
 }

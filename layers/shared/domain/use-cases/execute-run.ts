@@ -118,8 +118,6 @@ async function previousFinishedRun(run: MonitorRun, runs: RunRepository): Promis
   return items.find((candidate) => candidate.id < run.id && isFinal(candidate) && candidate.status !== 'error') ?? null;
 }
 
-const summaryOf = (run: MonitorRun) => ({ id: run.id, status: run.status, finishedAt: run.finishedAt });
-
 /**
  * Executes one run request: `queued` → `running` → a final status, always. A redelivered
  * request finds its run by id and does nothing twice; a step that fails or overruns the
@@ -140,7 +138,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
 
   const startedAt = deps.clock.now();
   const running: MonitorRun = { ...claimed, status: 'running', startedAt: startedAt.toISOString() };
-  await deps.runs.save(running, summaryOf(running));
+  await deps.runs.save(running);
 
   const deadline = deps.deadline();
   let finished: MonitorRun;
@@ -187,7 +185,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       finishedAt: deps.clock.now().toISOString(),
     };
   }
-  await deps.runs.save(finished, summaryOf(finished));
+  await deps.runs.save(finished);
   return { outcome: 'finished', run: await notifyAndRecord(finished, monitor, deps) };
 }
 
@@ -203,6 +201,6 @@ async function notifyAndRecord(run: MonitorRun, monitor: Monitor, deps: ExecuteR
   ]);
   if (notifications.length === 0) return run;
   const notified = { ...run, notifications };
-  await deps.runs.save(notified, summaryOf(notified));
+  await deps.runs.save(notified);
   return notified;
 }

@@ -50,7 +50,7 @@ export async function runOnce(monitorId: string, deps: Deps): Promise<MonitorRun
       finishedAt: deps.clock.now().toISOString(),
       error: `could not queue the run: ${error instanceof Error ? error.message : String(error)}`,
     };
-    await deps.runs.save(failed, { id: failed.id, status: failed.status, finishedAt: failed.finishedAt });
+    await deps.runs.save(failed);
     throw error;
   }
   return run;

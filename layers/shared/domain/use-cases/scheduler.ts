@@ -94,7 +94,7 @@ async function closeStaleRun(due: DueMonitor, now: Date, deps: TickDeps): Promis
     finishedAt: now.toISOString(),
     error: `the runner did not finish this run (stopped ${Math.round((now.getTime() - decodeTime(last.id)) / 60_000)} minutes ago without a result; see the run queue's dead-letter queue and the runner's logs)`,
   };
-  await deps.runs.save(closed, { id: closed.id, status: closed.status, finishedAt: closed.finishedAt });
+  await deps.runs.save(closed);
   return true;
 }
 
