@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 
 /** What the emulator received: one Converse request. */
 export interface ConverseRequestSeen {
+  method: string;
   path: string;
+  authorization: string;
   body: {
     system: { text: string }[];
     messages: { role: string; content: { text?: string }[] }[];
     toolConfig: { tools: { toolSpec: { name: string } }[]; toolChoice: unknown };
+    inferenceConfig: unknown;
   };
 }
 
@@ -36,7 +39,12 @@ export async function startBedrockEmulator(
   const server: Http2Server = createServer((request, response) => {
     void readBody(request).then((text) => {
       const body = JSON.parse(text) as ConverseRequestSeen['body'];
-      requests.push({ path: request.url ?? '', body });
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        authorization: String(request.headers.authorization ?? ''),
+        body,
+      });
       const payload = body.messages.flatMap((m) => m.content.map((c) => c.text ?? '')).join('\n');
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(

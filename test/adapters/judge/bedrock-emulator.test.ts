@@ -6,82 +6,33 @@
  * handler is HTTP/2 only (aws/aws-sdk-js-v3#7041), so an HTTP/1.1 emulator fails with
  * "Protocol error" unless the client is given an HTTP/1.1 handler.
  */
-import { createServer, type Http2Server, type Http2ServerRequest } from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BEDROCK_RUNTIME_CLIENT_CONFIG, BedrockJudge } from '#adapters/bedrock-judge.ts';
 import { judgeRun } from '#domain/judge/judge-run.ts';
 import type { JudgeMetricsRecord } from '#domain/judge/ports.ts';
+import { startBedrockEmulator, type BedrockEmulator } from '../../support/bedrock-emulator.ts';
 
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const EVIDENCE = '2026-11-21T10:02:11Z ERROR order 123 timeout after 30s';
 
-interface Received {
-  method: string;
-  path: string;
-  authorization: string;
-  body: {
-    system: { text: string }[];
-    messages: { role: string; content: { text?: string }[] }[];
-    toolConfig: { tools: { toolSpec: { name: string } }[]; toolChoice: unknown };
-    inferenceConfig: unknown;
-  };
-}
-
-const received: Received[] = [];
-let server: Http2Server;
-
-async function readBody(request: Http2ServerRequest): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+let emulator: BedrockEmulator;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    void readBody(request).then((body) => {
-      received.push({
-        method: request.method ?? '',
-        path: request.url ?? '',
-        authorization: String(request.headers.authorization ?? ''),
-        body: JSON.parse(body) as Received['body'],
-      });
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          output: {
-            message: {
-              role: 'assistant',
-              content: [
-                {
-                  toolUse: {
-                    toolUseId: 'tooluse_emulated',
-                    name: 'report_verdict',
-                    input: {
-                      status: 'warn',
-                      summary: 'One order timed out.',
-                      findings: [{ title: 'Timeout', severity: 'warn', label: 'ERRORS', evidence: [EVIDENCE], recommendation: 'Watch it.' }],
-                    },
-                  },
-                },
-              ],
-            },
-          },
-          stopReason: 'tool_use',
-          usage: { inputTokens: 2110, outputTokens: 180, totalTokens: 2290 },
-          metrics: { latencyMs: 2300 },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  vi.stubEnv('AWS_ENDPOINT_URL_BEDROCK_RUNTIME', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  emulator = await startBedrockEmulator(
+    () => ({
+      status: 'warn',
+      summary: 'One order timed out.',
+      findings: [{ title: 'Timeout', severity: 'warn', label: 'ERRORS', evidence: [EVIDENCE], recommendation: 'Watch it.' }],
+    }),
+    { inputTokens: 2110, outputTokens: 180 },
+  );
+  vi.stubEnv('AWS_ENDPOINT_URL_BEDROCK_RUNTIME', emulator.endpoint);
 });
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await new Promise((resolve) => server.close(resolve));
+  await emulator.stop();
 });
 
 describe('BedrockJudge with an emulator at AWS_ENDPOINT_URL_BEDROCK_RUNTIME', () => {
@@ -115,8 +66,8 @@ describe('BedrockJudge with an emulator at AWS_ENDPOINT_URL_BEDROCK_RUNTIME', ()
     client.destroy();
 
     // Assess: the request the emulator saw
-    expect(received).toHaveLength(1);
-    const [call] = received;
+    expect(emulator.requests).toHaveLength(1);
+    const [call] = emulator.requests;
     expect(call?.method).toBe('POST');
     expect(call?.path).toBe(`/model/${encodeURIComponent(MODEL)}/converse`);
     expect(call?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEMULATOR\/\d{8}\/us-east-1\/bedrock\/aws4_request/);
