@@ -88,6 +88,7 @@ function localRunner(
       runRetentionDays: config.RUN_RETENTION_DAYS,
       costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
       ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
+      modelMonthlyBudgetUsd: config.VIGIL_MODEL_MONTHLY_BUDGET_USD ?? null,
     },
   });
 }

@@ -21,6 +21,8 @@ const schema = z.object({
   /** How long one run may take before it is recorded as an `error` run. */
   VIGIL_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(120),
   MODEL_PRICES_JSON: z.string().min(2).optional(),
+  /** Estimated model spend allowed per UTC month (USD); unset: no cap. */
+  VIGIL_MODEL_MONTHLY_BUDGET_USD: z.coerce.number().positive().max(1_000_000).optional(),
 });
 
 export type LocalConfig = z.output<typeof schema>;

@@ -54,7 +54,7 @@ function deadlineFailure(last: BedrockFailure | null, attempts: number): Bedrock
     last === null
       ? "Bedrock was not called: the run's deadline left no time for a model call."
       : `${last.reason} (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: the run's deadline leaves no time for another)`;
-  return { name: last?.name ?? 'DeadlineExceeded', retryable: false, reason, toolChoiceUnsupported: false };
+  return { name: last?.name ?? 'DeadlineExceeded', retryable: false, reason, toolChoiceUnsupported: false, unavailable: last?.unavailable ?? false };
 }
 
 /**
