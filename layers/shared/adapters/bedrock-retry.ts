@@ -77,7 +77,8 @@ export async function callWithinDeadline<T>(
     } catch (error) {
       last = classify(error);
       if (environment.now() >= deadline) {
-        const failure = { ...last, retryable: false, reason: `Bedrock did not answer before the run's deadline (${last.name}).` };
+        // A call still unanswered at the deadline is the service not answering, whatever aborted it.
+        const failure = { ...last, retryable: false, unavailable: true, reason: `Bedrock did not answer before the run's deadline (${last.name}).` };
         return { ok: false, failure, attempts: attempt };
       }
       if (!last.retryable) return { ok: false, failure: last, attempts: attempt };
