@@ -151,6 +151,17 @@ describe('the runner role', () => {
     expect(actions).not.toContain('sqs:SendMessage');
   });
 
+  it("reads and updates the table's items, which the circuit breaker and the monthly model spend need (GetItem, UpdateItem with ADD)", () => {
+    const statements = statementsOfFunction(stateless, roles.runner);
+    const tableArn = statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::DynamoDB::Table'), 'Arn'] });
+    for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem']) {
+      const onTable = granting(statements, action).filter(
+        (statement) => statement.Effect === 'Allow' && [statement.Resource].flat().some((resource) => JSON.stringify(resource) === JSON.stringify(tableArn)),
+      );
+      expect(onTable, action).not.toEqual([]);
+    }
+  });
+
   it('reads monitored accounts but not Cost Explorer (cost monitors read snapshots)', () => {
     const actions = actionsOf(statementsOfFunction(stateless, roles.runner));
     expect(actions).toEqual(expect.arrayContaining([...MONITORED_READ_ACTIONS, 'sts:AssumeRole']));
