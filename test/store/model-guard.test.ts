@@ -192,7 +192,7 @@ describe('the runner with the model guard (DynamoDB Local)', () => {
       kind: 'rules',
       fallback: {
         code: 'budget_reached',
-        reason: 'the monthly model budget is reached: $0.01 of $0.01 estimated for 2029-03 (UTC); model calls resume on 2029-04-01 or when the budget is raised',
+        reason: 'the monthly model budget is reached: $0.0090 of $0.0090 estimated for 2029-03 (UTC); model calls resume on 2029-04-01 or when the budget is raised',
       },
     });
     expect(over.summary).toContain('Rules only, the model was not consulted (the monthly model budget is reached');

@@ -234,7 +234,7 @@ describe('GuardedJudge: monthly model budget', () => {
       ['bedrock', 0.0045],
     ]);
     const reason =
-      'the monthly model budget is reached: $0.01 of $0.01 estimated for 2026-11 (UTC); model calls resume on 2026-12-01 or when the budget is raised';
+      'the monthly model budget is reached: $0.0135 of $0.0100 estimated for 2026-11 (UTC); model calls resume on 2026-12-01 or when the budget is raised';
     expect(overBudget.judge).toMatchObject({ kind: 'rules', modelId: null, estimatedCostUsd: 0, fallback: { code: 'budget_reached', reason } });
     expect(overBudget.summary).toBe(`Rules only, the model was not consulted (${reason}): breached: ERRORS /ERROR/: 1 matching line (warn).`);
     expect(lastMillisecond.judge.fallback?.code).toBe('budget_reached');

@@ -23,8 +23,10 @@ export function toMicroUsd(usd: number): number {
   return Math.round(usd * MICRO_USD_PER_USD);
 }
 
+/** Cents from a dollar up; below it, hundredths of a cent, so a small budget does not read "$0.00". */
 function dollars(microUsd: number): string {
-  return `$${(microUsd / MICRO_USD_PER_USD).toFixed(2)}`;
+  const usd = microUsd / MICRO_USD_PER_USD;
+  return `$${usd.toFixed(usd >= 1 ? 2 : 4)}`;
 }
 
 export type BudgetDecision = { reached: false } | { reached: true; reason: string };
