@@ -44,6 +44,7 @@ export interface LocalApp {
 function consoleJudgeMetrics(log: (line: string) => void): JudgeMetrics {
   return {
     record(usage) {
+      if (usage.fallback) log(`judge: rules only, ${usage.fallback.reason}`);
       if (usage.kind === 'bedrock' && usage.skipped === null) {
         log(`judge ${usage.modelId}: ${usage.inputTokens} tokens in, ${usage.outputTokens} out, ~$${usage.estimatedCostUsd.toFixed(4)}`);
       }
