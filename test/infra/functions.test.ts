@@ -186,6 +186,8 @@ describe('the runner function', () => {
 
     expect(variables.MODEL_MONTHLY_BUDGET_USD).toBe('250.5');
     expect(loadConfig({ TABLE_NAME: 't', MODEL_MONTHLY_BUDGET_USD: variables.MODEL_MONTHLY_BUDGET_USD as string }).MODEL_MONTHLY_BUDGET_USD).toBe(250.5);
+    expect(() => loadConfig({ TABLE_NAME: 't', MODEL_MONTHLY_BUDGET_USD: '0' })).toThrow(/MODEL_MONTHLY_BUDGET_USD: /);
+    expect(loadConfig({ TABLE_NAME: 't' }).MODEL_MONTHLY_BUDGET_USD).toBeUndefined();
     // Only the runner judges: no other function gets the budget.
     for (const name of ['api', 'scheduler', 'cost-collector']) {
       expect(functionNamed(custom, name).properties.Environment.Variables).not.toHaveProperty('MODEL_MONTHLY_BUDGET_USD');
