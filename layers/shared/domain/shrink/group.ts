@@ -1,0 +1,179 @@
+/**
+ * Batch grouping of masked token rows into templates, after Brain (Yu et al., "Brain: Log Parsing
+ * with Bidirectional Parallel Tree", IEEE TSC 2023): group first, then decide which positions are
+ * variable from the group's own statistics.
+ *
+ * For rows of one length (and, in the miner, one level):
+ * 1. every (position, token) pair is counted over the rows;
+ * 2. each row's "longest common pattern" is the set of its tokens that share the frequency held by
+ *    most of its tokens (ties: the higher frequency). The constant words of one message occur on
+ *    every line of that message, so they share a frequency; variables do not. Rows with the same
+ *    pattern (frequency, positions and tokens) form a group;
+ * 3. inside a group, the remaining positions are settled one at a time, the one with the fewest
+ *    distinct values first: a position with at least {@link VARIABLE_VALUES} distinct values is a
+ *    variable; otherwise its values are constants that name different messages, the group splits
+ *    by them and each part is settled on its own (so `VM Started` and `VM Paused` stay apart while
+ *    `user <*>` takes any name).
+ *
+ * Rows whose templates come out equal are one template. Nothing here knows a log format: the only
+ * setting is {@link VARIABLE_VALUES}, the same for every log.
+ */
+import { WILDCARD } from './masking.ts';
+
+/**
+ * Distinct values at which a position of a group is a variable. Fewer values are constants of
+ * different messages (`true`/`false`, `Started`/`Paused`/`Resumed`).
+ */
+export const VARIABLE_VALUES = 4;
+
+/** Result of grouping: the template tokens, and for each input row the index of its template. */
+export interface Grouping {
+  readonly templates: string[][];
+  readonly templateOf: Int32Array;
+}
+
+/** Groups rows of equal length into templates (see the module comment). */
+export function groupRows(rows: readonly (readonly string[])[]): Grouping {
+  const width = rows[0]?.length ?? 0;
+  const counts: Array<Map<string, number>> = Array.from({ length: width }, () => new Map());
+  for (const row of rows) {
+    for (let p = 0; p < width; p += 1) {
+      const column = counts[p] as Map<string, number>;
+      const token = row[p] as string;
+      column.set(token, (column.get(token) ?? 0) + 1);
+    }
+  }
+
+  const groups = new Map<string, number[]>();
+  const frequencies = new Array<number>(width);
+  for (let r = 0; r < rows.length; r += 1) {
+    const row = rows[r] as readonly string[];
+    // a masked variable (`<*>`) is known not to be part of the pattern
+    for (let p = 0; p < width; p += 1) frequencies[p] = row[p] === WILDCARD ? 0 : ((counts[p] as Map<string, number>).get(row[p] as string) ?? 0);
+    const root = rootFrequency(frequencies, width);
+    let key = String(root);
+    for (let p = 0; p < width; p += 1) if (frequencies[p] === root) key += `\u0001${p}\u0002${row[p] as string}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [r]);
+    else group.push(r);
+  }
+
+  const templates: string[][] = [];
+  const byText = new Map<string, number>();
+  const templateOf = new Int32Array(rows.length);
+  for (const members of groups.values()) {
+    settle(rows, members, width, new Map(), (template, part) => {
+      const text = template.join(' ');
+      let index = byText.get(text);
+      if (index === undefined) {
+        index = templates.length;
+        templates.push(template);
+        byText.set(text, index);
+      }
+      for (const r of part) templateOf[r] = index;
+    });
+  }
+  return { templates, templateOf };
+}
+
+/**
+ * A few values that are one variable written around the same constant text: `(<*>)` and `()`,
+ * `rhost=<*>` and `rhost=host.example.org`, `<*>,` and `LOCAL(<*>),`. Returns the shared shape
+ * (the `<*>`-bearing value's text around its variable), or undefined when they are different words.
+ */
+export function commonShape(values: ReadonlySet<string>): string | undefined {
+  let shape: string | undefined;
+  for (const value of values) {
+    const cut = value.indexOf(WILDCARD);
+    if (cut < 0) continue;
+    const end = value.lastIndexOf(WILDCARD) + WILDCARD.length;
+    shape = `${value.slice(0, cut)}${WILDCARD}${value.slice(end)}`;
+    break;
+  }
+  if (shape === undefined) return undefined;
+  for (const value of values) if (!shapeAccepts(shape, value)) return undefined;
+  return shape;
+}
+
+/** Whether a token fits a shape of the form `prefix<*>suffix`, or equals a shape without `<*>`. */
+export function shapeAccepts(shape: string, token: string): boolean {
+  if (shape === token || shape === WILDCARD) return true;
+  const cut = shape.indexOf(WILDCARD);
+  if (cut < 0) return false;
+  const suffix = shape.length - cut - WILDCARD.length;
+  return token.length >= cut + suffix && token.startsWith(shape.slice(0, cut)) && token.endsWith(shape.slice(cut + WILDCARD.length));
+}
+
+function columnValues(rows: readonly (readonly string[])[], members: readonly number[], p: number): Set<string> {
+  const values = new Set<string>();
+  for (const r of members) values.add((rows[r] as readonly string[])[p] as string);
+  return values;
+}
+
+/** The frequency held by most positions; ties go to the higher frequency. */
+function rootFrequency(frequencies: readonly number[], width: number): number {
+  let best = 0;
+  let bestTimes = 0;
+  for (let p = 0; p < width; p += 1) {
+    const value = frequencies[p] as number;
+    if (value === 0) continue;
+    let times = 0;
+    for (let q = 0; q < width; q += 1) if (frequencies[q] === value) times += 1;
+    if (times > bestTimes || (times === bestTimes && value > best)) {
+      best = value;
+      bestTimes = times;
+    }
+  }
+  return best;
+}
+
+/**
+ * Decides the variable positions of one group, splitting it by positions whose few values are
+ * constants, and hands each part's template to `emit`.
+ */
+function settle(
+  rows: readonly (readonly string[])[],
+  members: readonly number[],
+  width: number,
+  known: ReadonlyMap<number, string>,
+  emit: (template: string[], part: readonly number[]) => void,
+): void {
+  const first = rows[members[0] as number] as readonly string[];
+  const template = [...first];
+  let splitAt = -1;
+  let fewest = Number.POSITIVE_INFINITY;
+  // a position found variable in the whole group stays variable in its parts, however small
+  const variable = new Set(known.keys());
+  const shapes = new Map(known);
+  for (let p = 0; p < width; p += 1) {
+    if (variable.has(p)) continue;
+    const seen = new Set<string>();
+    for (const r of members) {
+      seen.add((rows[r] as readonly string[])[p] as string);
+      if (seen.size >= VARIABLE_VALUES) break;
+    }
+    if (seen.size === 1) continue;
+    const shape = seen.size >= VARIABLE_VALUES ? (commonShape(columnValues(rows, members, p)) ?? WILDCARD) : commonShape(seen);
+    if (shape !== undefined) {
+      variable.add(p);
+      shapes.set(p, shape);
+    }
+    else if (seen.size < fewest) {
+      fewest = seen.size;
+      splitAt = p;
+    }
+  }
+  if (splitAt >= 0) {
+    const parts = new Map<string, number[]>();
+    for (const r of members) {
+      const value = (rows[r] as readonly string[])[splitAt] as string;
+      const part = parts.get(value);
+      if (part === undefined) parts.set(value, [r]);
+      else part.push(r);
+    }
+    for (const part of parts.values()) settle(rows, part, width, shapes, emit);
+    return;
+  }
+  for (const [p, shape] of shapes) template[p] = shape;
+  emit(template, members);
+}
