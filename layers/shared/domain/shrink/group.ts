@@ -26,6 +26,10 @@ import { WILDCARD } from './masking.ts';
  */
 export const VARIABLE_VALUES = 4;
 
+/** A value of a many-valued position that fills this share of its group (and FREQUENT_LINES lines) is a constant. */
+export const FREQUENT_SHARE = 0.5;
+export const FREQUENT_LINES = 10;
+
 /** Result of grouping: the template tokens, and for each input row the index of its template. */
 export interface Grouping {
   readonly templates: string[][];
@@ -104,6 +108,45 @@ export function shapeAccepts(shape: string, token: string): boolean {
   return token.length >= cut + suffix && token.startsWith(shape.slice(0, cut)) && token.endsWith(shape.slice(cut + WILDCARD.length));
 }
 
+/**
+ * A position with many values, a few of which fill a large share of the group each (`boot` and
+ * `wait` in 133 of 141 `<*> (command <*>)` lines), holds constants of different messages: those
+ * values become templates of their own and the rare values stay a variable. Returns false when no
+ * value is that frequent.
+ */
+function splitFrequent(
+  rows: readonly (readonly string[])[],
+  members: readonly number[],
+  width: number,
+  p: number,
+  known: ReadonlyMap<number, string>,
+  emit: (template: string[], part: readonly number[]) => void,
+): boolean {
+  const counts = new Map<string, number[]>();
+  for (const r of members) {
+    const value = (rows[r] as readonly string[])[p] as string;
+    const part = counts.get(value);
+    if (part === undefined) counts.set(value, [r]);
+    else part.push(r);
+  }
+  const least = Math.max(FREQUENT_LINES, members.length * FREQUENT_SHARE);
+  const rest: number[] = [];
+  const frequent: number[][] = [];
+  for (const [value, part] of counts) {
+    if (part.length >= least && !value.includes(WILDCARD)) frequent.push(part);
+    else rest.push(...part);
+  }
+  if (frequent.length === 0) return false;
+  for (const part of frequent) settle(rows, part, width, known, emit);
+  if (rest.length > 0) {
+    rest.sort((a, b) => a - b);
+    const shapes = new Map(known);
+    shapes.set(p, commonShape(new Set(rest.map((r) => (rows[r] as readonly string[])[p] as string))) ?? WILDCARD);
+    settle(rows, rest, width, shapes, emit);
+  }
+  return true;
+}
+
 function columnValues(rows: readonly (readonly string[])[], members: readonly number[], p: number): Set<string> {
   const values = new Set<string>();
   for (const r of members) values.add((rows[r] as readonly string[])[p] as string);
@@ -154,11 +197,11 @@ function settle(
     }
     if (seen.size === 1) continue;
     const shape = seen.size >= VARIABLE_VALUES ? (commonShape(columnValues(rows, members, p)) ?? WILDCARD) : commonShape(seen);
+    if (shape !== undefined && seen.size >= VARIABLE_VALUES && splitFrequent(rows, members, width, p, shapes, emit)) return;
     if (shape !== undefined) {
       variable.add(p);
       shapes.set(p, shape);
-    }
-    else if (seen.size < fewest) {
+    } else if (seen.size < fewest) {
       fewest = seen.size;
       splitAt = p;
     }
