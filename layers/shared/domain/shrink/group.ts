@@ -27,8 +27,12 @@ import { WILDCARD } from './masking.ts';
 export const VARIABLE_VALUES = 4;
 
 /** A value of a many-valued position that fills this share of its group (and FREQUENT_LINES lines) is a constant. */
-export const FREQUENT_SHARE = 0.5;
+export const FREQUENT_SHARE = 0.4;
 export const FREQUENT_LINES = 10;
+
+/** Word positions that vary together (see linkedWords): combinations per value of the most varied, and lines per combination. */
+const LINKED_SLACK = 1.5;
+const LINKED_REPEAT = 2;
 
 /** Result of grouping: the template tokens, and for each input row the index of its template. */
 export interface Grouping {
@@ -147,6 +151,32 @@ function splitFrequent(
   return true;
 }
 
+/**
+ * Word positions (no masked part) taken for variables that change together in this group: their
+ * combinations are hardly more than the values of the most varied one, and each repeats on
+ * LINKED_REPEAT lines on average (`from NEW to UNASSIGNED`, `from UNASSIGNED to ASSIGNED`, …).
+ * Independent variables (a user and a host) make many more combinations. Returns those
+ * positions, to split the group by, or none.
+ */
+function linkedWords(rows: readonly (readonly string[])[], members: readonly number[], shapes: ReadonlyMap<number, string>): number[] {
+  const words: number[] = [];
+  let most = 0;
+  for (const p of shapes.keys()) {
+    const values = columnValues(rows, members, p);
+    if (values.size < 2 || [...values].some((value) => value.includes(WILDCARD))) continue;
+    words.push(p);
+    most = Math.max(most, values.size);
+  }
+  if (words.length < 2) return [];
+  const combinations = new Set<string>();
+  for (const r of members) {
+    const row = rows[r] as readonly string[];
+    combinations.add(words.map((p) => row[p] as string).join(' '));
+  }
+  const linked = combinations.size <= most * LINKED_SLACK && members.length >= combinations.size * LINKED_REPEAT;
+  return linked ? words : [];
+}
+
 function columnValues(rows: readonly (readonly string[])[], members: readonly number[], p: number): Set<string> {
   const values = new Set<string>();
   for (const r of members) values.add((rows[r] as readonly string[])[p] as string);
@@ -197,7 +227,9 @@ function settle(
     }
     if (seen.size === 1) continue;
     const shape = seen.size >= VARIABLE_VALUES ? (commonShape(columnValues(rows, members, p)) ?? WILDCARD) : commonShape(seen);
-    if (shape !== undefined && seen.size >= VARIABLE_VALUES && splitFrequent(rows, members, width, p, shapes, emit)) return;
+    if (shape !== undefined && seen.size >= VARIABLE_VALUES) {
+      if (splitFrequent(rows, members, width, p, shapes, emit)) return;
+    }
     if (shape !== undefined) {
       variable.add(p);
       shapes.set(p, shape);
@@ -206,15 +238,21 @@ function settle(
       splitAt = p;
     }
   }
-  if (splitAt >= 0) {
+  const linked = splitAt < 0 ? linkedWords(rows, members, shapes) : [];
+  if (splitAt >= 0 || linked.length > 0) {
+    const at = splitAt >= 0 ? [splitAt] : linked;
     const parts = new Map<string, number[]>();
     for (const r of members) {
-      const value = (rows[r] as readonly string[])[splitAt] as string;
+      const row = rows[r] as readonly string[];
+      const value = at.map((q) => row[q] as string).join(' ');
       const part = parts.get(value);
       if (part === undefined) parts.set(value, [r]);
       else part.push(r);
     }
-    for (const part of parts.values()) settle(rows, part, width, shapes, emit);
+    // the parts keep the variables found so far, except the linked words they were split by
+    const inherited = new Map(shapes);
+    for (const q of linked) inherited.delete(q);
+    for (const part of parts.values()) settle(rows, part, width, inherited, emit);
     return;
   }
   for (const [p, shape] of shapes) template[p] = shape;
