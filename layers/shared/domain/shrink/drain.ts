@@ -26,6 +26,7 @@ import { headerTimestamp, levelRank, normalizeLevel, splitHeader } from './heade
 import type { LogLevel } from './header.ts';
 import { WILDCARD, maskSpanning, maskToken } from './masking.ts';
 import { findOutliers, readNumber } from './numbers.ts';
+import { spanAlignment } from './spans.ts';
 import type { NumberRange } from './numbers.ts';
 
 /** Id of the template that counts lines which arrived after the template cap was reached. */
@@ -109,6 +110,29 @@ interface NumberSlot {
   unit: string;
 }
 
+/**
+ * Where a line of another length sits in its template's positions (spans.ts): the same before
+ * `start`, `offset` further from `end` on, and nowhere in between.
+ */
+interface LineAlignment {
+  readonly start: number;
+  readonly end: number;
+  readonly offset: number;
+}
+
+/** A token sequence a template accepts: its own, or one of a longer or shorter variable span. */
+interface ShapeEntry {
+  readonly tokens: readonly string[];
+  readonly constants: number;
+  readonly cluster: Cluster;
+  readonly align: LineAlignment | undefined;
+}
+
+interface Assignment {
+  readonly cluster: Cluster;
+  readonly align: LineAlignment | undefined;
+}
+
 interface Outlier {
   readonly sighting: Sighting;
   readonly distance: number;
@@ -184,8 +208,8 @@ export class TemplateMiner {
   private readonly options: Required<MinerOptions>;
   private readonly clusters: Cluster[] = [];
   private readonly byId = new Map<string, Cluster>();
-  private readonly byShape = new Map<string, Cluster[]>();
-  private readonly known = new Map<string, Cluster>();
+  private readonly byShape = new Map<string, ShapeEntry[]>();
+  private readonly known = new Map<string, Assignment>();
   private buffer: Pending[] = [];
   private bufferStart = 0;
   private overflowCluster: Cluster | undefined;
@@ -228,25 +252,32 @@ export class TemplateMiner {
     const header = splitHeader(line);
     const { tokens } = this.tokensOf(line.slice(header.bodyStart));
     const exact = this.known.get(knownKey(header.level, tokens));
-    if (exact !== undefined) return exact.id;
+    if (exact !== undefined) return exact.cluster.id;
     const own = this.covering(this.byShape.get(shapeKey(header.level, tokens.length)), tokens);
-    if (own !== undefined) return own.id;
-    let best: Cluster | undefined;
-    for (const [key, clusters] of this.byShape) {
+    if (own !== undefined) return own.cluster.id;
+    let best: ShapeEntry | undefined;
+    for (const [key, entries] of this.byShape) {
       if (!key.endsWith(`\n${tokens.length}`)) continue;
-      const found = this.covering(clusters, tokens);
+      const found = this.covering(entries, tokens);
       if (found !== undefined && (best === undefined || found.constants > best.constants)) best = found;
     }
-    return best?.id;
+    return best?.cluster.id;
   }
 
-  private covering(clusters: readonly Cluster[] | undefined, tokens: readonly string[]): Cluster | undefined {
-    let best: Cluster | undefined;
-    for (const cluster of clusters ?? []) {
-      if (!covers(cluster.tokens, tokens)) continue;
-      if (best === undefined || cluster.constants > best.constants || (cluster.constants === best.constants && cluster.count > best.count)) best = cluster;
+  private covering(entries: readonly ShapeEntry[] | undefined, tokens: readonly string[]): ShapeEntry | undefined {
+    let best: ShapeEntry | undefined;
+    for (const entry of entries ?? []) {
+      if (!covers(entry.tokens, tokens)) continue;
+      if (best === undefined || entry.constants > best.constants || (entry.constants === best.constants && entry.cluster.count > best.cluster.count)) best = entry;
     }
     return best;
+  }
+
+  private addShape(level: LogLevel | undefined, entry: ShapeEntry): void {
+    const key = shapeKey(level, entry.tokens.length);
+    const entries = this.byShape.get(key);
+    if (entries === undefined) this.byShape.set(key, [entry]);
+    else entries.push(entry);
   }
 
   private tokensOf(body: string): { tokens: string[]; raw: string[] } {
@@ -274,12 +305,12 @@ export class TemplateMiner {
     this.buffer = [];
     this.bufferStart += batch.length;
 
-    const assigned = new Array<Cluster | undefined>(batch.length);
+    const assigned = new Array<Assignment | undefined>(batch.length);
     const partitions = new Map<string, number[]>();
     batch.forEach((pending, i) => {
       const known = this.known.get(knownKey(pending.level, pending.tokens)) ?? this.covering(this.byShape.get(shapeKey(pending.level, pending.tokens.length)), pending.tokens);
       if (known !== undefined) {
-        assigned[i] = known;
+        assigned[i] = { cluster: known.cluster, align: known.align };
         return;
       }
       const key = shapeKey(pending.level, pending.tokens.length);
@@ -297,16 +328,30 @@ export class TemplateMiner {
       members.forEach((i, row) => parts[grouping.templateOf[row] as number]?.members.push(i));
       found.push(...parts);
     }
-    found.sort((a, b) => (a.members[0] as number) - (b.members[0] as number));
-    for (const part of found) {
+    const merged = mergeSpans(found);
+    const kept = found.filter((part) => !merged.has(part));
+    kept.sort((a, b) => (a.members[0] as number) - (b.members[0] as number));
+    const clusterOf = new Map<FoundPart, Cluster>();
+    for (const part of kept) {
       const cluster = this.clusterFor(part.tokens, part.level);
-      for (const i of part.members) assigned[i] = cluster;
+      clusterOf.set(part, cluster);
+      for (const i of part.members) assigned[i] = { cluster, align: undefined };
+    }
+    for (const [part, into] of merged) {
+      const cluster = clusterOf.get(into.part);
+      if (cluster === undefined || cluster === this.overflowCluster) {
+        for (const i of part.members) assigned[i] = { cluster: cluster ?? this.overflow(), align: undefined };
+        continue;
+      }
+      this.addShape(part.level, { tokens: part.tokens, constants: constantCount(part.tokens), cluster, align: into.align });
+      for (const i of part.members) assigned[i] = { cluster, align: into.align };
     }
 
     batch.forEach((pending, i) => {
-      const cluster = assigned[i] ?? this.overflow();
-      if (cluster !== this.overflowCluster && this.known.size < MAX_KNOWN) this.known.set(knownKey(pending.level, pending.tokens), cluster);
-      this.record(cluster, start + i, pending);
+      const assignment = assigned[i] ?? { cluster: this.overflow(), align: undefined };
+      assigned[i] = assignment;
+      if (assignment.cluster !== this.overflowCluster && this.known.size < MAX_KNOWN) this.known.set(knownKey(pending.level, pending.tokens), assignment);
+      this.record(assignment.cluster, start + i, pending);
     });
     this.readNumbers(batch, assigned);
   }
@@ -320,10 +365,7 @@ export class TemplateMiner {
     const cluster = newCluster(tokens, id, level);
     this.clusters.push(cluster);
     this.byId.set(id, cluster);
-    const key = shapeKey(level, tokens.length);
-    const shape = this.byShape.get(key);
-    if (shape === undefined) this.byShape.set(key, [cluster]);
-    else shape.push(cluster);
+    this.addShape(level, { tokens, constants: cluster.constants, cluster, align: undefined });
     return cluster;
   }
 
@@ -349,9 +391,10 @@ export class TemplateMiner {
   }
 
   /** Updates each template's numeric ranges and outliers with the lines of one batch. */
-  private readNumbers(batch: readonly Pending[], assigned: ReadonlyArray<Cluster | undefined>): void {
+  private readNumbers(batch: readonly Pending[], assigned: ReadonlyArray<Assignment | undefined>): void {
     const members = new Map<Cluster, number[]>();
-    assigned.forEach((cluster, i) => {
+    assigned.forEach((assignment, i) => {
+      const cluster = assignment?.cluster;
       if (cluster === undefined || cluster === this.overflowCluster || !cluster.tokens.some((token) => token.includes(WILDCARD))) return;
       const list = members.get(cluster);
       if (list === undefined) members.set(cluster, [i]);
@@ -370,8 +413,9 @@ export class TemplateMiner {
         let slot: NumberSlot | undefined = cluster.numbers.get(position) ?? undefined;
         for (const i of lines) {
           const pending = batch[i] as Pending;
-          const raw = pending.raw[position] ?? '';
-          const number = pending.tokens[position] === token ? readNumber(raw.slice(cut, raw.length - suffix)) : undefined;
+          const at = linePosition(position, assigned[i]?.align);
+          const raw = at === undefined ? '' : (pending.raw[at] ?? '');
+          const number = at !== undefined && pending.tokens[at] === token ? readNumber(raw.slice(cut, raw.length - suffix)) : undefined;
           if (number === undefined || (slot !== undefined && number.unit !== slot.unit)) {
             cluster.numbers.set(position, null);
             return;
@@ -425,6 +469,63 @@ export class TemplateMiner {
       outliers: cluster.outliers.map((outlier) => example(outlier.sighting)),
     };
   }
+}
+
+/** A template found in one batch, before it becomes (or joins) a cluster. */
+interface FoundPart {
+  readonly tokens: string[];
+  readonly level: LogLevel | undefined;
+  readonly members: number[];
+}
+
+/**
+ * Parts of one level that differ from a larger part only in the length of a variable span
+ * (spans.ts), each with the part it joins and where its tokens sit in that part's template.
+ */
+function mergeSpans(found: readonly FoundPart[]): Map<FoundPart, { part: FoundPart; align: LineAlignment }> {
+  const merged = new Map<FoundPart, { part: FoundPart; align: LineAlignment }>();
+  const buckets = new Map<string, FoundPart[]>();
+  for (const part of found) {
+    if (part.tokens.length < 2) continue;
+    const key = `${part.level ?? ''}\n${part.tokens[0] ?? ''}`;
+    const bucket = buckets.get(key);
+    if (bucket === undefined) buckets.set(key, [part]);
+    else bucket.push(part);
+  }
+  for (const bucket of buckets.values()) {
+    if (bucket.length < 2) continue;
+    bucket.sort((a, b) => b.members.length - a.members.length || (a.members[0] as number) - (b.members[0] as number));
+    const keepers: FoundPart[] = [];
+    for (const part of bucket) {
+      let joined = false;
+      for (const keeper of keepers) {
+        const align = alignTo(keeper.tokens, part.tokens);
+        if (align === undefined) continue;
+        merged.set(part, { part: keeper, align });
+        joined = true;
+        break;
+      }
+      if (!joined) keepers.push(part);
+    }
+  }
+  return merged;
+}
+
+/** Where the tokens of a line shaped `line` sit in `template`, when they differ only in a variable span. */
+function alignTo(template: readonly string[], line: readonly string[]): LineAlignment | undefined {
+  if (template.length === line.length) return undefined;
+  if (template.length < line.length) {
+    const span = spanAlignment(template, line);
+    return span === undefined ? undefined : { start: span.start, end: span.end, offset: span.shift };
+  }
+  const span = spanAlignment(line, template);
+  return span === undefined ? undefined : { start: span.start, end: span.end + span.shift, offset: -span.shift };
+}
+
+/** The position in a line that corresponds to a template position; undefined inside a span of another length. */
+function linePosition(position: number, align: LineAlignment | undefined): number | undefined {
+  if (align === undefined || position < align.start) return position;
+  return position >= align.end ? position + align.offset : undefined;
 }
 
 function newCluster(tokens: string[], id: string, level: LogLevel | undefined): Cluster {

@@ -103,6 +103,41 @@ export function commonShape(values: ReadonlySet<string>): string | undefined {
   return shape;
 }
 
+const SEPARATORS = '=:,;()[]{}"\'<>|';
+
+/**
+ * The shape of a variable position: {@link commonShape}, or the punctuation its words all start
+ * and end with (`tag="<*>",` for `tag="WindowManager",` and `tag="AudioMix",`), or `<*>`.
+ * A literal part is kept only when it ends (prefix) or starts (suffix) with punctuation, so names
+ * that merely share letters (`alice`, `anna`) give `<*>`.
+ */
+export function variableShape(values: ReadonlySet<string>): string {
+  const shared = commonShape(values);
+  if (shared !== undefined) return shared;
+  let prefix: string | undefined;
+  let suffix: string | undefined;
+  let shortest = Number.POSITIVE_INFINITY;
+  for (const value of values) {
+    shortest = Math.min(shortest, value.length);
+    if (prefix === undefined || suffix === undefined) {
+      prefix = value;
+      suffix = value;
+      continue;
+    }
+    let i = 0;
+    while (i < prefix.length && prefix.charCodeAt(i) === value.charCodeAt(i)) i += 1;
+    prefix = prefix.slice(0, i);
+    let j = 0;
+    while (j < suffix.length && suffix.charCodeAt(suffix.length - 1 - j) === value.charCodeAt(value.length - 1 - j)) j += 1;
+    suffix = suffix.slice(suffix.length - j);
+  }
+  if (prefix === undefined || suffix === undefined) return WILDCARD;
+  while (prefix.length > 0 && !SEPARATORS.includes(prefix.charAt(prefix.length - 1))) prefix = prefix.slice(0, -1);
+  while (suffix.length > 0 && !SEPARATORS.includes(suffix.charAt(0))) suffix = suffix.slice(1);
+  if (prefix.length + suffix.length > shortest) return WILDCARD;
+  return `${prefix}${WILDCARD}${suffix}`;
+}
+
 /** Whether a token fits a shape of the form `prefix<*>suffix`, or equals a shape without `<*>`. */
 export function shapeAccepts(shape: string, token: string): boolean {
   if (shape === token || shape === WILDCARD) return true;
@@ -145,7 +180,7 @@ function splitFrequent(
   if (rest.length > 0) {
     rest.sort((a, b) => a - b);
     const shapes = new Map(known);
-    shapes.set(p, commonShape(new Set(rest.map((r) => (rows[r] as readonly string[])[p] as string))) ?? WILDCARD);
+    shapes.set(p, variableShape(new Set(rest.map((r) => (rows[r] as readonly string[])[p] as string))));
     settle(rows, rest, width, shapes, emit);
   }
   return true;
@@ -226,7 +261,7 @@ function settle(
       if (seen.size >= VARIABLE_VALUES) break;
     }
     if (seen.size === 1) continue;
-    const shape = seen.size >= VARIABLE_VALUES ? (commonShape(columnValues(rows, members, p)) ?? WILDCARD) : commonShape(seen);
+    const shape = seen.size >= VARIABLE_VALUES ? variableShape(columnValues(rows, members, p)) : commonShape(seen);
     if (shape !== undefined && seen.size >= VARIABLE_VALUES) {
       if (splitFrequent(rows, members, width, p, shapes, emit)) return;
     }
