@@ -98,7 +98,8 @@ export function commonShape(values: ReadonlySet<string>): string | undefined {
     shape = `${value.slice(0, cut)}${WILDCARD}${value.slice(end)}`;
     break;
   }
-  if (shape === undefined) return undefined;
+  // a bare `<*>` says nothing about the words beside it (`<*>` and `****` in `Fan speeds ( … )`)
+  if (shape === undefined || shape === WILDCARD) return undefined;
   for (const value of values) if (!shapeAccepts(shape, value)) return undefined;
   return shape;
 }
