@@ -210,6 +210,8 @@ export class TemplateMiner {
   private readonly byId = new Map<string, Cluster>();
   private readonly byShape = new Map<string, ShapeEntry[]>();
   private readonly known = new Map<string, Assignment>();
+  /** The last batch's lines and templates, indexed into `known` only when an id is asked or another batch comes. */
+  private unindexed: { batch: Pending[]; assigned: Assignment[] } | undefined;
   private buffer: Pending[] = [];
   private bufferStart = 0;
   private overflowCluster: Cluster | undefined;
@@ -249,6 +251,7 @@ export class TemplateMiner {
    */
   templateIdOf(line: string): string | undefined {
     this.flush();
+    this.indexKnown();
     const header = splitHeader(line);
     const { tokens } = this.tokensOf(line.slice(header.bodyStart));
     const exact = this.known.get(knownKey(header.level, tokens));
@@ -307,8 +310,10 @@ export class TemplateMiner {
 
     const assigned = new Array<Assignment | undefined>(batch.length);
     const partitions = new Map<string, number[]>();
+    this.indexKnown();
+    const earlier = this.byShape.size > 0;
     batch.forEach((pending, i) => {
-      const known = this.known.get(knownKey(pending.level, pending.tokens)) ?? this.covering(this.byShape.get(shapeKey(pending.level, pending.tokens.length)), pending.tokens);
+      const known = earlier ? (this.known.get(knownKey(pending.level, pending.tokens)) ?? this.covering(this.byShape.get(shapeKey(pending.level, pending.tokens.length)), pending.tokens)) : undefined;
       if (known !== undefined) {
         assigned[i] = { cluster: known.cluster, align: known.align };
         return;
@@ -347,13 +352,25 @@ export class TemplateMiner {
       for (const i of part.members) assigned[i] = { cluster, align: into.align };
     }
 
-    batch.forEach((pending, i) => {
+    const final: Assignment[] = batch.map((pending, i) => {
       const assignment = assigned[i] ?? { cluster: this.overflow(), align: undefined };
-      assigned[i] = assignment;
-      if (assignment.cluster !== this.overflowCluster && this.known.size < MAX_KNOWN) this.known.set(knownKey(pending.level, pending.tokens), assignment);
       this.record(assignment.cluster, start + i, pending);
+      return assignment;
     });
-    this.readNumbers(batch, assigned);
+    this.readNumbers(batch, final);
+    this.unindexed = { batch, assigned: final };
+  }
+
+  /** Remembers the template of each distinct message of the last batch, for exact id lookups. */
+  private indexKnown(): void {
+    const last = this.unindexed;
+    if (last === undefined) return;
+    this.unindexed = undefined;
+    last.batch.forEach((pending, i) => {
+      const assignment = last.assigned[i] as Assignment;
+      if (assignment.cluster === this.overflowCluster || this.known.size >= MAX_KNOWN) return;
+      this.known.set(knownKey(pending.level, pending.tokens), assignment);
+    });
   }
 
   /** The template with these tokens and level: an earlier one, a new one, or the overflow when the cap is reached. */
@@ -401,39 +418,47 @@ export class TemplateMiner {
       else list.push(i);
     });
     for (const [cluster, lines] of members) {
-      cluster.tokens.forEach((token, position) => {
-        if (cluster.numbers.get(position) === null) return;
+      for (let position = 0; position < cluster.tokens.length; position += 1) {
+        const token = cluster.tokens[position] as string;
+        if (cluster.numbers.get(position) === null) continue;
         const cut = token.indexOf(WILDCARD);
         if (cut < 0 || token.indexOf(WILDCARD, cut + 1) >= 0) {
-          cluster.numbers.set(position, null);
-          return;
+          if (cut >= 0) cluster.numbers.set(position, null);
+          continue;
         }
-        const suffix = token.length - cut - WILDCARD.length;
-        const values: number[] = [];
-        let slot: NumberSlot | undefined = cluster.numbers.get(position) ?? undefined;
-        for (const i of lines) {
-          const pending = batch[i] as Pending;
-          const at = linePosition(position, assigned[i]?.align);
-          const raw = at === undefined ? '' : (pending.raw[at] ?? '');
-          const number = at !== undefined && pending.tokens[at] === token ? readNumber(raw.slice(cut, raw.length - suffix)) : undefined;
-          if (number === undefined || (slot !== undefined && number.unit !== slot.unit)) {
-            cluster.numbers.set(position, null);
-            return;
-          }
-          if (slot === undefined) slot = { min: number.value, max: number.value, minText: number.text, maxText: number.text, unit: number.unit };
-          if (number.value < slot.min) Object.assign(slot, { min: number.value, minText: number.text });
-          if (number.value > slot.max) Object.assign(slot, { max: number.value, maxText: number.text });
-          values.push(number.value);
-        }
-        if (slot === undefined) return;
-        cluster.numbers.set(position, slot);
-        for (const [at, distance] of findOutliers(values)) {
-          cluster.outliers.push({ sighting: this.sighting(batch[lines[at] as number] as Pending), distance });
-        }
-        cluster.outliers.sort((a, b) => b.distance - a.distance);
-        cluster.outliers.length = Math.min(cluster.outliers.length, MAX_OUTLIERS);
-      });
+        this.readPosition(cluster, position, lines, batch, assigned);
+      }
     }
+  }
+
+  /** Reads the numbers of one template position from its lines in a batch (see readNumbers). */
+  private readPosition(cluster: Cluster, position: number, lines: readonly number[], batch: readonly Pending[], assigned: ReadonlyArray<Assignment | undefined>): void {
+    const token = cluster.tokens[position] as string;
+    const cut = token.indexOf(WILDCARD);
+    const suffix = token.length - cut - WILDCARD.length;
+    const values: number[] = [];
+    let slot: NumberSlot | undefined = cluster.numbers.get(position) ?? undefined;
+    for (const i of lines) {
+      const pending = batch[i] as Pending;
+      const at = linePosition(position, assigned[i]?.align);
+      const raw = at === undefined ? '' : (pending.raw[at] ?? '');
+      const number = at !== undefined && pending.tokens[at] === token ? readNumber(raw.slice(cut, raw.length - suffix)) : undefined;
+      if (number === undefined || (slot !== undefined && number.unit !== slot.unit)) {
+        cluster.numbers.set(position, null);
+        return;
+      }
+      if (slot === undefined) slot = { min: number.value, max: number.value, minText: number.text, maxText: number.text, unit: number.unit };
+      if (number.value < slot.min) Object.assign(slot, { min: number.value, minText: number.text });
+      if (number.value > slot.max) Object.assign(slot, { max: number.value, maxText: number.text });
+      values.push(number.value);
+    }
+    if (slot === undefined) return;
+    cluster.numbers.set(position, slot);
+    const found = findOutliers(values);
+    if (found.size === 0) return;
+    for (const [at, distance] of found) cluster.outliers.push({ sighting: this.sighting(batch[lines[at] as number] as Pending), distance });
+    cluster.outliers.sort((a, b) => b.distance - a.distance);
+    cluster.outliers.length = Math.min(cluster.outliers.length, MAX_OUTLIERS);
   }
 
   /** Keeps a line for an example, cut to `maxExampleChars` (copied, so a huge line is not retained). */

@@ -43,12 +43,24 @@ export interface Grouping {
 /** Groups rows of equal length into templates (see the module comment). */
 export function groupRows(rows: readonly (readonly string[])[]): Grouping {
   const width = rows[0]?.length ?? 0;
-  const counts: Array<Map<string, number>> = Array.from({ length: width }, () => new Map());
-  for (const row of rows) {
+  if (rows.length === 1) return { templates: [[...(rows[0] as readonly string[])]], templateOf: new Int32Array(1) };
+  // per column, each token's id (its first row) and count; a row's tokens become their counts
+  const ids: Array<Map<string, number>> = Array.from({ length: width }, () => new Map());
+  const counts: number[][] = Array.from({ length: width }, () => []);
+  const tokenIds = new Int32Array(rows.length * width);
+  for (let r = 0; r < rows.length; r += 1) {
+    const row = rows[r] as readonly string[];
     for (let p = 0; p < width; p += 1) {
-      const column = counts[p] as Map<string, number>;
+      const column = ids[p] as Map<string, number>;
       const token = row[p] as string;
-      column.set(token, (column.get(token) ?? 0) + 1);
+      let id = column.get(token);
+      if (id === undefined) {
+        id = column.size;
+        column.set(token, id);
+        (counts[p] as number[]).push(0);
+      }
+      (counts[p] as number[])[id] = ((counts[p] as number[])[id] as number) + 1;
+      tokenIds[r * width + p] = id;
     }
   }
 
@@ -57,10 +69,10 @@ export function groupRows(rows: readonly (readonly string[])[]): Grouping {
   for (let r = 0; r < rows.length; r += 1) {
     const row = rows[r] as readonly string[];
     // a masked variable (`<*>`) is known not to be part of the pattern
-    for (let p = 0; p < width; p += 1) frequencies[p] = row[p] === WILDCARD ? 0 : ((counts[p] as Map<string, number>).get(row[p] as string) ?? 0);
+    for (let p = 0; p < width; p += 1) frequencies[p] = row[p] === WILDCARD ? 0 : ((counts[p] as number[])[tokenIds[r * width + p] as number] as number);
     const root = rootFrequency(frequencies, width);
     let key = String(root);
-    for (let p = 0; p < width; p += 1) if (frequencies[p] === root) key += `\u0001${p}\u0002${row[p] as string}`;
+    for (let p = 0; p < width; p += 1) if (frequencies[p] === root) key += `,${p}:${tokenIds[r * width + p] as number}`;
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [r]);
     else group.push(r);
@@ -219,18 +231,19 @@ function columnValues(rows: readonly (readonly string[])[], members: readonly nu
   return values;
 }
 
-/** The frequency held by most positions; ties go to the higher frequency. */
+/** The frequency held by most positions; ties go to the higher frequency. Zero (a masked variable) never counts. */
 function rootFrequency(frequencies: readonly number[], width: number): number {
+  const times = new Map<number, number>();
   let best = 0;
   let bestTimes = 0;
   for (let p = 0; p < width; p += 1) {
     const value = frequencies[p] as number;
     if (value === 0) continue;
-    let times = 0;
-    for (let q = 0; q < width; q += 1) if (frequencies[q] === value) times += 1;
-    if (times > bestTimes || (times === bestTimes && value > best)) {
+    const now = (times.get(value) ?? 0) + 1;
+    times.set(value, now);
+    if (now > bestTimes || (now === bestTimes && value > best)) {
       best = value;
-      bestTimes = times;
+      bestTimes = now;
     }
   }
   return best;
@@ -256,6 +269,15 @@ function settle(
   const shapes = new Map(known);
   for (let p = 0; p < width; p += 1) {
     if (variable.has(p)) continue;
+    const token = first[p] as string;
+    let uniform = true;
+    for (const r of members) {
+      if ((rows[r] as readonly string[])[p] !== token) {
+        uniform = false;
+        break;
+      }
+    }
+    if (uniform) continue;
     const seen = new Set<string>();
     for (const r of members) {
       seen.add((rows[r] as readonly string[])[p] as string);

@@ -31,16 +31,42 @@ export const MEDIAN_FACTOR = 10;
 export const GAP_FACTOR = 3;
 export const OUTLIER_SHARE = 0.05;
 
-const NUMBER = /^([-+]?\d+(?:\.\d+)?)([A-Za-z%]{0,8})$/;
+/** Longest unit kept after a number (`ms`, `KB`, `%`). */
+const MAX_UNIT = 8;
 
-/** A number and its unit read from a variable's text, or undefined when it is not one. */
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isUnitChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 37;
+}
+
+/**
+ * A number and its unit read from a variable's text (`12`, `-3.5`, `12ms`, `80%`), or undefined
+ * when it is not one: an optional sign, digits, an optional fraction, then at most MAX_UNIT letters.
+ */
 export function readNumber(text: string): { value: number; text: string; unit: string } | undefined {
-  if (text.length === 0 || text.length > 40) return undefined;
-  const match = NUMBER.exec(text);
-  if (match === null) return undefined;
-  const digits = match[1] as string;
-  const value = Number(digits);
-  return Number.isFinite(value) ? { value, text: digits, unit: match[2] as string } : undefined;
+  const length = text.length;
+  if (length === 0 || length > 40) return undefined;
+  let i = 0;
+  const sign = text.charCodeAt(0);
+  if (sign === 45 || sign === 43) i = 1;
+  const digitsFrom = i;
+  while (i < length && isDigit(text.charCodeAt(i))) i += 1;
+  if (i === digitsFrom) return undefined;
+  if (i < length && text.charCodeAt(i) === 46) {
+    const fractionFrom = i + 1;
+    let j = fractionFrom;
+    while (j < length && isDigit(text.charCodeAt(j))) j += 1;
+    if (j === fractionFrom) return undefined;
+    i = j;
+  }
+  const numberEnd = i;
+  while (i < length && isUnitChar(text.charCodeAt(i))) i += 1;
+  if (i !== length || length - numberEnd > MAX_UNIT) return undefined;
+  const digits = numberEnd === length ? text : text.slice(0, numberEnd);
+  return { value: Number(digits), text: digits, unit: numberEnd === length ? '' : text.slice(numberEnd) };
 }
 
 /**
