@@ -10,8 +10,8 @@
  *    every line of that message, so they share a frequency; variables do not. Rows with the same
  *    pattern (frequency, positions and tokens) form a group;
  * 3. inside a group, the remaining positions are settled one at a time, the one with the fewest
- *    distinct values first: a position with at least {@link VARIABLE_VALUES} distinct values is a
- *    variable; otherwise its values are constants that name different messages, the group splits
+ *    distinct values first: a position with at least {@link VARIABLE_VALUES} distinct values (or
+ *    {@link SINGLE_VALUES} that never repeat) is a variable; otherwise its values are constants that name different messages, the group splits
  *    by them and each part is settled on its own (so `VM Started` and `VM Paused` stay apart while
  *    `user <*>` takes any name).
  *
@@ -25,6 +25,13 @@ import { WILDCARD } from './masking.ts';
  * different messages (`true`/`false`, `Started`/`Paused`/`Resumed`).
  */
 export const VARIABLE_VALUES = 4;
+
+/** Fewer values are a variable too when there are at least this many and none repeats (`user alice`, `user bob`, `user carol`). */
+export const SINGLE_VALUES = 3;
+
+/** See fewRepeated. */
+const MAX_REPEATED_VALUES = 8;
+const REPEATED_LINES = 5;
 
 /** A value of a many-valued position that fills this share of its group (and FREQUENT_LINES lines) is a constant. */
 export const FREQUENT_SHARE = 0.4;
@@ -225,6 +232,22 @@ function linkedWords(rows: readonly (readonly string[])[], members: readonly num
   return linked ? words : [];
 }
 
+/**
+ * A handful of words that each fill many lines of the group (`VM Started`, `VM Paused`,
+ * `VM Resumed`, `VM Stopped` after one `[instance: <*>]` prefix) are different messages, not one
+ * variable: at most MAX_REPEATED_VALUES values, each on at least REPEATED_LINES lines.
+ */
+function fewRepeated(rows: readonly (readonly string[])[], members: readonly number[], p: number): boolean {
+  const counts = new Map<string, number>();
+  for (const r of members) {
+    const value = (rows[r] as readonly string[])[p] as string;
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+    if (counts.size > MAX_REPEATED_VALUES) return false;
+  }
+  for (const [value, count] of counts) if (count < REPEATED_LINES || value.includes(WILDCARD)) return false;
+  return true;
+}
+
 function columnValues(rows: readonly (readonly string[])[], members: readonly number[], p: number): Set<string> {
   const values = new Set<string>();
   for (const r of members) values.add((rows[r] as readonly string[])[p] as string);
@@ -284,8 +307,9 @@ function settle(
       if (seen.size >= VARIABLE_VALUES) break;
     }
     if (seen.size === 1) continue;
-    const shape = seen.size >= VARIABLE_VALUES ? variableShape(columnValues(rows, members, p)) : commonShape(seen);
-    if (shape !== undefined && seen.size >= VARIABLE_VALUES) {
+    const many = (seen.size >= VARIABLE_VALUES && !fewRepeated(rows, members, p)) || (seen.size >= SINGLE_VALUES && seen.size === members.length);
+    const shape = many ? variableShape(columnValues(rows, members, p)) : commonShape(seen);
+    if (shape !== undefined && many) {
       if (splitFrequent(rows, members, width, p, shapes, emit)) return;
     }
     if (shape !== undefined) {
