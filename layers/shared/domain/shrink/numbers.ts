@@ -5,12 +5,13 @@
  *
  * The outlier rule (generic, robust to the usual spread of latencies, sizes and counts), for a
  * position with at least {@link MIN_VALUES} values, all ≥ 0:
- * - far from the median: a value ≥ {@link MEDIAN_FACTOR}× the median or ≤ the median ÷
- *   {@link MEDIAN_FACTOR} (when the median is 0: any value above 0);
+ * - far above the median: a value ≥ {@link MEDIAN_FACTOR}× the median (when the median is 0: any
+ *   value above 0);
  * - or beyond the others' range: the highest values, when they are at least {@link GAP_FACTOR}×
  *   the largest of the other values;
  * and in both cases only when such values are rare: at most {@link OUTLIER_SHARE} of the values
- * (at least one). A spread that many lines share is a distribution, not an outlier.
+ * (at least one). A spread that many lines share is a distribution, not an outlier. Only high
+ * values count: low ones are mostly the first of a counter or an id (`job 0`, `job 1`, …).
  */
 
 /** A variable position of a template whose every line held a number there. */
@@ -83,8 +84,7 @@ export function findOutliers(values: readonly number[]): Map<number, number> {
   const cap = Math.max(1, Math.floor(n * OUTLIER_SHARE));
   const distance = (value: number): number => {
     if (median === 0) return value === 0 ? 1 : Number.POSITIVE_INFINITY;
-    if (value === 0) return Number.POSITIVE_INFINITY;
-    return value >= median ? value / median : median / value;
+    return value / median;
   };
 
   const far = order.filter((index) => distance(values[index] as number) >= MEDIAN_FACTOR);

@@ -241,15 +241,16 @@ function extrasOf(template: MinedTemplate, rare: boolean, width: number): string
     return [`1x ${levelTag(template)}${clip(oneLine(second.body), width)}${time}`];
   }
   if (!template.template.includes('<*>') && !template.overflow) return [];
-  const examples = [first, second].filter((example): example is TemplateExample => example !== undefined);
+  const outlier = new Set(template.outliers.map((line) => line.body));
+  const examples = [first, second].filter((example, index): example is TemplateExample => example !== undefined && (index === 0 || !outlier.has(example.body)));
   return examples.map((example) => `${EXAMPLE_INDENT}${clip(oneLine(example.body), width)}`);
 }
 
-/** Outlier lines not already shown as examples. */
+/** Outlier lines other than the first example (a second example that is an outlier is shown as one). */
 function outliersOf(template: MinedTemplate, rare: boolean, width: number): string[] {
   if (rare) return [];
-  const shown = new Set(template.examples.map((example) => example.body));
-  return template.outliers.filter((outlier) => !shown.has(outlier.body)).map((outlier) => `${OUTLIER_INDENT}${clip(oneLine(outlier.body), width)}`);
+  const first = template.examples[0]?.body;
+  return template.outliers.filter((outlier) => outlier.body !== first).map((outlier) => `${OUTLIER_INDENT}${clip(oneLine(outlier.body), width)}`);
 }
 
 function timeOf(template: MinedTemplate, rare: boolean): string {
