@@ -143,6 +143,8 @@ interface Cluster {
   readonly id: string;
   readonly level: LogLevel | undefined;
   readonly constants: number;
+  /** Whether some token holds a variable (`<*>`, `rhost=<*>`). */
+  readonly variables: boolean;
   count: number;
   firstIndex: number;
   lastIndex: number;
@@ -156,6 +158,8 @@ interface Cluster {
   /** Most severe level seen (only the overflow template mixes levels). */
   overflowLevel: LogLevel | undefined;
 }
+
+const BLANKS = /\s+/;
 
 const DEFAULTS: Required<MinerOptions> = {
   maxTemplates: 2000,
@@ -286,7 +290,7 @@ export class TemplateMiner {
   private tokensOf(body: string): { tokens: string[]; raw: string[] } {
     const raw: string[] = [];
     const tokens: string[] = [];
-    for (const part of maskSpanning(body).split(/\s+/)) {
+    for (const part of maskSpanning(body).split(BLANKS)) {
       if (part.length === 0) continue;
       raw.push(part);
       tokens.push(maskToken(part));
@@ -412,7 +416,7 @@ export class TemplateMiner {
     const members = new Map<Cluster, number[]>();
     assigned.forEach((assignment, i) => {
       const cluster = assignment?.cluster;
-      if (cluster === undefined || cluster === this.overflowCluster || !cluster.tokens.some((token) => token.includes(WILDCARD))) return;
+      if (cluster === undefined || cluster === this.overflowCluster || !cluster.variables) return;
       const list = members.get(cluster);
       if (list === undefined) members.set(cluster, [i]);
       else list.push(i);
@@ -559,6 +563,7 @@ function newCluster(tokens: string[], id: string, level: LogLevel | undefined): 
     id,
     level,
     constants: constantCount(tokens),
+    variables: tokens.some((token) => token.includes(WILDCARD)),
     count: 0,
     firstIndex: 0,
     lastIndex: 0,
