@@ -356,12 +356,16 @@ export class TemplateMiner {
       for (const i of part.members) assigned[i] = { cluster, align: into.align };
     }
 
-    const final: Assignment[] = batch.map((pending, i) => {
+    const members = new Map<Cluster, number[]>();
+    const final: Assignment[] = batch.map((_, i) => {
       const assignment = assigned[i] ?? { cluster: this.overflow(), align: undefined };
-      this.record(assignment.cluster, start + i, pending);
+      const list = members.get(assignment.cluster);
+      if (list === undefined) members.set(assignment.cluster, [i]);
+      else list.push(i);
       return assignment;
     });
-    this.readNumbers(batch, final);
+    for (const [cluster, lines] of members) this.record(cluster, lines, batch, start);
+    this.readNumbers(batch, final, members);
     this.unindexed = { batch, assigned: final };
   }
 
@@ -395,33 +399,40 @@ export class TemplateMiner {
     return this.overflowCluster;
   }
 
-  private record(cluster: Cluster, index: number, pending: Pending): void {
-    const sighting = this.sighting(pending);
-    cluster.count += 1;
+  /** Counts a batch's lines (indexes into `batch`, in order) into their template: first, last and second example. */
+  private record(cluster: Cluster, lines: readonly number[], batch: readonly Pending[], start: number): void {
+    const firstLine = lines[0] as number;
+    const lastLine = lines[lines.length - 1] as number;
+    cluster.count += lines.length;
     if (cluster.first === undefined) {
-      cluster.first = sighting;
-      cluster.firstIndex = index;
-    } else if (!sameBody(cluster.first, sighting)) {
-      cluster.lastDifferent = sighting;
+      cluster.first = this.sighting(batch[firstLine] as Pending);
+      cluster.firstIndex = start + firstLine;
     }
-    cluster.last = sighting;
-    cluster.lastIndex = index;
-    if (cluster === this.overflowCluster && pending.level !== undefined && levelRank(pending.level) > levelRank(cluster.overflowLevel)) {
-      cluster.overflowLevel = pending.level;
+    const first = cluster.first;
+    // the latest line of this batch whose message differs from the first one's (usually the last)
+    for (let k = lines.length - 1; k >= 0; k -= 1) {
+      const pending = batch[lines[k] as number] as Pending;
+      if (start + (lines[k] as number) === cluster.firstIndex) break;
+      const differs = pending.line.length > this.options.maxExampleChars ? !sameBody(first, this.sighting(pending)) : !samePendingBody(first, pending);
+      if (differs) {
+        cluster.lastDifferent = this.sighting(pending);
+        break;
+      }
+    }
+    cluster.last = this.sighting(batch[lastLine] as Pending);
+    cluster.lastIndex = start + lastLine;
+    if (cluster === this.overflowCluster) {
+      for (const i of lines) {
+        const level = (batch[i] as Pending).level;
+        if (level !== undefined && levelRank(level) > levelRank(cluster.overflowLevel)) cluster.overflowLevel = level;
+      }
     }
   }
 
   /** Updates each template's numeric ranges and outliers with the lines of one batch. */
-  private readNumbers(batch: readonly Pending[], assigned: ReadonlyArray<Assignment | undefined>): void {
-    const members = new Map<Cluster, number[]>();
-    assigned.forEach((assignment, i) => {
-      const cluster = assignment?.cluster;
-      if (cluster === undefined || cluster === this.overflowCluster || !cluster.variables) return;
-      const list = members.get(cluster);
-      if (list === undefined) members.set(cluster, [i]);
-      else list.push(i);
-    });
+  private readNumbers(batch: readonly Pending[], assigned: ReadonlyArray<Assignment | undefined>, members: ReadonlyMap<Cluster, readonly number[]>): void {
     for (const [cluster, lines] of members) {
+      if (cluster === this.overflowCluster || !cluster.variables) continue;
       for (let position = 0; position < cluster.tokens.length; position += 1) {
         const token = cluster.tokens[position] as string;
         if (cluster.numbers.get(position) === null) continue;
@@ -574,6 +585,13 @@ function newCluster(tokens: string[], id: string, level: LogLevel | undefined): 
     outliers: [],
     overflowLevel: undefined,
   };
+}
+
+/** Whether a waiting line's message equals a kept line's (compared in place, without copies). */
+function samePendingBody(a: Sighting, b: Pending): boolean {
+  const length = a.line.length - a.bodyStart;
+  if (length !== b.line.length - b.bodyStart) return false;
+  return a.line.startsWith(b.line.slice(b.bodyStart), a.bodyStart);
 }
 
 function sameBody(a: Sighting, b: Sighting): boolean {

@@ -77,7 +77,15 @@ export function readNumber(text: string): { value: number; text: string; unit: s
 export function findOutliers(values: readonly number[]): Map<number, number> {
   const found = new Map<number, number>();
   const n = values.length;
-  if (n < MIN_VALUES || values.some((value) => value < 0)) return found;
+  if (n < MIN_VALUES) return found;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  // values within a factor of GAP_FACTOR of each other hold neither a gap nor a value far above the median
+  if (min < 0 || (min > 0 && max < GAP_FACTOR * min) || max === 0) return found;
   const order = values.map((_, index) => index).sort((a, b) => (values[a] as number) - (values[b] as number));
   const sorted = order.map((index) => values[index] as number);
   const median = n % 2 === 1 ? (sorted[(n - 1) / 2] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
