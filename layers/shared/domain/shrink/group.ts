@@ -256,14 +256,22 @@ function columnValues(rows: readonly (readonly string[])[], members: readonly nu
 
 /** The frequency held by most positions; ties go to the higher frequency. Zero (a masked variable) never counts. */
 function rootFrequency(frequencies: readonly number[], width: number): number {
-  const times = new Map<number, number>();
+  // a row holds few distinct frequencies: a linear scan of them beats a map
+  const values: number[] = [];
+  const times: number[] = [];
   let best = 0;
   let bestTimes = 0;
   for (let p = 0; p < width; p += 1) {
     const value = frequencies[p] as number;
     if (value === 0) continue;
-    const now = (times.get(value) ?? 0) + 1;
-    times.set(value, now);
+    let at = values.indexOf(value);
+    if (at < 0) {
+      at = values.length;
+      values.push(value);
+      times.push(0);
+    }
+    const now = (times[at] as number) + 1;
+    times[at] = now;
     if (now > bestTimes || (now === bestTimes && value > best)) {
       best = value;
       bestTimes = now;
