@@ -58,8 +58,12 @@ export function groupRows(rows: readonly (readonly string[])[]): Grouping {
   for (let r = 0; r < rows.length; r += 1) {
     const row = rows[r] as readonly string[];
     for (let p = 0; p < width; p += 1) {
-      const column = ids[p] as Map<string, number>;
       const token = row[p] as string;
+      if (token === WILDCARD) {
+        tokenIds[r * width + p] = -1;
+        continue;
+      }
+      const column = ids[p] as Map<string, number>;
       let id = column.get(token);
       if (id === undefined) {
         id = column.size;
@@ -76,7 +80,10 @@ export function groupRows(rows: readonly (readonly string[])[]): Grouping {
   for (let r = 0; r < rows.length; r += 1) {
     const row = rows[r] as readonly string[];
     // a masked variable (`<*>`) is known not to be part of the pattern
-    for (let p = 0; p < width; p += 1) frequencies[p] = row[p] === WILDCARD ? 0 : ((counts[p] as number[])[tokenIds[r * width + p] as number] as number);
+    for (let p = 0; p < width; p += 1) {
+      const id = tokenIds[r * width + p] as number;
+      frequencies[p] = id < 0 ? 0 : ((counts[p] as number[])[id] as number);
+    }
     const root = rootFrequency(frequencies, width);
     let key = String(root);
     for (let p = 0; p < width; p += 1) if (frequencies[p] === root) key += `,${p}:${tokenIds[r * width + p] as number}`;
