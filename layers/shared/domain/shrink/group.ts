@@ -78,8 +78,7 @@ export function groupRows(rows: readonly (readonly string[])[]): Grouping {
   const groups = new Map<string, number[]>();
   const frequencies = new Array<number>(width);
   for (let r = 0; r < rows.length; r += 1) {
-    const row = rows[r] as readonly string[];
-    // a masked variable (`<*>`) is known not to be part of the pattern
+    // a masked variable (`<*>`, id -1) is known not to be part of the pattern
     for (let p = 0; p < width; p += 1) {
       const id = tokenIds[r * width + p] as number;
       frequencies[p] = id < 0 ? 0 : ((counts[p] as number[])[id] as number);
