@@ -75,8 +75,23 @@ export function groupRows(rows: readonly (readonly string[])[]): Grouping {
     }
   }
 
-  const groups = new Map<string, number[]>();
+  // rows are grouped by (root frequency, positions and tokens holding it): hashed, then checked
+  const groups: number[][] = [];
+  const byHash = new Map<number, number[]>();
+  const roots = new Int32Array(rows.length);
   const frequencies = new Array<number>(width);
+  const samePattern = (a: number, b: number): boolean => {
+    if (roots[a] !== roots[b]) return false;
+    const root = roots[a] as number;
+    for (let p = 0; p < width; p += 1) {
+      const idA = tokenIds[a * width + p] as number;
+      const idB = tokenIds[b * width + p] as number;
+      const inA = idA >= 0 && (counts[p] as number[])[idA] === root;
+      const inB = idB >= 0 && (counts[p] as number[])[idB] === root;
+      if (inA !== inB || (inA && idA !== idB)) return false;
+    }
+    return true;
+  };
   for (let r = 0; r < rows.length; r += 1) {
     // a masked variable (`<*>`, id -1) is known not to be part of the pattern
     for (let p = 0; p < width; p += 1) {
@@ -84,17 +99,26 @@ export function groupRows(rows: readonly (readonly string[])[]): Grouping {
       frequencies[p] = id < 0 ? 0 : ((counts[p] as number[])[id] as number);
     }
     const root = rootFrequency(frequencies, width);
-    let key = String(root);
-    for (let p = 0; p < width; p += 1) if (frequencies[p] === root) key += `,${p}:${tokenIds[r * width + p] as number}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [r]);
-    else group.push(r);
+    roots[r] = root;
+    let hash = Math.imul(root, 0x9e3779b1) | 0;
+    for (let p = 0; p < width; p += 1) {
+      if (frequencies[p] === root) hash = Math.imul(hash ^ ((p << 20) + (tokenIds[r * width + p] as number)), 0x85ebca6b) | 0;
+    }
+    const candidates = byHash.get(hash);
+    const group = candidates?.map((index) => groups[index] as number[]).find((members) => samePattern(members[0] as number, r));
+    if (group !== undefined) {
+      group.push(r);
+      continue;
+    }
+    groups.push([r]);
+    if (candidates === undefined) byHash.set(hash, [groups.length - 1]);
+    else candidates.push(groups.length - 1);
   }
 
   const templates: string[][] = [];
   const byText = new Map<string, number>();
   const templateOf = new Int32Array(rows.length);
-  for (const members of groups.values()) {
+  for (const members of groups) {
     settle(rows, members, width, new Map(), (template, part) => {
       const text = template.join(' ');
       let index = byText.get(text);
