@@ -457,14 +457,20 @@ export class TemplateMiner {
       const pending = batch[i] as Pending;
       const at = linePosition(position, assigned[i]?.align);
       const raw = at === undefined ? '' : (pending.raw[at] ?? '');
-      const number = at !== undefined && pending.tokens[at] === token ? readNumber(raw.slice(cut, raw.length - suffix)) : undefined;
+      const number = at !== undefined && pending.tokens[at] === token ? readNumber(cut === 0 && suffix === 0 ? raw : raw.slice(cut, raw.length - suffix)) : undefined;
       if (number === undefined || (slot !== undefined && number.unit !== slot.unit)) {
         cluster.numbers.set(position, null);
         return;
       }
       if (slot === undefined) slot = { min: number.value, max: number.value, minText: number.text, maxText: number.text, unit: number.unit };
-      if (number.value < slot.min) Object.assign(slot, { min: number.value, minText: number.text });
-      if (number.value > slot.max) Object.assign(slot, { max: number.value, maxText: number.text });
+      if (number.value < slot.min) {
+        slot.min = number.value;
+        slot.minText = number.text;
+      }
+      if (number.value > slot.max) {
+        slot.max = number.value;
+        slot.maxText = number.text;
+      }
       values.push(number.value);
     }
     if (slot === undefined) return;
