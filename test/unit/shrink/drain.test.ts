@@ -119,6 +119,19 @@ describe('TemplateMiner grouping', () => {
     expect(miner.templates().map((template) => template.count)).toEqual([40, 5]);
   });
 
+  it('takes a unit after a number for part of the variable, and then shows no range that mixes units', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `stored block ${i} (size ${i % 3 === 0 ? `${i * 10}.0 B` : `${i}.5 KB`}, free 317.${i} KB)`);
+
+    const [template, ...others] = mine(lines).templates();
+
+    expect(others).toEqual([]);
+    expect(template?.template).toBe('stored block <*> (size <*> <*>, free <*> KB)');
+    expect(template?.numbers.map((range) => [range.token, range.minText, range.maxText])).toEqual([
+      [2, '0', '29'],
+      [7, '317.0', '317.9'],
+    ]);
+  });
+
   it('keeps short different messages after one long shared prefix apart', () => {
     const events = ['Started', 'Paused', 'Resumed', 'Stopped'];
     const lines = Array.from({ length: 40 }, (_, i) => `[instance: 0b1f-${1000 + i}-4c2a] VM ${events[i % 4] ?? ''} (Lifecycle Event)`);

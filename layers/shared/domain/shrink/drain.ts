@@ -21,7 +21,7 @@
  * that would need a new one are counted in one overflow template (see {@link OVERFLOW_ID}).
  */
 import { createHash } from 'node:crypto';
-import { groupRows, shapeAccepts } from './group.ts';
+import { UNIT, groupRows, shapeAccepts } from './group.ts';
 import { headerTimestamp, levelRank, normalizeLevel, splitHeader } from './header.ts';
 import type { LogLevel } from './header.ts';
 import { WILDCARD, maskSpanning, maskToken } from './masking.ts';
@@ -453,10 +453,23 @@ export class TemplateMiner {
     const suffix = token.length - cut - WILDCARD.length;
     const values: number[] = [];
     let slot: NumberSlot | undefined = cluster.numbers.get(position) ?? undefined;
+    // a unit that is itself a variable (`<*> KB,` / `<*> B,`, group.ts) must be the same on every line
+    const unitVaries = (cluster.tokens[position + 1] ?? '').includes(WILDCARD);
+    let unit: string | undefined;
     for (const i of lines) {
       const pending = batch[i] as Pending;
       const at = linePosition(position, assigned[i]?.align);
       const raw = at === undefined ? '' : (pending.raw[at] ?? '');
+      if (unitVaries && at !== undefined) {
+        const next = pending.raw[at + 1] ?? '';
+        if (UNIT.test(next)) {
+          unit ??= next;
+          if (next !== unit) {
+            cluster.numbers.set(position, null);
+            return;
+          }
+        }
+      }
       const number = at !== undefined && pending.tokens[at] === token ? readNumber(cut === 0 && suffix === 0 ? raw : raw.slice(cut, raw.length - suffix)) : undefined;
       if (number === undefined || (slot !== undefined && number.unit !== slot.unit)) {
         cluster.numbers.set(position, null);

@@ -278,6 +278,20 @@ function fewRepeated(rows: readonly (readonly string[])[], members: readonly num
   return true;
 }
 
+/** A unit of size or time written after a number, with the punctuation that may follow it. */
+export const UNIT = /^(?:[KMGTP]i?B|B|bytes?|[mµun]?s|secs?|seconds?|mins?|minutes?|h|hours?)[,;:)\]]*$/;
+
+/**
+ * A few unit words right after a variable are part of it (`size <*> KB,` and `size <*> B,`: a
+ * size written in the unit its magnitude calls for). Returns their shape, or undefined.
+ */
+function unitShape(rows: readonly (readonly string[])[], members: readonly number[], p: number, values: ReadonlySet<string>): string | undefined {
+  if (p === 0) return undefined;
+  for (const value of values) if (!UNIT.test(value)) return undefined;
+  for (const r of members) if (!((rows[r] as readonly string[])[p - 1] as string).includes(WILDCARD)) return undefined;
+  return variableShape(new Set(values));
+}
+
 function columnValues(rows: readonly (readonly string[])[], members: readonly number[], p: number): Set<string> {
   const values = new Set<string>();
   for (const r of members) values.add((rows[r] as readonly string[])[p] as string);
@@ -346,7 +360,7 @@ function settle(
     }
     if (seen.size === 1) continue;
     const many = (seen.size >= VARIABLE_VALUES && !fewRepeated(rows, members, p)) || (seen.size >= SINGLE_VALUES && seen.size === members.length);
-    const shape = many ? variableShape(columnValues(rows, members, p)) : commonShape(seen);
+    const shape = many ? variableShape(columnValues(rows, members, p)) : (commonShape(seen) ?? unitShape(rows, members, p, seen));
     if (shape !== undefined && many) {
       if (splitFrequent(rows, members, width, p, shapes, emit)) return;
     }
