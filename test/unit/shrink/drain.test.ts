@@ -149,6 +149,25 @@ describe('TemplateMiner grouping', () => {
   });
 });
 
+describe('every line has a template (property)', () => {
+  it('counts every line once and finds each line\'s template, whatever the lines', () => {
+    const token = fc.oneof(fc.constantFrom('ERROR', 'INFO', 'user', 'from', 'KB', 'B,', '(x)', '()', 'tag="a', 'b",', '<*>', '12ms', '3.5'), fc.stringMatching(/^[a-z0-9=:.,()]{1,6}$/));
+    const line = fc.array(token, { minLength: 1, maxLength: 8 }).map((tokens) => tokens.join(' '));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 30 }), (lines, buffer) => {
+        const miner = mine(lines, new TemplateMiner({ maxBufferLines: buffer }));
+        const templates = miner.templates();
+        const ids = new Set(templates.map((template) => template.id));
+
+        expect(templates.reduce((sum, template) => sum + template.count, 0)).toBe(lines.length);
+        expect(ids.size).toBe(templates.length);
+        for (const text of lines) expect(ids.has(miner.templateIdOf(text) ?? 'none')).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('template ids', () => {
   it('is a short hash of the template text, the same in every miner', () => {
     const lines = ['job 1 finished in 20 s', 'job 2 finished in 31 s'];
