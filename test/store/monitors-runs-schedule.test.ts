@@ -4,7 +4,7 @@ import type { AlertState } from '#domain/entities.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
 import { tick } from '#domain/use-cases/scheduler.ts';
-import { EnqueueError } from '#domain/ports.ts';
+import { EnqueueError, type ClaimOutcome, type SlotClaim } from '#domain/ports.ts';
 import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../support/builders.ts';
 import { RecordingQueue } from '../support/api.ts';
 import { createTestStore } from '../support/store.ts';
@@ -165,8 +165,12 @@ describe('the scheduler over the due index', () => {
       listDue: store.schedule.listDue.bind(store.schedule),
       recordHeartbeat: store.schedule.recordHeartbeat.bind(store.schedule),
       lastHeartbeat: store.schedule.lastHeartbeat.bind(store.schedule),
-      claim: (id: string, from: string, to: string) =>
-        id === failing.id ? Promise.reject(new Error('throttled')) : store.schedule.claim(id, from, to),
+      claim: store.schedule.claim.bind(store.schedule),
+      // The batch holding the failing monitor is throttled; the others claim theirs one by one.
+      claimMany: async (claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> =>
+        claims.some((c) => c.monitorId === failing.id)
+          ? Promise.all(claims.map((c) => (c.monitorId === failing.id ? 'failed' as const : store.schedule.claim(c.monitorId, c.from, c.to).then((won) => (won ? 'claimed' as const : 'lost' as const)))))
+          : store.schedule.claimMany(claims),
     };
 
     const error = await tick({ schedule, runs: store.runs, queue, clock: { now: () => new Date('2026-11-21T10:00:05Z') }, runRetentionDays: 90 }).catch((e: unknown) => e);
