@@ -17,8 +17,11 @@ export const UNSCOPED_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'logs:GetQue
 export const COST_EXPLORER_ACTIONS = ['ce:GetAnomalies', 'ce:GetCostAndUsage', 'ce:GetCostForecast'] as const;
 
 export interface MonitoredAccountAccessProps {
-  /** Log group ARN patterns the log readers may read (config `allowedLogGroupArns`). */
-  readonly logGroupArns: readonly string[];
+  /**
+   * Log group ARN patterns the log readers may read (config `allowedLogGroupArns`).
+   * @default every log group of this stack's account, in any Region
+   */
+  readonly logGroupArns?: readonly string[] | null;
   /** Roles of monitored accounts that may be assumed (config `assumableRoleArns`); empty: none. */
   readonly assumableRoleArns: readonly string[];
 }
@@ -65,8 +68,8 @@ export class MonitoredAccountAccess extends Construct {
   }
 
   private createLogsAndContainersPolicy(): Policy {
-    const { logGroupArns } = this.props;
     const stack = Stack.of(this);
+    const logGroupArns = this.props.logGroupArns ?? [`arn:${stack.partition}:logs:*:${stack.account}:log-group:*`];
     const services = `arn:${stack.partition}:ecs:*:${stack.account}:service/*`;
     // DescribeLogGroups with a name prefix is authorized against the account's log groups as a whole
     // (arn:...:log-group::log-stream:), not the groups it returns: it cannot follow logGroupArns.
@@ -82,7 +85,8 @@ export class MonitoredAccountAccess extends Construct {
     acknowledgeWildcardResources(
       policy,
       logGroupArns,
-      'Log groups are chosen at run time by operators; narrow with allowedLogGroupArns (cdk.json context vigil).',
+      'Log groups are chosen at run time by operators, among this account\'s by default; narrow with ' +
+        'allowedLogGroupArns (cdk.json context vigil).',
     );
     acknowledgeWildcardResources(
       policy,
