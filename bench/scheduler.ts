@@ -132,15 +132,18 @@ async function main(): Promise<void> {
     const store = createStore(table);
     const queue = new SqsRunQueue(sqs, 'https://sqs.bench.invalid/vigil-runs');
 
-    const ticks: Array<TickResult & { at: string; ms: number; requests: number }> = [];
+    const ticks: Array<TickResult & { at: string; ms: number; nodeCpuMs: number; requests: number }> = [];
     for (let at = TICK_SECONDS; at <= args.intervalSeconds; at += TICK_SECONDS) {
       const now = new Date(START.getTime() + at * 1000);
       const requestsBefore = dynamoRequests + sqsRequests;
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const result = await tick({ schedule: store.schedule, runs: store.runs, queue, clock: { now: () => now }, runRetentionDays: 90 });
       const ms = performance.now() - started;
-      ticks.push({ ...result, at: now.toISOString(), ms, requests: dynamoRequests + sqsRequests - requestsBefore });
-      log(`tick ${now.toISOString()}: due ${result.due}, claimed ${result.claimed}, ${Math.round(ms)} ms, ${ticks.at(-1)?.requests} requests`);
+      const cpu = process.cpuUsage(cpuBefore);
+      const nodeCpuMs = (cpu.user + cpu.system) / 1000;
+      ticks.push({ ...result, at: now.toISOString(), ms, nodeCpuMs, requests: dynamoRequests + sqsRequests - requestsBefore });
+      log(`tick ${now.toISOString()}: due ${result.due}, claimed ${result.claimed}, ${Math.round(ms)} ms (${Math.round(nodeCpuMs)} ms CPU in Node), ${ticks.at(-1)?.requests} requests, load ${loadavg()[0]?.toFixed(1)}`);
     }
 
     const claimedTotal = ticks.reduce((sum, t) => sum + t.claimed, 0);
@@ -160,7 +163,7 @@ async function main(): Promise<void> {
       requests_per_due_monitor_max: Math.max(...ticks.map((t) => t.requests / Math.max(1, t.due))),
       load_average_before: loadBefore.map((v) => Number(v.toFixed(2))),
       load_average_after: loadavg().map((v) => Number(v.toFixed(2))),
-      per_tick: ticks.map((t) => ({ at: t.at, due: t.due, claimed: t.claimed, ms: Math.round(t.ms), requests: t.requests })),
+      per_tick: ticks.map((t) => ({ at: t.at, due: t.due, claimed: t.claimed, ms: Math.round(t.ms), node_cpu_ms: Math.round(t.nodeCpuMs), requests: t.requests })),
     };
     if (args.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     else {

@@ -69,11 +69,12 @@ export class MonitoredAccountAccess extends Construct {
 
   private createLogsAndContainersPolicy(): Policy {
     const stack = Stack.of(this);
-    const logGroupArns = this.props.logGroupArns ?? [`arn:${stack.partition}:logs:*:${stack.account}:log-group:*`];
     const services = `arn:${stack.partition}:ecs:*:${stack.account}:service/*`;
     // DescribeLogGroups with a name prefix is authorized against the account's log groups as a whole
     // (arn:...:log-group::log-stream:), not the groups it returns: it cannot follow logGroupArns.
     const accountLogGroups = `arn:${stack.partition}:logs:*:${stack.account}:log-group:*`;
+    // By default, events of this account's log groups only: other accounts are read through roles.
+    const logGroupArns = this.props.logGroupArns ?? [accountLogGroups];
     const policy = new Policy(this, 'LogsAndContainersRead', {
       statements: [
         new PolicyStatement({ actions: [...LOG_GROUP_READ_ACTIONS], resources: [...logGroupArns] }),
@@ -82,17 +83,18 @@ export class MonitoredAccountAccess extends Construct {
         new PolicyStatement({ actions: [...UNSCOPED_READ_ACTIONS], resources: ['*'] }),
       ],
     });
-    acknowledgeWildcardResources(
-      policy,
-      logGroupArns,
+    const chosenGroups =
       'Log groups are chosen at run time by operators, among this account\'s by default; narrow with ' +
-        'allowedLogGroupArns (cdk.json context vigil).',
-    );
+      'allowedLogGroupArns (cdk.json context vigil).';
+    const describeGroups =
+      'logs:DescribeLogGroups expands the log_group_name_prefix of a log source; it returns names and settings, ' +
+      'never events, and with a prefix it is authorized against every log group of the account.';
+    // One finding per resource: the default list is the account's groups, acknowledged once for both.
+    acknowledgeWildcardResources(policy, logGroupArns.filter((arn) => arn !== accountLogGroups), chosenGroups);
     acknowledgeWildcardResources(
       policy,
       [accountLogGroups],
-      'logs:DescribeLogGroups expands the log_group_name_prefix of a log source; it returns names and settings, ' +
-        'never events, and with a prefix it is authorized against every log group of the account.',
+      logGroupArns.includes(accountLogGroups) ? `${describeGroups} ${chosenGroups}` : describeGroups,
     );
     acknowledgeWildcardResources(
       policy,

@@ -83,22 +83,26 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
 
   /**
    * The claims as one TransactWriteItems of conditional updates. A cancelled transaction names
-   * each item's reason: a failed condition is a slot another tick won (lost), a conflict with
-   * another write leaves that slot due for the next tick (failed), and the rest are tried
-   * again without them. A transaction costs two write units per item instead of one, but one
-   * request instead of a hundred: a tick's time and CPU go to requests, not to items.
+   * each item's reason: a failed condition is a slot another tick won (lost); an item another
+   * write held at that moment (a conflict) is claimed again on its own, by a single conditional
+   * write; the rest are tried again without both. A transaction costs two write units per item
+   * instead of one, but one request instead of a hundred: a tick's time and CPU go to requests,
+   * not to items.
    */
   async claimMany(claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> {
     if (claims.length > CLAIM_BATCH_LIMIT) throw new RangeError(`at most ${CLAIM_BATCH_LIMIT} claims at once, got ${claims.length}`);
     const outcomes: ClaimOutcome[] = claims.map(() => 'failed');
+    const alone: number[] = [];
     let pending = claims.map((claim, index) => ({ claim, index }));
-    for (let attempt = 1; pending.length > 0 && attempt <= CLAIM_ATTEMPTS; attempt += 1) {
+    // Each cancellation that names its items removes at least one, so only failures are counted.
+    let failures = 0;
+    while (pending.length > 0) {
       try {
         await this.table.client.send(
           new TransactWriteCommand({ TransactItems: pending.map(({ claim }) => ({ Update: this.claimUpdate(claim) })) }),
         );
         for (const { index } of pending) outcomes[index] = 'claimed';
-        return outcomes;
+        pending = [];
       } catch (error) {
         const reasons = cancellationReasons(error);
         const decided = reasons?.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
@@ -106,13 +110,23 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
           pending = pending.filter(({ index }, position) => {
             const code = reasons[position]?.code;
             if (code === 'ConditionalCheckFailed') outcomes[index] = 'lost';
+            if (code === 'TransactionConflict') alone.push(index);
             return code !== 'ConditionalCheckFailed' && code !== 'TransactionConflict';
           });
           continue;
         }
-        if (attempt === CLAIM_ATTEMPTS || !isTransient(error)) throw error;
-        await new Promise((done) => setTimeout(done, 25 * 2 ** attempt * (0.5 + Math.random() / 2)));
+        failures += 1;
+        if (failures >= CLAIM_ATTEMPTS || !isTransient(error)) throw error;
+        await new Promise((done) => setTimeout(done, 25 * 2 ** failures * (0.5 + Math.random() / 2)));
       }
+    }
+    for (const index of alone) {
+      const { monitorId, from, to } = claims[index] as SlotClaim;
+      // A claim that fails again stays 'failed': its slot is still due at the next tick.
+      outcomes[index] = await this.claim(monitorId, from, to).then(
+        (won): ClaimOutcome => (won ? 'claimed' : 'lost'),
+        (): ClaimOutcome => 'failed',
+      );
     }
     return outcomes;
   }
