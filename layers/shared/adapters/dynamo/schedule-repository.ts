@@ -86,8 +86,8 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
    * each item's reason: a failed condition is a slot another tick won (lost); an item another
    * write held at that moment (a conflict) is claimed again on its own, by a single conditional
    * write; the rest are tried again without both. A transaction costs two write units per item
-   * instead of one, but one request instead of a hundred: a tick's time and CPU go to requests,
-   * not to items.
+   * instead of one (index updates cost the same either way), but one request instead of a
+   * hundred: a tick's time and CPU go to requests, not to items.
    */
   async claimMany(claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> {
     if (claims.length > CLAIM_BATCH_LIMIT) throw new RangeError(`at most ${CLAIM_BATCH_LIMIT} claims at once, got ${claims.length}`);
