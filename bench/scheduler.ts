@@ -1,7 +1,7 @@
 /**
  * Scheduler benchmark on DynamoDB Local.
  *
- *   npm run bench:scheduler -- [--monitors N] [--interval S] [--json]
+ *   npm run bench:scheduler -- [--monitors N] [--interval S] [--claim-concurrency C] [--json]
  *
  * Writes N enabled monitors of one interval (default 300 s) straight into a fresh table with
  * BatchWriteItem, as the store would write them (due shard and offset slot included), then runs
@@ -33,24 +33,31 @@ interface Args {
   readonly monitors: number;
   readonly intervalSeconds: number;
   readonly json: boolean;
+  /** Claim transactions in flight; the scheduler's default when not given. */
+  readonly claimConcurrency?: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let monitors = 10_000;
   let intervalSeconds = 300;
   let json = false;
+  let claimConcurrency: number | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--json') json = true;
     else if (arg === '--monitors') monitors = Number(argv[++i]);
     else if (arg === '--interval') intervalSeconds = Number(argv[++i]);
-    else throw new Error(`unknown option ${arg} (use [--monitors N] [--interval S] [--json])`);
+    else if (arg === '--claim-concurrency') claimConcurrency = Number(argv[++i]);
+    else throw new Error(`unknown option ${arg} (use [--monitors N] [--interval S] [--claim-concurrency C] [--json])`);
   }
   if (!Number.isInteger(monitors) || monitors < 1) throw new Error('--monitors must be a positive integer');
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < TICK_SECONDS || intervalSeconds % TICK_SECONDS !== 0) {
     throw new Error(`--interval must be a multiple of ${TICK_SECONDS} seconds`);
   }
-  return { monitors, intervalSeconds, json };
+  if (claimConcurrency !== undefined && (!Number.isInteger(claimConcurrency) || claimConcurrency < 1)) {
+    throw new Error('--claim-concurrency must be a positive integer');
+  }
+  return { monitors, intervalSeconds, json, ...(claimConcurrency !== undefined && { claimConcurrency }) };
 }
 
 /** A monitor as the API would create it at `START`, enabled, reading one log source. */
@@ -160,7 +167,14 @@ async function main(): Promise<void> {
       spent.listMs = 0;
       spent.claimMs = 0;
       const started = performance.now();
-      const result = await tick({ schedule, runs: store.runs, queue, clock: { now: () => now }, runRetentionDays: 90 });
+      const result = await tick({
+        schedule,
+        runs: store.runs,
+        queue,
+        clock: { now: () => now },
+        runRetentionDays: 90,
+        ...(args.claimConcurrency !== undefined && { claimConcurrency: args.claimConcurrency }),
+      });
       const ms = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
       const nodeCpuMs = (cpu.user + cpu.system) / 1000;
