@@ -62,6 +62,8 @@ const CURSOR_KEY = /(?:next|page|continuation|sync|cursor|pagination)[_-]?token$
 // tokens and keys are never a short lower-case word, so those values stay for the `token`,
 // `secret` and `api_key` kinds; a password can be one, so only the listed words stay for it.
 const PROSE_VALUE = /^[A-Za-z][a-z]{0,11}$/;
+// How Java prints an object: `Token{df0798e …`, `Session@1b6d3586` (Android's window tokens).
+const JAVA_OBJECT = /^[A-Z][A-Za-z]*(?:\{|@[0-9a-f]+$)/;
 const PASSWORD_STATUS = /^(?:invalid|incorrect|wrong|expired|missing|required|changed|reset|empty|set|ok|redacted|hidden|masked)$/i;
 
 /** True when `offset` is inside an ARN (`arn:aws:secretsmanager:…:secret:prod/db`): a name, not a value. */
@@ -81,7 +83,7 @@ function kindOfKey(key: string): SecretKind {
 
 /** False for values that are not worth redacting: empty, already masked, template values such as <token>, status words. */
 function looksLikeSecret(value: string, kind: SecretKind): boolean {
-  if (value.trim() === '' || NOT_A_SECRET.test(value) || value.includes('[REDACTED:')) return false;
+  if (value.trim() === '' || NOT_A_SECRET.test(value) || value.includes('[REDACTED:') || JAVA_OBJECT.test(value)) return false;
   return kind === 'password' ? !PASSWORD_STATUS.test(value) : !PROSE_VALUE.test(value);
 }
 
@@ -272,7 +274,9 @@ function entropy(value: string): number {
  * `v2` and placeholders stay.
  */
 function isHighEntropy(value: string): boolean {
-  if (value.length < 6 || value.includes('[REDACTED:') || value.includes('<*>') || NOT_A_SECRET.test(value)) return false;
+  if (value.length < 6 || value.includes('[REDACTED:') || value.includes('<*>') || NOT_A_SECRET.test(value) || JAVA_OBJECT.test(value)) {
+    return false;
+  }
   const lower = /[a-z]/.test(value);
   const upper = /[A-Z]/.test(value);
   const digit = /[0-9]/.test(value);
