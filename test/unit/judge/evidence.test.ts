@@ -108,7 +108,7 @@ describe('the rules-only judge', () => {
       prompt: 'p',
       payload: NOTATION,
       labels: ['APP'],
-      ruleResults: [{ label: 'APP', pattern: 'ERROR', count: 7, minCount: 1, severity: 'alert', breached: true }],
+      ruleResults: [{ label: 'APP', pattern: 'ERROR', count: 7, severity: 'alert', breached: true }],
       modelId: 'x',
     });
 
