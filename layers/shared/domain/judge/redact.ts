@@ -66,6 +66,10 @@ const PROSE_VALUE = /^[A-Za-z][a-z]{0,11}$/;
 const JAVA_OBJECT = /^[A-Z][A-Za-z]*(?:\{|@[0-9a-f]+$)/;
 const PASSWORD_STATUS = /^(?:invalid|incorrect|wrong|expired|missing|required|changed|reset|empty|set|ok|redacted|hidden|masked)$/i;
 
+// Values that are times, addresses, versions or quantities, not secrets: `2026-11-27T10:00Z`,
+// `10:02:11.123`, `10.0.0.12:8443`, `v2.1.3`, `12.5ms`, `4KB`.
+const ORDINARY_VALUE = /^(?:\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?$|v?\d+(?:\.\d+)+$|-?\d+(?:[.,]\d+)?[a-zA-Z%µ]{1,3}$)/;
+
 /** True when `offset` is inside an ARN (`arn:aws:secretsmanager:…:secret:prod/db`): a name, not a value. */
 function insideArn(text: string, offset: number): boolean {
   let start = offset;
@@ -84,6 +88,7 @@ function kindOfKey(key: string): SecretKind {
 /** False for values that are not worth redacting: empty, already masked, template values such as <token>, status words. */
 function looksLikeSecret(value: string, kind: SecretKind): boolean {
   if (value.trim() === '' || NOT_A_SECRET.test(value) || value.includes('[REDACTED:') || JAVA_OBJECT.test(value)) return false;
+  if (ORDINARY_VALUE.test(value)) return false;
   return kind === 'password' ? !PASSWORD_STATUS.test(value) : !PROSE_VALUE.test(value);
 }
 
@@ -120,8 +125,9 @@ function isPrintableText(bytes: Uint8Array): boolean {
  */
 function isAwsSecretKey(run: string, offset: number, text: string): boolean {
   if (/^[0-9a-f]+$/i.test(run) || !/[a-z]/.test(run) || !/[A-Z]/.test(run)) return false;
-  const before = text.slice(Math.max(0, offset - CONTEXT_CHARS), offset);
-  const after = text.slice(offset + run.length, offset + run.length + CONTEXT_CHARS);
+  // the context is on the same line: a payload's lines are not one another's context
+  const before = text.slice(Math.max(0, offset - CONTEXT_CHARS), offset).split('\n').pop() ?? '';
+  const after = text.slice(offset + run.length, offset + run.length + CONTEXT_CHARS).split('\n')[0] ?? '';
   if (SECRET_WORD_CONTEXT.test(before) || ACCESS_KEY_CONTEXT.test(before) || ACCESS_KEY_CONTEXT.test(after)) {
     return /[0-9/+]/.test(run);
   }
@@ -255,6 +261,11 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+
 /** Shannon entropy of the characters of `value`, in bits per character. */
 function entropy(value: string): number {
   const counts = new Map<string, number>();
@@ -281,7 +292,7 @@ function isHighEntropy(value: string): boolean {
   const upper = /[A-Z]/.test(value);
   const digit = /[0-9]/.test(value);
   const symbol = /[^A-Za-z0-9]/.test(value);
-  if (!digit || !(lower || upper)) return false;
+  if (!digit || !(lower || upper) || ORDINARY_VALUE.test(value)) return false;
   const kinds = Number(lower) + Number(upper) + Number(digit) + Number(symbol);
   return kinds >= 3 || (value.length >= 16 && entropy(value) >= 3);
 }
@@ -289,7 +300,8 @@ function isHighEntropy(value: string): boolean {
 /** The next whitespace-separated token at or after `from`, read at most MAX_VALUE_CHARS far. */
 function tokenAt(text: string, from: number): { start: number; end: number } | null {
   let start = from;
-  while (start < text.length && start < from + MAX_VALUE_CHARS && isSpace(text.charCodeAt(start))) start += 1;
+  // spaces and tabs only: the value is on the keyword's line, not the next log line
+  while (start < text.length && start < from + MAX_VALUE_CHARS && isBlank(text.charCodeAt(start))) start += 1;
   if (start >= text.length || isSpace(text.charCodeAt(start))) return null;
   let end = start;
   while (end < text.length && end < start + MAX_VALUE_CHARS && !isSpace(text.charCodeAt(end))) end += 1;
