@@ -13,6 +13,7 @@ const finding = (evidence: string[], label = 'APP'): Finding => ({ title: 't', s
 const NOTATION = [
   '[APP]',
   '# 2201 lines, 14 templates, most important first',
+  '# still learning: run 2 of 5',
   '6x ERROR container app task <*> stopped: exit <1–137> @ 2026-11-27T10:01:02Z..10:04:59Z',
   '    e.g. 2026-11-27T10:01:02Z ERROR container app task 7f3a stopped: exit 137',
   '54x INFO container app task <*> started',

@@ -13,8 +13,9 @@
  *
  * A finding's evidence is the log line itself: the text after `e.g. ` or `outlier: `, a line
  * shown verbatim without its `Nx NEW LEVEL ` head and ` @ time` / ` [usual …]` tail, and for a
- * template (it has `<*>`) the first real line shown under it. Summary and footer lines are the
- * renderer's, never evidence. Raw-mode blocks are log lines as they are.
+ * template (it has `<*>` or a numeric range such as `<12–9500>`) the first real line shown under
+ * it. Summary (`# …`) and footer lines are the renderer's, never evidence. Raw-mode blocks are
+ * log lines as they are.
  */
 import { WILDCARD } from '../shrink/masking.ts';
 import { isCutMarker, parsePayload } from './payload.ts';
@@ -96,7 +97,8 @@ function templateBlockLines(label: string, lines: readonly string[]): EvidenceLi
   };
   for (const raw of lines) {
     const shown = raw.trim();
-    if (shown === '' || TEMPLATE_SUMMARY.test(shown) || FOOTER.test(shown) || isCutMarker(shown)) continue;
+    // `# …` lines (the summary, a learning note) and the footer are the renderer's own words
+    if (shown === '' || shown.startsWith('# ') || FOOTER.test(shown) || isCutMarker(shown)) continue;
     const example = EXAMPLE.exec(shown);
     if (example !== null && /^[ \t]/.test(raw)) {
       const evidence = shown.slice(example[0].length);
