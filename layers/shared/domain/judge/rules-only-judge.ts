@@ -19,7 +19,11 @@ export class RulesOnlyJudge implements Judge {
   async judge(request: JudgeRequest): Promise<JudgeOutcome> {
     // Each payload line with the log line it stands for (a summarised block's notation removed).
     const lines = new Map<string, { shown: string; evidence: string }[]>();
-    for (const line of evidenceLines(request.payload, request.labels)) lines.set(line.label, [...(lines.get(line.label) ?? []), line]);
+    for (const line of evidenceLines(request.payload, request.labels)) {
+      const ofLabel = lines.get(line.label);
+      if (ofLabel === undefined) lines.set(line.label, [line]);
+      else ofLabel.push(line);
+    }
     const breached = request.ruleResults.filter((result) => result.breached);
     const findings: Finding[] = breached.map((result) => {
       const regex = compileRulePattern(result.pattern);
