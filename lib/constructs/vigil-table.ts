@@ -12,6 +12,8 @@ export const TABLE_INDEXES = {
   byParent: { partitionKey: 'parentPk', sortKey: 'parentSk' },
   /** Sparse: only enabled monitors carry `duePk`, sorted by `dueAt`, so the tick reads due ones. */
   due: { partitionKey: 'duePk', sortKey: 'dueAt' },
+  /** Sparse: only runs still `queued`/`running` carry `openPk` (sharded), so the reaper reads runs in flight. */
+  openRuns: { partitionKey: 'openPk', sortKey: 'openAt' },
 } as const;
 
 /** The attribute DynamoDB's TTL reads: epoch seconds (`MonitorRun.expiresAt`). */

@@ -125,7 +125,7 @@ describe('the API function', () => {
         Action: [...TABLE_ACTIONS.rw].sort(),
         Resource: [
           tableArn,
-          ...['byParent', 'byType', 'due'].map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] })),
+          ...['byParent', 'byType', 'due', 'openRuns'].map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] })),
         ],
       },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn },

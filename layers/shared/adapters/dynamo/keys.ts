@@ -8,7 +8,7 @@
  * | log source | LOGSOURCE#<id>     | LOGSOURCE              | typePk, typeSk; parentPk TARGET#<target id>   |
  * | monitor    | MONITOR#<id>       | MONITOR                | typePk, typeSk; duePk DUE, dueAt (enabled)    |
  * | reference  | MONITOR#<id>       | REF#LOGSOURCE#<ls id>  | parentPk LOGSOURCE#<ls id>, parentSk MONITOR# |
- * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL)                               |
+ * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL); openPk OPEN#<n>, openAt (open) |
  * | heartbeat  | SCHEDULER          | HEARTBEAT              |                                               |
  */
 export const ENTITY = {
@@ -75,6 +75,8 @@ export const STORAGE_ATTRIBUTES = [
   'parentSk',
   'duePk',
   'dueAt',
+  'openPk',
+  'openAt',
   'logSourceCount',
   'monitorCount',
 ] as const;

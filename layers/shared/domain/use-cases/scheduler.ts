@@ -30,6 +30,8 @@ export interface TickDeps {
   runRetentionDays: number;
   /** Due monitors read per page; the work grows with due monitors, not all monitors. */
   pageSize?: number;
+  /** Closes every run left open past the run timeout plus a margin (reap-stale-runs.ts). */
+  reap?: () => Promise<number>;
 }
 
 type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
@@ -44,6 +46,7 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
   const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0 };
+  result.closedStaleRuns += (await deps.reap?.()) ?? 0;
   let enqueueFailure: unknown = null;
   let nextToken: string | undefined;
   do {
