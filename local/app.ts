@@ -20,11 +20,15 @@ import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import type { ManagementContext } from '#domain/use-cases/context.ts';
 import type { Clock } from '#domain/ports.ts';
 import { tick } from '#domain/use-cases/scheduler.ts';
+import { reapStaleRuns } from '#domain/use-cases/reap-stale-runs.ts';
 import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createCostCollectorDeps } from '../lambdas/cost-collector/compose.ts';
 import { createApi } from '../lambdas/api/handler.ts';
 import { awsCredentialsAvailable } from './aws-detect.ts';
-import { ensureTable, localDynamoClient, startDynamoLocal, type DynamoLocal } from './dynamo-local.ts';
+import { ensureTable, localDynamoClient } from './dynamo-local.ts';
+import { superviseDynamoLocal, type DatabaseStatus, type DynamoSupervisor } from './dynamo-supervisor.ts';
+import { answerUnavailableWhileDown } from './database-gate.ts';
+import { claimsThatKeepTheirRuns, queuedRunRequests } from './durable-runs.ts';
 import { createApiServer } from './http-server.ts';
 import { InProcessRunQueue } from './in-process-queue.ts';
 import type { LocalConfig } from './local-config.ts';
@@ -51,11 +55,36 @@ function consoleJudgeMetrics(log: (line: string) => void): JudgeMetrics {
   };
 }
 
-/** DynamoDB Local persisted under the data folder, or the DynamoDB AWS_ENDPOINT_URL_DYNAMODB names. */
-async function openDatabase(config: LocalConfig): Promise<{ dynamo: DynamoDBClient; dynamoLocal?: DynamoLocal }> {
+/**
+ * Waits for the queue to run what it holds, unless the database is (or goes) down: then nothing
+ * can run, and the queued runs stay in the table for the next start.
+ */
+async function idleUnlessDatabaseDown(queue: InProcessRunQueue, database: DatabaseStatus): Promise<void> {
+  let poll: NodeJS.Timeout | undefined;
+  const down = new Promise<void>((done) => {
+    poll = setInterval(() => !database.available() && done(), 200);
+  });
+  try {
+    if (database.available()) await Promise.race([queue.idle(), down]);
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+/** A database local mode does not run itself: it is taken to be up. */
+const externalDatabase: DatabaseStatus = { available: () => true, whenAvailable: () => Promise.resolve() };
+
+/**
+ * DynamoDB Local persisted under the data folder, supervised (restarted when it dies), or the
+ * DynamoDB AWS_ENDPOINT_URL_DYNAMODB names.
+ */
+async function openDatabase(
+  config: LocalConfig,
+  log: (line: string) => void,
+): Promise<{ dynamo: DynamoDBClient; dynamoLocal?: DynamoSupervisor }> {
   // The SDK resolves AWS_ENDPOINT_URL_DYNAMODB itself.
   if (config.AWS_ENDPOINT_URL_DYNAMODB) return { dynamo: new DynamoDBClient({}) };
-  const dynamoLocal = await startDynamoLocal({ dataDir: join(config.VIGIL_DATA_DIR, 'dynamodb') });
+  const dynamoLocal = await superviseDynamoLocal({ dataDir: join(config.VIGIL_DATA_DIR, 'dynamodb'), log });
   return { dynamo: localDynamoClient(dynamoLocal.endpoint), dynamoLocal };
 }
 
@@ -103,7 +132,8 @@ export async function startLocalApp(
   options: { log: (line: string) => void; clock?: Clock },
 ): Promise<LocalApp> {
   const { log } = options;
-  const { dynamo, dynamoLocal } = await openDatabase(config);
+  const { dynamo, dynamoLocal } = await openDatabase(config, log);
+  const database = dynamoLocal ?? externalDatabase;
   let ticker: NodeJS.Timeout | undefined;
   let server: Server | undefined;
   const release = async () => {
@@ -138,7 +168,20 @@ export async function startLocalApp(
         if (result.outcome === 'finished') log(`run ${result.run.id} of monitor ${result.run.monitorId}: ${result.run.status}`);
       },
       (request, error) => log(`run request ${JSON.stringify(request)} failed 3 times and was dropped: ${String(error)}`),
+      3,
+      () => database.whenAvailable(),
     );
+    // The queue is memory; the runs it holds are `queued` records. Those a crash (or a database
+    // outage that spent their receives) left behind are sent again at start and after a restart.
+    const resumeQueuedRuns = async () => {
+      const requests = await queuedRunRequests(store.runs);
+      if (requests.length > 0) log(`resuming ${requests.length} queued run(s)`);
+      await queue.enqueue(requests);
+    };
+    dynamoLocal?.onRestart(async () => {
+      await ensureTable(dynamo, config.VIGIL_TABLE_NAME);
+      await resumeQueuedRuns();
+    });
     const ctx = createManagementContext({
       store,
       queue,
@@ -150,7 +193,22 @@ export async function startLocalApp(
     let inFlightTick: Promise<void> | null = null;
     const tickNow = async () => {
       // One tick at a time, as EventBridge's one-minute schedule gives in AWS; stop() waits for it.
-      inFlightTick ??= tick({ schedule: store.schedule, runs: store.runs, queue, clock, runRetentionDays: config.RUN_RETENTION_DAYS })
+      if (!database.available()) return;
+      inFlightTick ??= tick({
+        schedule: claimsThatKeepTheirRuns(store.schedule, store.runs, { clock, runRetentionDays: config.RUN_RETENTION_DAYS }),
+        runs: store.runs,
+        queue,
+        clock,
+        runRetentionDays: config.RUN_RETENTION_DAYS,
+        reap: () =>
+          reapStaleRuns({
+            runs: store.runs,
+            clock,
+            staleAfterMs: (config.VIGIL_RUN_TIMEOUT_SECONDS + config.VIGIL_RUN_MARGIN_SECONDS) * 1000,
+            hint: 'local mode (or its database) stopped while the run was in flight',
+            isAlive: (run) => queue.holds(run.runId),
+          }),
+      })
         .then(() => undefined)
         .catch((error: unknown) => log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => (inFlightTick = null));
@@ -164,7 +222,12 @@ export async function startLocalApp(
         .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
     }
 
-    const handler = withHttpHandler(createApi(ctx));
+    const handler = answerUnavailableWhileDown(withHttpHandler(createApi(ctx)), database, () =>
+      store.health.pingDatabase().then(
+        () => true,
+        () => false,
+      ),
+    );
     const listening = createApiServer((event, context) => handler(event, context), {
       ...(config.VIGIL_API_KEY !== undefined && { apiKey: config.VIGIL_API_KEY }),
     });
@@ -173,6 +236,7 @@ export async function startLocalApp(
       listening.once('error', fail);
       listening.listen(config.PORT, config.HOST, () => done());
     });
+    await resumeQueuedRuns();
     await tickNow();
     ticker = setInterval(() => void tickNow(), config.VIGIL_TICK_SECONDS * 1000);
     return {
@@ -184,8 +248,11 @@ export async function startLocalApp(
       async stop() {
         clearInterval(ticker);
         await inFlightTick;
-        await queue.idle();
+        await idleUnlessDatabaseDown(queue, database);
+        // What is still queued stays in the table for the next start.
+        queue.close();
         await release();
+        await queue.idle();
       },
     };
   } catch (error) {

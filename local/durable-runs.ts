@@ -1,0 +1,52 @@
+import type { Clock, RunRepository, RunRequest, ScheduleRepository } from '#domain/ports.ts';
+import type { OpenRunRepository } from '#domain/use-cases/reap-stale-runs.ts';
+import { scheduledRunId } from '#domain/run-identity.ts';
+import { newRun } from '#domain/use-cases/runs.ts';
+
+/**
+ * Local mode's scheduler claims: the slot's run is written as `queued` before the slot is
+ * claimed, so a crash at any point leaves either an unclaimed slot (still due, claimed again
+ * after the restart, finding its run) or a claimed slot with its run — never a claimed slot
+ * without one. The run's id comes from (monitor, slot), so a second write for the same slot is
+ * a no-op. If the claim is refused (the monitor was disabled or rescheduled in between), the run
+ * is closed as an `error` run that says so, rather than left queued.
+ */
+export function claimsThatKeepTheirRuns(
+  schedule: ScheduleRepository,
+  runs: Pick<RunRepository, 'create' | 'get' | 'save'>,
+  options: { clock: Clock; runRetentionDays: number },
+): ScheduleRepository {
+  return {
+    listDue: (now, page) => schedule.listDue(now, page),
+    recordHeartbeat: (at) => schedule.recordHeartbeat(at),
+    lastHeartbeat: () => schedule.lastHeartbeat(),
+    async claim(monitorId, from, to) {
+      const now = options.clock.now();
+      const run = newRun(
+        { id: scheduledRunId(monitorId, new Date(from)), monitorId, trigger: 'schedule', scheduledFor: from },
+        now,
+        options.runRetentionDays,
+      );
+      const created = await runs.create(run);
+      if (await schedule.claim(monitorId, from, to)) return true;
+      if (created) {
+        await runs.save({
+          ...run,
+          status: 'error',
+          finishedAt: options.clock.now().toISOString(),
+          error: 'not run: the monitor was disabled or rescheduled as this slot came due',
+        });
+      }
+      return false;
+    },
+  };
+}
+
+/** Every run waiting in the table as `queued`, as requests for the runner (oldest first). */
+export async function queuedRunRequests(runs: OpenRunRepository, limit = 10_000): Promise<RunRequest[]> {
+  const open = await runs.listOpenSince(new Date(8_640_000_000_000_000), limit);
+  return open
+    .filter((run) => run.status === 'queued')
+    .sort((a, b) => a.since.localeCompare(b.since))
+    .map((run) => ({ kind: 'manual' as const, monitorId: run.monitorId, runId: run.runId }));
+}
