@@ -44,7 +44,8 @@ export function claimsThatKeepTheirRuns(
 
 /** Every run waiting in the table as `queued`, as requests for the runner (oldest first). */
 export async function queuedRunRequests(runs: OpenRunRepository, limit = 10_000): Promise<RunRequest[]> {
-  const open = await runs.listOpenSince(new Date(8_640_000_000_000_000), limit);
+  // The index sorts ISO strings: the end of year 9999 is after every run (a later Date would print as +YYYYYY).
+  const open = await runs.listOpenSince(new Date('9999-12-31T23:59:59.999Z'), limit);
   return open
     .filter((run) => run.status === 'queued')
     .sort((a, b) => a.since.localeCompare(b.since))
