@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 20_000,
-    hookTimeout: 60_000,
+    // DynamoDB Local may take up to 120 s to start on a loaded machine (startDynamoLocal's limit).
+    hookTimeout: 150_000,
     pool: 'forks',
     // Two cores: more workers only contend with DynamoDB Local.
     maxWorkers: 2,
