@@ -7,7 +7,7 @@ import { startDynamoLocal } from '../../local/dynamo-local.ts';
 const dataDir = process.argv[2] === '-' ? undefined : process.argv[2];
 const dynamo = await startDynamoLocal({ ...(dataDir && { dataDir }) });
 const pid = await pidOf(dynamo.endpoint);
-console.log(`dynamodb ${pid}`);
+process.stdout.write(`dynamodb ${pid}\n`);
 setInterval(() => undefined, 60_000);
 
 /** The pid of the java process listening on the endpoint's port, from ps. */
