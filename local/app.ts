@@ -20,15 +20,14 @@ import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import type { ManagementContext } from '#domain/use-cases/context.ts';
 import type { Clock } from '#domain/ports.ts';
 import { tick } from '#domain/use-cases/scheduler.ts';
-import { reapStaleRuns } from '#domain/use-cases/reap-stale-runs.ts';
 import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createCostCollectorDeps } from '../lambdas/cost-collector/compose.ts';
 import { createApi } from '../lambdas/api/handler.ts';
 import { awsCredentialsAvailable } from './aws-detect.ts';
 import { ensureTable, localDynamoClient } from './dynamo-local.ts';
-import { superviseDynamoLocal, type DatabaseStatus, type DynamoSupervisor } from './dynamo-supervisor.ts';
-import { answerUnavailableWhileDown } from './database-gate.ts';
-import { claimsThatKeepTheirRuns, queuedRunRequests } from './durable-runs.ts';
+import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor.ts';
+import { answerUnavailableWhileDown, externalDatabase, idleUnlessDatabaseDown } from './database-gate.ts';
+import { claimsThatKeepTheirRuns, queuedRunRequests, reapRunsLeftOpen } from './durable-runs.ts';
 import { createApiServer } from './http-server.ts';
 import { InProcessRunQueue } from './in-process-queue.ts';
 import type { LocalConfig } from './local-config.ts';
@@ -54,25 +53,6 @@ function consoleJudgeMetrics(log: (line: string) => void): JudgeMetrics {
     },
   };
 }
-
-/**
- * Waits for the queue to run what it holds, unless the database is (or goes) down: then nothing
- * can run, and the queued runs stay in the table for the next start.
- */
-async function idleUnlessDatabaseDown(queue: InProcessRunQueue, database: DatabaseStatus): Promise<void> {
-  let poll: NodeJS.Timeout | undefined;
-  const down = new Promise<void>((done) => {
-    poll = setInterval(() => !database.available() && done(), 200);
-  });
-  try {
-    if (database.available()) await Promise.race([queue.idle(), down]);
-  } finally {
-    clearInterval(poll);
-  }
-}
-
-/** A database local mode does not run itself: it is taken to be up. */
-const externalDatabase: DatabaseStatus = { available: () => true, whenAvailable: () => Promise.resolve() };
 
 /**
  * DynamoDB Local persisted under the data folder, supervised (restarted when it dies), or the
@@ -200,14 +180,7 @@ export async function startLocalApp(
         queue,
         clock,
         runRetentionDays: config.RUN_RETENTION_DAYS,
-        reap: () =>
-          reapStaleRuns({
-            runs: store.runs,
-            clock,
-            staleAfterMs: (config.VIGIL_RUN_TIMEOUT_SECONDS + config.VIGIL_RUN_MARGIN_SECONDS) * 1000,
-            hint: 'local mode (or its database) stopped while the run was in flight',
-            isAlive: (run) => queue.holds(run.runId),
-          }),
+        reap: () => reapRunsLeftOpen({ runs: store.runs, clock, queue, config }),
       })
         .then(() => undefined)
         .catch((error: unknown) => log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`))

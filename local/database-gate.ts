@@ -2,6 +2,7 @@ import { ServiceUnavailableError } from '#domain/errors.ts';
 import { errorResponse } from '#http/responses.ts';
 import type { ApiHandler } from './http-server.ts';
 import type { DatabaseStatus } from './dynamo-supervisor.ts';
+import type { InProcessRunQueue } from './in-process-queue.ts';
 
 const RETRY_AFTER_SECONDS = 5;
 
@@ -25,3 +26,22 @@ export function answerUnavailableWhileDown(handler: ApiHandler, database: Databa
     return result;
   };
 }
+
+/**
+ * Waits for the queue to run what it holds, unless the database is (or goes) down: then nothing
+ * can run, and the queued runs stay in the table for the next start.
+ */
+export async function idleUnlessDatabaseDown(queue: InProcessRunQueue, database: DatabaseStatus): Promise<void> {
+  let poll: NodeJS.Timeout | undefined;
+  const down = new Promise<void>((done) => {
+    poll = setInterval(() => !database.available() && done(), 200);
+  });
+  try {
+    if (database.available()) await Promise.race([queue.idle(), down]);
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+/** A database local mode does not run itself: it is taken to be up. */
+export const externalDatabase: DatabaseStatus = { available: () => true, whenAvailable: () => Promise.resolve() };

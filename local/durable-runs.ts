@@ -1,7 +1,9 @@
 import type { Clock, RunRepository, RunRequest, ScheduleRepository } from '#domain/ports.ts';
-import type { OpenRunRepository } from '#domain/use-cases/reap-stale-runs.ts';
+import { reapStaleRuns, type OpenRunRepository } from '#domain/use-cases/reap-stale-runs.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
 import { newRun } from '#domain/use-cases/runs.ts';
+import type { InProcessRunQueue } from './in-process-queue.ts';
+import type { LocalConfig } from './local-config.ts';
 
 /**
  * Local mode's scheduler claims: the slot's run is written as `queued` before the slot is
@@ -50,4 +52,23 @@ export async function queuedRunRequests(runs: OpenRunRepository, limit = 10_000)
     .filter((run) => run.status === 'queued')
     .sort((a, b) => a.since.localeCompare(b.since))
     .map((run) => ({ kind: 'manual' as const, monitorId: run.monitorId, runId: run.runId }));
+}
+
+/**
+ * The reaper as local mode runs it on each tick: a run open longer than the run timeout plus
+ * `VIGIL_RUN_MARGIN_SECONDS` is closed, unless the in-memory queue holds it (it is only waiting).
+ */
+export function reapRunsLeftOpen(deps: {
+  runs: OpenRunRepository;
+  clock: Clock;
+  queue: Pick<InProcessRunQueue, 'holds'>;
+  config: Pick<LocalConfig, 'VIGIL_RUN_TIMEOUT_SECONDS' | 'VIGIL_RUN_MARGIN_SECONDS'>;
+}): Promise<number> {
+  return reapStaleRuns({
+    runs: deps.runs,
+    clock: deps.clock,
+    staleAfterMs: (deps.config.VIGIL_RUN_TIMEOUT_SECONDS + deps.config.VIGIL_RUN_MARGIN_SECONDS) * 1000,
+    hint: 'local mode (or its database) stopped while the run was in flight',
+    isAlive: (run) => deps.queue.holds(run.runId),
+  });
 }
