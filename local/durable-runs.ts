@@ -1,4 +1,4 @@
-import type { Clock, RunRepository, RunRequest, ScheduleRepository } from '#domain/ports.ts';
+import type { ClaimOutcome, Clock, RunRepository, RunRequest, ScheduleRepository, SlotClaim } from '#domain/ports.ts';
 import { reapStaleRuns, type OpenRunRepository } from '#domain/use-cases/reap-stale-runs.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
 import { newRun } from '#domain/use-cases/runs.ts';
@@ -18,28 +18,42 @@ export function claimsThatKeepTheirRuns(
   runs: Pick<RunRepository, 'create' | 'get' | 'save'>,
   options: { clock: Clock; runRetentionDays: number },
 ): ScheduleRepository {
-  return {
-    listDue: (now, page) => schedule.listDue(now, page),
-    recordHeartbeat: (at) => schedule.recordHeartbeat(at),
-    lastHeartbeat: () => schedule.lastHeartbeat(),
-    async claim(monitorId, from, to) {
-      const now = options.clock.now();
-      const run = newRun(
-        { id: scheduledRunId(monitorId, new Date(from)), monitorId, trigger: 'schedule', scheduledFor: from },
-        now,
-        options.runRetentionDays,
-      );
-      const created = await runs.create(run);
-      if (await schedule.claim(monitorId, from, to)) return true;
-      if (created) {
+  const runOf = (claim: SlotClaim) =>
+    newRun(
+      { id: scheduledRunId(claim.monitorId, new Date(claim.from)), monitorId: claim.monitorId, trigger: 'schedule', scheduledFor: claim.from },
+      options.clock.now(),
+      options.runRetentionDays,
+    );
+  const claimMany = async (claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> => {
+    // true: written now; false: written before (a crash, an earlier failed claim); null: not written.
+    const written = await Promise.all(claims.map((claim) => runs.create(runOf(claim)).catch(() => null)));
+    const claimable = claims.filter((_, i) => written[i] !== null);
+    const results = claimable.length > 0 ? await schedule.claimMany(claimable) : [];
+    let next = 0;
+    // A slot whose run could not be written is not claimed: it stays due for the next tick.
+    const outcomes = claims.map((_, i): ClaimOutcome => (written[i] === null ? 'failed' : (results[next++] ?? 'failed')));
+    await Promise.all(
+      claims.map(async (claim, i) => {
+        if (outcomes[i] !== 'lost' || written[i] !== true) return;
         await runs.save({
-          ...run,
+          ...runOf(claim),
           status: 'error',
           finishedAt: options.clock.now().toISOString(),
           error: 'not run: the monitor was disabled or rescheduled as this slot came due',
         });
-      }
-      return false;
+      }),
+    );
+    return outcomes;
+  };
+  return {
+    listDue: (now, page) => schedule.listDue(now, page),
+    recordHeartbeat: (at) => schedule.recordHeartbeat(at),
+    lastHeartbeat: () => schedule.lastHeartbeat(),
+    claimMany,
+    async claim(monitorId, from, to) {
+      const [outcome] = await claimMany([{ monitorId, from, to }]);
+      if (outcome === 'failed') throw new Error(`the slot ${from} of monitor ${monitorId} could not be claimed now`);
+      return outcome === 'claimed';
     },
   };
 }
