@@ -106,6 +106,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           payload: payload.text,
           inputs: payload.inputs,
           linesByLabel: payload.linesByLabel,
+          noDataStatus: monitor.noDataStatus ?? 'ok',
           previousRun: previousVerdict(previous),
           maxInputTokens: deps.maxInputTokens,
           deadline,
