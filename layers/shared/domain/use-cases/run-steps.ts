@@ -3,6 +3,7 @@ import { collectInputs } from '../collect/collect-inputs.ts';
 import { buildPayload } from '../collect/payload.ts';
 import type { SourceReaders } from '../collect/ports.ts';
 import type { CollectedLine } from '../collect/types.ts';
+import { withTables } from '../collect/table.ts';
 import { formatLine, type WindowRenderer } from '../collect/window.ts';
 import { judgeRun } from '../judge/judge-run.ts';
 import { withDominantTemplates } from '../judge/rules.ts';
@@ -38,8 +39,11 @@ export interface RunStepsDeps {
   costCollectorHours?: number;
 }
 
-/** `templates` mode summarises every pattern (the template miner); `raw` keeps the newest lines. */
-export const renderInputWindow: WindowRenderer = (lines, options) => renderWindow(lines.map(toWindowLine), options);
+/**
+ * `templates` mode summarises every pattern (the template miner); `raw` keeps the newest lines.
+ * Structured inputs (`cost`, Insights rows with named values) are tables in either mode.
+ */
+export const renderInputWindow: WindowRenderer = withTables((lines, options) => renderWindow(lines.map(toWindowLine), options));
 
 function toWindowLine(line: CollectedLine) {
   const text = line.origin ? `[${line.origin}] ${line.text}` : line.text;
