@@ -103,6 +103,57 @@ describe('cost inputs', () => {
   });
 });
 
+describe('the README example', () => {
+  it('is what a 7-day cost input and a stats input render', () => {
+    const daily = Array.from({ length: 7 }, (_, i) => {
+      const day = new Date(Date.UTC(2026, 10, 21 + i)).toISOString().slice(0, 10);
+      return [
+        { day, group: EC2, amount: day === '2026-11-25' ? 88 : 12.5 },
+        { day, group: 'AmazonCloudWatch', amount: 0.3 },
+      ];
+    }).flat();
+    const snapshot: CostSnapshot = {
+      ...spikySnapshot(),
+      estimatedFrom: null,
+      daily,
+      monthToDate: [
+        { group: EC2, amount: 400.5 },
+        { group: 'AmazonCloudWatch', amount: 8.1 },
+      ],
+    };
+    const stats: CollectedInput = { label: 'LATENCY', mode: 'insights', lines: statsRows(3), error: null, notes: [] };
+
+    const payload = buildPayload([costInput(snapshot, 7 * 24 * 60), stats], templates(), renderInputWindow);
+
+    expect(payload.text).toBe(
+      [
+        '[BUDGET]',
+        '# daily cost in USD: 7 days × 2 groups, oldest first',
+        `day | ${EC2} | AmazonCloudWatch`,
+        '2026-11-21 | 12.50 | 0.30',
+        '2026-11-22 | 12.50 | 0.30',
+        '2026-11-23 | 12.50 | 0.30',
+        '2026-11-24 | 12.50 | 0.30',
+        '2026-11-25 | 88.00 | 0.30',
+        '2026-11-26 | 12.50 | 0.30',
+        '2026-11-27 | 12.50 | 0.30',
+        `month-to-date since 2026-11-01 ${EC2} 400.50 USD`,
+        'month-to-date since 2026-11-01 AmazonCloudWatch 8.10 USD',
+        'month-to-date since 2026-11-01 total 408.60 USD',
+        'forecast 2026-11-28..2026-12-01 (end exclusive) 37.50 USD; month total ≈ 446.10 USD',
+        'snapshot: UnblendedCost by SERVICE in USD, collected 2026-11-27T06:00:00.000Z',
+        '',
+        '[LATENCY]',
+        "# table: 3 rows × 3 columns, in the query's order",
+        'bin(5m) | avg(duration) | count()',
+        '2026-11-27 10:00:00.000 | 100 | 40',
+        '2026-11-27 10:05:00.000 | 101 | 41',
+        '2026-11-27 10:10:00.000 | 102 | 42',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('Logs Insights inputs', () => {
   it('show stats rows as a table with every value verbatim', () => {
     const window = renderTable(statsRows(3), { mode: 'templates', maxLines: 500, maxChars: 8000, inputMode: 'insights' });
