@@ -77,7 +77,8 @@ export function renderText(notice: Notice): string {
     lines.push('', 'Rules');
     for (const rule of notice.rules) {
       const verdict = rule.breached ? `BREACHED (${rule.severity})` : 'not breached';
-      lines.push(`- ${rule.label} /${rule.pattern}/: ${matchingCount(rule)} matching lines, ${verdict}`);
+      const expected = rule.kind === 'expect_at_least' ? `, expected at least ${rule.threshold ?? 1}` : '';
+      lines.push(`- ${rule.label} /${rule.pattern}/: ${rule.count} matching lines${expected}, ${verdict}`);
     }
   }
 
