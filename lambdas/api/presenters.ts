@@ -133,6 +133,7 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
       kind: rule.kind ?? 'min_count',
       ...(rule.threshold !== undefined && { [rule.kind ?? 'min_count']: rule.threshold }),
       count: rule.count,
+      ...(rule.unread === true && { input_failed: true }),
       severity: rule.severity,
       breached: rule.breached,
       ...(rule.templateId != null && { template_id: rule.templateId }),

@@ -225,6 +225,8 @@ export interface RuleResult {
   kind?: RuleKind;
   /** The rule's `minCount` or `expectAtLeast`; absent on runs stored before it. */
   threshold?: number;
+  /** True when the label's input failed: nothing was counted and the rule is not breached. */
+  unread?: boolean;
   count: number;
   severity: Severity;
   breached: boolean;

@@ -189,6 +189,18 @@ describe('judgeRun', () => {
       );
     });
 
+    it('does not breach an expect_at_least rule whose input failed: a failed read is not silence', async () => {
+      const judge = new FakeJudge({ verdict: warnVerdict });
+
+      const result = await judgeRun(silentRequest({ inputs: { heartbeat: stats(0, 'AccessDenied'), APP: stats(0) } }), { judge, metrics: new FakeMetrics() });
+
+      expect(result.status).toBe('ok');
+      expect(result.rules).toMatchObject([{ label: 'heartbeat', count: 0, breached: false, unread: true }]);
+      expect(result.summary).toBe(
+        'No new lines in any input since the last run; the model was not called. Inputs that could not be read: heartbeat (AccessDenied).',
+      );
+    });
+
     it('does not take no_data_status when an input had lines', async () => {
       const judge = new FakeJudge({ verdict: { status: 'ok', summary: 'Quiet.', findings: [] } });
 

@@ -72,6 +72,21 @@ describe('evaluateRules', () => {
     ]);
   });
 
+  it('counts nothing and breaches nothing on a label whose input failed, and says so', () => {
+    const rules: MonitorRule[] = [
+      { label: 'heartbeat', pattern: 'heartbeat', expectAtLeast: 1, severity: 'alert' },
+      { label: 'ERRORS', pattern: 'ERROR', minCount: 1, severity: 'warn' },
+    ];
+
+    const results = evaluateRules(rules, new Map([['ERRORS', ['ERROR a']]]), new Set(['HEARTBEAT']));
+
+    expect(results).toEqual([
+      { label: 'heartbeat', pattern: 'heartbeat', kind: 'expect_at_least', threshold: 1, count: 0, severity: 'alert', breached: false, unread: true },
+      { label: 'ERRORS', pattern: 'ERROR', kind: 'min_count', threshold: 1, count: 1, severity: 'warn', breached: true },
+    ]);
+    expect(describeRuleResult(results[0] as RuleResult)).toBe('heartbeat /heartbeat/: not counted, the input could not be read (alert)');
+  });
+
   it('breaches an expect_at_least rule on an empty window and on a label that read nothing', () => {
     const heartbeat: MonitorRule = { label: 'heartbeat', pattern: 'heartbeat', expectAtLeast: 1, severity: 'warn' };
 

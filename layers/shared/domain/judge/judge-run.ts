@@ -122,8 +122,9 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   const redacted = redactSecrets(request.payload);
 
   const lines = new Map(request.linesByLabel ?? linesByLabel(parsePayload(redacted.text, labels)));
-  for (const [label, stats] of Object.entries(request.inputs)) if (stats.error !== null) lines.set(label, []);
-  const ruleResults = evaluateRules(request.rules, lines);
+  const unread = new Set(Object.entries(request.inputs).flatMap(([label, stats]) => (stats.error === null ? [] : [label])));
+  for (const label of unread) lines.set(label, []);
+  const ruleResults = evaluateRules(request.rules, lines, unread);
 
   const modelId = judge.kind === 'bedrock' ? request.modelId : null;
   const payloadHash = judgeFingerprint({

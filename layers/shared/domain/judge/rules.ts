@@ -55,16 +55,25 @@ export function ruleThreshold(rule: MonitorRule): { kind: RuleKind; threshold: n
 /**
  * Counts, for each rule, the lines of its label's window that match its pattern. A `min_count`
  * rule is breached when the count reaches its threshold; an `expect_at_least` rule when the count
- * stays below it. A label with no lines (absent, empty or failed) counts 0, and so does a
- * pattern that does not compile — so an `expect_at_least` rule on an empty window is breached.
+ * stays below it. A label with no lines (absent or empty) counts 0, and so does a pattern that
+ * does not compile — so an `expect_at_least` rule on an empty window is breached. A label in
+ * `unread` (its input failed) is not counted at all: the result says so and is never breached,
+ * because a read that failed says nothing about how many lines there were.
  */
-export function evaluateRules(rules: readonly MonitorRule[], lines: ReadonlyMap<string, readonly string[]>): RuleResult[] {
+export function evaluateRules(
+  rules: readonly MonitorRule[],
+  lines: ReadonlyMap<string, readonly string[]>,
+  unread: ReadonlySet<string> = new Set(),
+): RuleResult[] {
+  const failed = new Set([...unread].map((label) => label.toLowerCase()));
   return rules.map((rule) => {
+    const { kind, threshold } = ruleThreshold(rule);
+    const base = { label: rule.label, pattern: rule.pattern, kind, threshold };
+    if (failed.has(rule.label.toLowerCase())) return { ...base, count: 0, severity: rule.severity, breached: false, unread: true };
     const regex = compileRulePattern(rule.pattern);
     const count = regex === null ? 0 : linesOfLabel(lines, rule.label).filter((line) => regex.test(line)).length;
-    const { kind, threshold } = ruleThreshold(rule);
     const breached = kind === 'expect_at_least' ? count < threshold : count >= threshold;
-    return { label: rule.label, pattern: rule.pattern, kind, threshold, count, severity: rule.severity, breached };
+    return { ...base, count, severity: rule.severity, breached };
   });
 }
 
@@ -81,9 +90,11 @@ const matching = (count: number): string => `${count} matching ${count === 1 ? '
 /**
  * How a rule result reads in summaries, prompts and notices: `ERRORS /ERROR|Exception/: 37
  * matching lines (alert)` for a `min_count` rule, `heartbeat /heartbeat/: 0 matching lines,
- * expected at least 1 (alert)` for an `expect_at_least` rule, whose count is low when breached.
+ * expected at least 1 (alert)` for an `expect_at_least` rule, whose count is low when breached;
+ * `… not counted, the input could not be read` when its input failed.
  */
 export function describeRuleResult(result: RuleResult): string {
+  if (result.unread === true) return `${result.label} /${result.pattern}/: not counted, the input could not be read (${result.severity})`;
   const expected = result.kind === 'expect_at_least' ? `, expected at least ${result.threshold ?? 1}` : '';
   return `${result.label} /${result.pattern}/: ${matching(result.count)}${expected} (${result.severity})`;
 }

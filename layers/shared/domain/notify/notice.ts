@@ -43,6 +43,8 @@ export interface NoticeRule {
   /** `expect_at_least` rules are breached by too few lines; absent means `min_count`. */
   kind?: RuleKind;
   threshold?: number;
+  /** Its input failed: nothing was counted. */
+  unread?: boolean;
 }
 
 export interface Notice {

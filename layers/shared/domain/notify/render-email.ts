@@ -11,6 +11,7 @@ import { codePointLength, escapeHtml } from './text.ts';
 
 /** `37`, or `0 (expected at least 1)` for a rule that is breached by too few lines. */
 function matchingCount(rule: NoticeRule): string {
+  if (rule.unread === true) return 'not counted (input failed)';
   return rule.kind === 'expect_at_least' ? `${rule.count} (expected at least ${rule.threshold ?? 1})` : String(rule.count);
 }
 
@@ -78,7 +79,8 @@ export function renderText(notice: Notice): string {
     for (const rule of notice.rules) {
       const verdict = rule.breached ? `BREACHED (${rule.severity})` : 'not breached';
       const expected = rule.kind === 'expect_at_least' ? `, expected at least ${rule.threshold ?? 1}` : '';
-      lines.push(`- ${rule.label} /${rule.pattern}/: ${rule.count} matching lines${expected}, ${verdict}`);
+      const counted = rule.unread === true ? 'not counted, the input could not be read' : `${rule.count} matching lines${expected}`;
+      lines.push(`- ${rule.label} /${rule.pattern}/: ${counted}, ${verdict}`);
     }
   }
 
