@@ -4,11 +4,10 @@ import { renderCostSnapshot } from '#domain/collect/cost-lines.ts';
 import { buildPayload } from '#domain/collect/payload.ts';
 import { renderTable } from '#domain/collect/table.ts';
 import type { CollectedInput, CollectedLine, CostSnapshot } from '#domain/collect/types.ts';
-import type { LogSource, Target, WindowConfig } from '#domain/entities.ts';
-import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
-import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
-import { createRunSteps, renderInputWindow } from '#domain/use-cases/run-steps.ts';
+import type { WindowConfig } from '#domain/entities.ts';
+import { renderInputWindow } from '#domain/use-cases/run-steps.ts';
 import { aLogSource, aMonitor, aTarget } from '../../support/builders.ts';
+import { stepsOver } from '../../support/run-steps.ts';
 import { fakeReaders } from './fakes.ts';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -55,6 +54,15 @@ const statsRow = (bin: string, avg: string, count: string): CollectedLine => ({
   ],
 });
 
+/** How {@link statsRows}(3) reads as a table. */
+const STATS_TABLE = [
+  "# table: 3 rows × 3 columns, in the query's order",
+  'bin(5m) | avg(duration) | count()',
+  '2026-11-27 10:00:00.000 | 100 | 40',
+  '2026-11-27 10:05:00.000 | 101 | 41',
+  '2026-11-27 10:10:00.000 | 102 | 42',
+];
+
 const statsRows = (n: number): CollectedLine[] =>
   Array.from({ length: n }, (_, i) => statsRow(`2026-11-27 ${String(10 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}:00.000`, String(100 + i), String(40 + i)));
 
@@ -96,7 +104,7 @@ describe('cost inputs', () => {
     const source = aLogSource(target.id, { mode: 'cost_explorer', config: { metric: 'UnblendedCost', groupBy: 'SERVICE' } });
     const monitor = aMonitor(source.id, { inputs: [{ label: 'BUDGET', mode: 'cost', lookbackMinutes: 10 * 24 * 60 }] });
 
-    const payload = await stepsOver(source, target, fakeReaders({ snapshot: spikySnapshot() })).collect(monitor, NOW.getTime() + 10_000);
+    const payload = await stepsOver(source, target, fakeReaders({ snapshot: spikySnapshot() }), NOW).collect(monitor, NOW.getTime() + 10_000);
 
     expect(payload.text).toContain('\n2026-11-20 | 88.00 | 0.30\n');
     expect(payload.text).toContain('# daily cost in USD: 11 days × 2 groups, oldest first');
@@ -144,11 +152,7 @@ describe('the README example', () => {
         'snapshot: UnblendedCost by SERVICE in USD, collected 2026-11-27T06:00:00.000Z',
         '',
         '[LATENCY]',
-        "# table: 3 rows × 3 columns, in the query's order",
-        'bin(5m) | avg(duration) | count()',
-        '2026-11-27 10:00:00.000 | 100 | 40',
-        '2026-11-27 10:05:00.000 | 101 | 41',
-        '2026-11-27 10:10:00.000 | 102 | 42',
+        ...STATS_TABLE,
       ].join('\n'),
     );
   });
@@ -158,15 +162,7 @@ describe('Logs Insights inputs', () => {
   it('show stats rows as a table with every value verbatim', () => {
     const window = renderTable(statsRows(3), { mode: 'templates', maxLines: 500, maxChars: 8000, inputMode: 'insights' });
 
-    expect(window?.text).toBe(
-      [
-        "# table: 3 rows × 3 columns, in the query's order",
-        'bin(5m) | avg(duration) | count()',
-        '2026-11-27 10:00:00.000 | 100 | 40',
-        '2026-11-27 10:05:00.000 | 101 | 41',
-        '2026-11-27 10:10:00.000 | 102 | 42',
-      ].join('\n'),
-    );
+    expect(window?.text).toBe(STATS_TABLE.join('\n'));
     expect(window).toMatchObject({ lines: 5, truncated: false });
   });
 
@@ -234,26 +230,3 @@ describe('tables within the payload bounds', () => {
     );
   });
 });
-
-function stepsOver(source: LogSource, target: Target, readers: ReturnType<typeof fakeReaders>) {
-  return createRunSteps({
-    logSources: { getMany: async () => new Map([[source.id, source]]) },
-    targets: { get: async (id) => (id === target.id ? target : null) },
-    monitors: { get: async () => null, swapAlertState: async () => true },
-    readers,
-    judge: new RulesOnlyJudge('test'),
-    judgeMetrics: { record: () => undefined },
-    channels: {
-      topicName: null,
-      sendEmail: async () => ({ status: 'sent', detail: null }),
-      sendSms: async () => ({ status: 'sent', detail: null }),
-      publishTopic: async () => ({ status: 'sent', detail: null }),
-    },
-    notifyRetry: DEFAULT_RETRY_POLICY,
-    clock: { now: () => NOW },
-    defaultModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
-    maxInputTokens: 30_000,
-    collectConcurrency: 2,
-    apiBaseUrl: 'http://127.0.0.1:3000',
-  });
-}
