@@ -116,11 +116,7 @@ export function costTable(lines: readonly CollectedLine[]): Table {
  * fit from the end the table keeps. Null when not even the fixed parts fit.
  */
 function fitTable(table: Table, options: RenderOptions): RenderedWindow | null {
-  if (table.rows.length === 0) {
-    if (table.trailer.length === 0) return EMPTY;
-    const window = keepNewest(table.trailer, options.maxLines, options.maxChars);
-    return window;
-  }
+  if (table.rows.length === 0) return table.trailer.length === 0 ? EMPTY : keepNewest(table.trailer, options.maxLines, options.maxChars);
   const longestCaption = Math.max(table.caption(table.rows.length).length, table.caption(table.rows.length - 1).length);
   const fixedLines = 2 + table.trailer.length;
   const fixedChars = longestCaption + 1 + table.header.length + table.trailer.reduce((sum, line) => sum + 1 + line.length, 0);
