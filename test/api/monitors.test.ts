@@ -67,6 +67,17 @@ describe('POST /monitors', () => {
     expect((await api.call('GET', `/monitors/${created.body.id}`)).body).toEqual(patched.body);
   });
 
+  it('switches a rule from min_count to expect_at_least with a PUT of the rules', async () => {
+    const created = (await api.call('POST', '/monitors', { body: monitor() })).body;
+
+    const switched = await api.call('PUT', `/monitors/${created.id}`, {
+      body: { rules: [{ label: 'ERRORS', pattern: 'ERROR|Exception', expect_at_least: 1, severity: 'warn' }] },
+    });
+
+    expect(switched.status).toBe(200);
+    expect(switched.body.rules).toEqual([{ label: 'ERRORS', pattern: 'ERROR|Exception', expect_at_least: 1, severity: 'warn' }]);
+  });
+
   it.each([
     [{ log_source_id: '01GONE' }, 'log_source_id', 'log source 01GONE does not exist'],
     [{ interval_seconds: 59 }, 'interval_seconds', 'must be at least 60'],
