@@ -76,7 +76,7 @@ export function presentMonitor(monitor: Monitor): Json {
     rules: monitor.rules.map((rule) => ({
       label: rule.label,
       pattern: rule.pattern,
-      min_count: rule.minCount,
+      ...(rule.expectAtLeast !== undefined ? { expect_at_least: rule.expectAtLeast } : { min_count: rule.minCount }),
       severity: rule.severity,
     })),
     window_config: {
@@ -91,6 +91,7 @@ export function presentMonitor(monitor: Monitor): Json {
       cooldown_minutes: monitor.notificationConfig.cooldownMinutes,
     },
     model: monitor.model.modelId !== undefined ? { model_id: monitor.model.modelId } : {},
+    no_data_status: monitor.noDataStatus ?? 'ok',
     next_run_at: monitor.nextRunAt,
     last_run: monitor.lastRun
       ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }
@@ -129,7 +130,10 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
     rules: run.rules.map((rule) => ({
       label: rule.label,
       pattern: rule.pattern,
+      kind: rule.kind ?? 'min_count',
+      ...(rule.threshold !== undefined && { [rule.kind ?? 'min_count']: rule.threshold }),
       count: rule.count,
+      ...(rule.unread === true && { input_failed: true }),
       severity: rule.severity,
       breached: rule.breached,
       ...(rule.templateId != null && { template_id: rule.templateId }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CostMetric, LogSourceMode, MonitorInput, MonitorSpec } from '#domain/entities.ts';
+import type { CostMetric, LogSourceMode, MonitorInput, MonitorRule, MonitorSpec } from '#domain/entities.ts';
 import type { LogSourceBody } from '#domain/use-cases/log-sources.ts';
 import type { TargetSpec } from '#domain/use-cases/targets.ts';
 import { parseOrThrow } from '#http/validation.ts';
@@ -169,12 +169,31 @@ const inputSchema = z.discriminatedUnion('mode', [
   z.strictObject({ ...inputCommon, mode: z.literal('tail'), match: regex.optional() }),
 ]);
 
-const ruleSchema = z.strictObject({
-  label: z.string().min(1).max(64),
-  pattern: regex,
-  min_count: z.number().int().min(1).max(1_000_000),
-  severity: z.enum(['warn', 'alert']),
-});
+const ruleCount = z.number().int().min(1).max(1_000_000);
+const isSet = (rule: unknown, field: string): boolean =>
+  typeof rule === 'object' && rule !== null && (rule as Record<string, unknown>)[field] !== undefined;
+// Checked beside the other fields' issues (not only once they are all valid), so one answer names every problem.
+const whenAnObject = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
+// `min_count` is breached by many matching lines, `expect_at_least` by few (a source gone quiet);
+// a rule is one or the other, so exactly one is set.
+const ruleSchema = z
+  .strictObject({
+    label: z.string().min(1).max(64),
+    pattern: regex,
+    min_count: ruleCount.optional(),
+    expect_at_least: ruleCount.optional(),
+    severity: z.enum(['warn', 'alert']),
+  })
+  .refine((rule) => !(isSet(rule, 'min_count') && isSet(rule, 'expect_at_least')), {
+    path: ['expect_at_least'],
+    message: 'cannot be set together with min_count; a rule has exactly one of them',
+    ...whenAnObject,
+  })
+  .refine((rule) => isSet(rule, 'min_count') || isSet(rule, 'expect_at_least'), {
+    path: ['min_count'],
+    message: 'is required unless expect_at_least is set; a rule has exactly one of them',
+    ...whenAnObject,
+  });
 
 const email = z.email({ error: 'must be an email address' }).max(254);
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 phone number like +15555550100' });
@@ -204,6 +223,7 @@ export const monitorSchema = z
       })
       .default({ email_recipients: [], sms_numbers: [], notify_on: 'alert_only', cooldown_minutes: 60 }),
     model: z.strictObject({ model_id: z.string().min(1).max(256).optional() }).default({}),
+    no_data_status: z.enum(['ok', 'warn', 'alert']).default('ok'),
   })
   .superRefine((monitor, ctx) => {
     const labels = new Map<string, number>();
@@ -253,12 +273,12 @@ export function parseMonitor(body: unknown): MonitorSpec {
     intervalSeconds: wire.interval_seconds,
     prompt: wire.prompt,
     inputs: wire.inputs.map(toInput),
-    rules: wire.rules.map((rule) => ({
-      label: labelOf.get(rule.label.toLowerCase()) ?? rule.label,
-      pattern: rule.pattern,
-      minCount: rule.min_count,
-      severity: rule.severity,
-    })),
+    rules: wire.rules.map((rule): MonitorRule => {
+      const common = { label: labelOf.get(rule.label.toLowerCase()) ?? rule.label, pattern: rule.pattern, severity: rule.severity };
+      return rule.expect_at_least !== undefined
+        ? { ...common, expectAtLeast: rule.expect_at_least }
+        : { ...common, minCount: rule.min_count ?? 1 };
+    }),
     windowConfig: { maxLines: wire.window_config.max_lines, maxChars: wire.window_config.max_chars, mode: wire.window_config.mode },
     notificationConfig: {
       emailRecipients: wire.notification_config.email_recipients,
@@ -267,5 +287,6 @@ export function parseMonitor(body: unknown): MonitorSpec {
       cooldownMinutes: wire.notification_config.cooldown_minutes,
     },
     model: wire.model.model_id !== undefined ? { modelId: wire.model.model_id } : {},
+    noDataStatus: wire.no_data_status,
   };
 }

@@ -46,6 +46,39 @@ describe('POST /monitors', () => {
     expect((await api.call('GET', `/monitors/${response.body.id}`)).body).toEqual(response.body);
   });
 
+  it('takes an expect_at_least rule and no_data_status, shows them back and defaults no_data_status to ok', async () => {
+    const silent = monitor({
+      rules: [{ label: 'FULL_LOGS', pattern: 'heartbeat', expect_at_least: 3, severity: 'warn' }],
+      no_data_status: 'alert',
+    });
+
+    const created = await api.call('POST', '/monitors', { body: silent });
+    const plain = await api.call('POST', '/monitors', { body: monitor() });
+    const patched = await api.call('PUT', `/monitors/${created.body.id}`, { body: { no_data_status: 'warn' } });
+
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      rules: [{ label: 'FULL_LOGS', pattern: 'heartbeat', expect_at_least: 3, severity: 'warn' }],
+      no_data_status: 'alert',
+    });
+    expect(created.body.rules[0]).not.toHaveProperty('min_count');
+    expect(plain.body).toMatchObject({ rules: [{ min_count: 10 }], no_data_status: 'ok' });
+    expect(plain.body.rules[0]).not.toHaveProperty('expect_at_least');
+    expect(patched.body).toMatchObject({ no_data_status: 'warn', rules: [{ expect_at_least: 3 }] });
+    expect((await api.call('GET', `/monitors/${created.body.id}`)).body).toEqual(patched.body);
+  });
+
+  it('switches a rule from min_count to expect_at_least with a PUT of the rules', async () => {
+    const created = (await api.call('POST', '/monitors', { body: monitor() })).body;
+
+    const switched = await api.call('PUT', `/monitors/${created.id}`, {
+      body: { rules: [{ label: 'ERRORS', pattern: 'ERROR|Exception', expect_at_least: 1, severity: 'warn' }] },
+    });
+
+    expect(switched.status).toBe(200);
+    expect(switched.body.rules).toEqual([{ label: 'ERRORS', pattern: 'ERROR|Exception', expect_at_least: 1, severity: 'warn' }]);
+  });
+
   it.each([
     [{ log_source_id: '01GONE' }, 'log_source_id', 'log source 01GONE does not exist'],
     [{ interval_seconds: 59 }, 'interval_seconds', 'must be at least 60'],
@@ -69,6 +102,11 @@ describe('POST /monitors', () => {
     [{ rules: [{ label: 'ERRORS', pattern: '(?<=order )timeout', min_count: 1, severity: 'alert' }] }, 'rules[0].pattern', expect.stringMatching(/^must be a valid regular expression in RE2 syntax/)],
     [{ rules: [{ label: 'ERRORS', pattern: 'x', min_count: 0, severity: 'alert' }] }, 'rules[0].min_count', 'must be at least 1'],
     [{ rules: [{ label: 'ERRORS', pattern: 'x', min_count: 1, severity: 'critical' }] }, 'rules[0].severity', 'must be one of "warn", "alert"'],
+    [{ rules: [{ label: 'ERRORS', pattern: 'x', min_count: 1, expect_at_least: 1, severity: 'alert' }] }, 'rules[0].expect_at_least', 'cannot be set together with min_count; a rule has exactly one of them'],
+    [{ rules: [{ label: 'ERRORS', pattern: 'x', severity: 'alert' }] }, 'rules[0].min_count', 'is required unless expect_at_least is set; a rule has exactly one of them'],
+    [{ rules: [{ label: 'ERRORS', pattern: 'x', expect_at_least: 0, severity: 'alert' }] }, 'rules[0].expect_at_least', 'must be at least 1'],
+    [{ rules: [{ label: 'ERRORS', pattern: 'x', expect_at_least: 1.5, severity: 'alert' }] }, 'rules[0].expect_at_least', 'must be an int'],
+    [{ no_data_status: 'error' }, 'no_data_status', 'must be one of "ok", "warn", "alert"'],
     [{ window_config: { max_lines: 0 } }, 'window_config.max_lines', 'must be at least 1'],
     [{ window_config: { max_chars: 200001 } }, 'window_config.max_chars', 'must be at most 200000'],
     [{ notification_config: { email_recipients: ['not-an-email'] } }, 'notification_config.email_recipients[0]', 'must be an email address'],
@@ -131,8 +169,8 @@ describe('updating monitors', () => {
     const error = await api.expectRejected(400, 'PUT', `/monitors/${created.id}`, { body: { rules: [{ label: 'ERRORS' }] } });
     expect(error.error.details).toEqual([
       { path: 'rules[0].pattern', message: 'is required' },
-      { path: 'rules[0].min_count', message: 'is required' },
       { path: 'rules[0].severity', message: 'is required' },
+      { path: 'rules[0].min_count', message: 'is required unless expect_at_least is set; a rule has exactly one of them' },
     ]);
   });
 });

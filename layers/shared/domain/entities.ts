@@ -98,13 +98,27 @@ export type MonitorInput =
 
 export type Severity = 'warn' | 'alert';
 
-/** A deterministic rule: breached when at least `minCount` lines of the label's window match. */
-export interface MonitorRule {
+/**
+ * What a rule counts against: `min_count` is breached when at least N lines match (too many),
+ * `expect_at_least` when fewer than N match (silence: a heartbeat that stopped).
+ */
+export type RuleKind = 'min_count' | 'expect_at_least';
+
+interface RuleBase {
   label: string;
   pattern: string;
-  minCount: number;
   severity: Severity;
 }
+
+/**
+ * A deterministic rule over the lines its label read in the window: breached when at least
+ * `minCount` lines match, or, with `expectAtLeast`, when fewer than that many match (exactly
+ * one of the two is set).
+ */
+export type MonitorRule = RuleBase & ({ minCount: number; expectAtLeast?: never } | { expectAtLeast: number; minCount?: never });
+
+/** The status of a run in which every input was read and none had a line. */
+export type NoDataStatus = 'ok' | 'warn' | 'alert';
 
 export type WindowMode = 'raw' | 'templates';
 
@@ -162,6 +176,8 @@ export interface MonitorSpec {
   windowConfig: WindowConfig;
   notificationConfig: NotificationConfig;
   model: ModelSettings;
+  /** The status when every input was read and none had a line; absent (monitors stored before it) means `ok`. */
+  noDataStatus?: NoDataStatus;
 }
 
 export interface Monitor extends MonitorSpec {
@@ -205,6 +221,12 @@ export interface Finding {
 export interface RuleResult {
   label: string;
   pattern: string;
+  /** Which kind of rule this was; absent on runs stored before `expect_at_least` (then `min_count`). */
+  kind?: RuleKind;
+  /** The rule's `minCount` or `expectAtLeast`; absent on runs stored before it. */
+  threshold?: number;
+  /** True when the label's input failed: nothing was counted and the rule is not breached. */
+  unread?: boolean;
   count: number;
   severity: Severity;
   breached: boolean;

@@ -323,7 +323,16 @@ describe('CloudWatchLogReader.insights', () => {
     expect(inputs(logs.commandCalls(StartQueryCommand))[0]?.queryString).toBe(
       'filter @logStream like /^ecs\\/api\\//\n| stats avg(duration) by bin(1m)',
     );
-    expect(read.lines).toEqual([{ timestamp: null, text: 'bin(1m)=2026-11-21 09:58:00.000 avg(duration)=120.5' }]);
+    expect(read.lines).toEqual([
+      {
+        timestamp: null,
+        text: 'bin(1m)=2026-11-21 09:58:00.000 avg(duration)=120.5',
+        fields: [
+          ['bin(1m)', '2026-11-21 09:58:00.000'],
+          ['avg(duration)', '120.5'],
+        ],
+      },
+    ]);
   });
 
   it('names the group and stream of each row when the query returns them', async () => {

@@ -54,7 +54,7 @@ describe('collectInputs', () => {
       },
     ]);
     expect(readers.targetsAsked).toEqual([target]);
-    expect(collected).toEqual([{ label: 'ERRORS', lines: lines('ERROR boom').lines, error: null, notes: [] }]);
+    expect(collected).toEqual([{ label: 'ERRORS', mode: 'filter', lines: lines('ERROR boom').lines, error: null, notes: [] }]);
   });
 
   it('runs an insights input over its own lookback on a prefix source, reading more lines in templates mode', async () => {
@@ -160,7 +160,7 @@ describe('collectInputs', () => {
     });
 
     // Assess
-    expect(collected).toEqual({ label: 'BUDGET', lines: [], error: 'no cost snapshot yet; the cost collector runs every 12 hours', notes: [] });
+    expect(collected).toEqual({ label: 'BUDGET', mode: 'cost', lines: [], error: 'no cost snapshot yet; the cost collector runs every 12 hours', notes: [] });
   });
 
   it('tails a file source of a local target with its match expression', async () => {
@@ -294,8 +294,8 @@ describe('collectInputs', () => {
 
     // Assess
     expect(collected).toEqual([
-      { label: 'HUNG', lines: [], error: 'timed out after 30s', notes: [] },
-      { label: 'FAST', lines: lines('quick').lines, error: null, notes: [] },
+      { label: 'HUNG', mode: 'insights', lines: [], error: 'timed out after 30s', notes: [] },
+      { label: 'FAST', mode: 'filter', lines: lines('quick').lines, error: null, notes: [] },
     ]);
   });
 

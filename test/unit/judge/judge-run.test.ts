@@ -78,7 +78,7 @@ describe('judgeRun', () => {
     expect(sent?.request).toMatchObject({ monitorName: 'orders', prompt: 'Look for failed orders.', labels: ['FULL_LOGS', 'ERRORS'], modelId: MODEL });
     expect(sent?.request.payload).toContain('password=[REDACTED:password]');
     expect(sent?.request.payload).not.toContain('hunter22');
-    expect(result.rules).toEqual([{ label: 'ERRORS', pattern: 'ERROR', count: 2, severity: 'alert', breached: true }]);
+    expect(result.rules).toEqual([{ label: 'ERRORS', pattern: 'ERROR', kind: 'min_count', threshold: 2, count: 2, severity: 'alert', breached: true }]);
     expect(sent?.request.ruleResults).toEqual(result.rules);
     expect(result.status).toBe('alert');
     expect(result.summary).toBe('Two orders timed out. Status raised to alert by rule: ERRORS /ERROR/: 2 matching lines (alert).');
@@ -124,6 +124,103 @@ describe('judgeRun', () => {
     expect(result.rules[0]).toMatchObject({ count: 0, breached: false });
     expect(result.judge).toMatchObject({ kind: 'bedrock', modelId: MODEL, inputTokens: 0, estimatedCostUsd: 0, skipped: 'no_new_data' });
     expect(metrics.records).toEqual([{ ...result.judge, modelCalls: 0, failed: false }]);
+  });
+
+  describe('silence', () => {
+    const heartbeatRule: MonitorRule = { label: 'heartbeat', pattern: 'heartbeat', expectAtLeast: 1, severity: 'alert' };
+    const silentRequest = (overrides: Partial<JudgeRunRequest> = {}) =>
+      request({
+        rules: [heartbeatRule],
+        payload: '[heartbeat]\n(no lines)\n\n[APP]\n(no lines)',
+        inputs: { heartbeat: stats(0), APP: stats(0) },
+        linesByLabel: new Map([
+          ['heartbeat', []],
+          ['APP', []],
+        ]),
+        ...overrides,
+      });
+
+    it('breaches an expect_at_least rule on an empty window without calling the model', async () => {
+      const judge = new FakeJudge({ verdict: warnVerdict });
+
+      const result = await judgeRun(silentRequest(), { judge, metrics: new FakeMetrics() });
+
+      expect(judge.calls).toHaveLength(0);
+      expect(result.status).toBe('alert');
+      expect(result.rules).toEqual([
+        { label: 'heartbeat', pattern: 'heartbeat', kind: 'expect_at_least', threshold: 1, count: 0, severity: 'alert', breached: true },
+      ]);
+      expect(result.summary).toBe(
+        'No new lines in any input since the last run; the model was not called. Status raised to alert by rule: heartbeat /heartbeat/: 0 matching lines, expected at least 1 (alert).',
+      );
+      expect(result.judge.skipped).toBe('no_new_data');
+    });
+
+    it('takes no_data_status when every input was read and none had a line', async () => {
+      const result = await judgeRun(silentRequest({ rules: [], noDataStatus: 'warn' }), { judge: new FakeJudge({ verdict: warnVerdict }), metrics: new FakeMetrics() });
+
+      expect(result.status).toBe('warn');
+      expect(result.summary).toBe(
+        'No new lines in any input since the last run; the model was not called. Every input was read and none had a line; no_data_status makes this run warn.',
+      );
+    });
+
+    it('keeps the more severe of no_data_status and a breached rule', async () => {
+      const warnRule: MonitorRule = { ...heartbeatRule, severity: 'warn' };
+      const judge = new FakeJudge({ verdict: warnVerdict });
+
+      const alert = await judgeRun(silentRequest({ rules: [warnRule], noDataStatus: 'alert' }), { judge, metrics: new FakeMetrics() });
+      const warn = await judgeRun(silentRequest({ rules: [heartbeatRule], noDataStatus: 'warn' }), { judge, metrics: new FakeMetrics() });
+
+      expect(alert.status).toBe('alert');
+      expect(warn.status).toBe('alert');
+      expect(warn.summary).toContain('Status raised to alert by rule: heartbeat /heartbeat/: 0 matching lines, expected at least 1 (alert).');
+    });
+
+    it('does not take no_data_status when an input failed: the failure, not silence, is what the run reports', async () => {
+      const result = await judgeRun(
+        silentRequest({ rules: [], noDataStatus: 'alert', inputs: { heartbeat: stats(0), APP: stats(0, 'AccessDenied') } }),
+        { judge: new FakeJudge({ verdict: warnVerdict }), metrics: new FakeMetrics() },
+      );
+
+      expect(result.status).toBe('ok');
+      expect(result.summary).toBe(
+        'No new lines in any input since the last run; the model was not called. Inputs that could not be read: APP (AccessDenied).',
+      );
+    });
+
+    it('does not breach an expect_at_least rule whose input failed: a failed read is not silence', async () => {
+      const judge = new FakeJudge({ verdict: warnVerdict });
+
+      const result = await judgeRun(silentRequest({ inputs: { heartbeat: stats(0, 'AccessDenied'), APP: stats(0) } }), { judge, metrics: new FakeMetrics() });
+
+      expect(result.status).toBe('ok');
+      expect(result.rules).toMatchObject([{ label: 'heartbeat', count: 0, breached: false, unread: true }]);
+      expect(result.summary).toBe(
+        'No new lines in any input since the last run; the model was not called. Inputs that could not be read: heartbeat (AccessDenied).',
+      );
+    });
+
+    it('does not take no_data_status when an input had lines', async () => {
+      const judge = new FakeJudge({ verdict: { status: 'ok', summary: 'Quiet.', findings: [] } });
+
+      const result = await judgeRun(
+        silentRequest({
+          rules: [],
+          noDataStatus: 'alert',
+          payload: '[heartbeat]\n(no lines)\n\n[APP]\n10:00 INFO started',
+          inputs: { heartbeat: stats(0), APP: stats(1) },
+          linesByLabel: new Map([
+            ['heartbeat', []],
+            ['APP', ['10:00 INFO started']],
+          ]),
+        }),
+        { judge, metrics: new FakeMetrics() },
+      );
+
+      expect(judge.calls).toHaveLength(1);
+      expect(result).toMatchObject({ status: 'ok', summary: 'Quiet.' });
+    });
   });
 
   it('reuses the previous verdict when the question is unchanged', async () => {

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { MonitorRule, RuleResult } from '#domain/entities.ts';
-import { compileRulePattern, evaluateRules, maxStatus, statusFloor, withDominantTemplates } from '#domain/judge/rules.ts';
+import type { MonitorRule, RuleResult, Severity } from '#domain/entities.ts';
+import {
+  compileRulePattern,
+  describeRuleResult,
+  evaluateRules,
+  maxStatus,
+  statusFloor,
+  withDominantTemplates,
+} from '#domain/judge/rules.ts';
 
-const rule = (overrides: Partial<MonitorRule> = {}): MonitorRule => ({
+const rule = (overrides: { label?: string; pattern?: string; minCount?: number; severity?: Severity } = {}): MonitorRule => ({
   label: 'ERRORS',
   pattern: 'ERROR|Exception',
   minCount: 2,
@@ -19,6 +26,22 @@ const result = (overrides: Partial<RuleResult> = {}): RuleResult => ({
   ...overrides,
 });
 
+describe('describeRuleResult', () => {
+  it('reads right for both kinds of rule', () => {
+    const [silent, noisy] = evaluateRules(
+      [
+        { label: 'heartbeat', pattern: 'heartbeat', expectAtLeast: 1, severity: 'alert' },
+        { label: 'ERRORS', pattern: 'ERROR', minCount: 1, severity: 'warn' },
+      ],
+      new Map([['ERRORS', ['ERROR a', 'ERROR b']]]),
+    );
+
+    expect(describeRuleResult(silent as RuleResult)).toBe('heartbeat /heartbeat/: 0 matching lines, expected at least 1 (alert)');
+    expect(describeRuleResult(noisy as RuleResult)).toBe('ERRORS /ERROR/: 2 matching lines (warn)');
+    expect(describeRuleResult(result({ kind: 'expect_at_least', threshold: 5, count: 1 }))).toBe('ERRORS /x/: 1 matching line, expected at least 5 (warn)');
+  });
+});
+
 describe('evaluateRules', () => {
   it('counts matching lines of the rule label only and breaches at minCount', () => {
     // Prepare
@@ -32,9 +55,47 @@ describe('evaluateRules', () => {
 
     // Assess
     expect(results).toEqual([
-      { label: 'ERRORS', pattern: 'ERROR|Exception', count: 2, severity: 'alert', breached: true },
-      { label: 'ERRORS', pattern: 'ERROR|Exception', count: 2, severity: 'alert', breached: false },
+      { label: 'ERRORS', pattern: 'ERROR|Exception', kind: 'min_count', threshold: 2, count: 2, severity: 'alert', breached: true },
+      { label: 'ERRORS', pattern: 'ERROR|Exception', kind: 'min_count', threshold: 3, count: 2, severity: 'alert', breached: false },
     ]);
+  });
+
+  it('breaches an expect_at_least rule when fewer lines than expected match, and not at the figure', () => {
+    const heartbeat = (expectAtLeast: number): MonitorRule => ({ label: 'heartbeat', pattern: 'heartbeat', expectAtLeast, severity: 'alert' });
+    const lines = new Map([['heartbeat', ['10:00 heartbeat ok', '10:01 heartbeat ok', '10:02 INFO other']]]);
+
+    const results = evaluateRules([heartbeat(2), heartbeat(3)], lines);
+
+    expect(results).toEqual([
+      { label: 'heartbeat', pattern: 'heartbeat', kind: 'expect_at_least', threshold: 2, count: 2, severity: 'alert', breached: false },
+      { label: 'heartbeat', pattern: 'heartbeat', kind: 'expect_at_least', threshold: 3, count: 2, severity: 'alert', breached: true },
+    ]);
+  });
+
+  it('counts nothing and breaches nothing on a label whose input failed, and says so', () => {
+    const rules: MonitorRule[] = [
+      { label: 'heartbeat', pattern: 'heartbeat', expectAtLeast: 1, severity: 'alert' },
+      { label: 'ERRORS', pattern: 'ERROR', minCount: 1, severity: 'warn' },
+    ];
+
+    const results = evaluateRules(rules, new Map([['ERRORS', ['ERROR a']]]), new Set(['HEARTBEAT']));
+
+    expect(results).toEqual([
+      { label: 'heartbeat', pattern: 'heartbeat', kind: 'expect_at_least', threshold: 1, count: 0, severity: 'alert', breached: false, unread: true },
+      { label: 'ERRORS', pattern: 'ERROR', kind: 'min_count', threshold: 1, count: 1, severity: 'warn', breached: true },
+    ]);
+    expect(describeRuleResult(results[0] as RuleResult)).toBe('heartbeat /heartbeat/: not counted, the input could not be read (alert)');
+  });
+
+  it('breaches an expect_at_least rule on an empty window and on a label that read nothing', () => {
+    const heartbeat: MonitorRule = { label: 'heartbeat', pattern: 'heartbeat', expectAtLeast: 1, severity: 'warn' };
+
+    const empty = evaluateRules([heartbeat], new Map([['heartbeat', []]]));
+    const absent = evaluateRules([heartbeat], new Map());
+
+    expect(empty).toEqual([{ label: 'heartbeat', pattern: 'heartbeat', kind: 'expect_at_least', threshold: 1, count: 0, severity: 'warn', breached: true }]);
+    expect(absent[0]).toMatchObject({ count: 0, breached: true });
+    expect(statusFloor(empty)).toBe('warn');
   });
 
   it('finds the label case-insensitively and counts 0 for a label without lines', () => {

@@ -122,6 +122,15 @@ describe('renderAlertEmail', () => {
     );
   });
 
+  it('says what an expect_at_least rule expected, in the text and the HTML', () => {
+    const rules = [{ label: 'heartbeat', pattern: 'heartbeat', kind: 'expect_at_least' as const, threshold: 1, count: 0, severity: 'alert' as const, breached: true }];
+
+    const email = renderAlertEmail(makeRun({ rules }), makeMonitor(), { apiBaseUrl: API_BASE_URL });
+
+    expect(email.text).toContain('\n- heartbeat /heartbeat/: 0 matching lines, expected at least 1, BREACHED (alert)\n');
+    expect(email.html).toContain('>0 (expected at least 1)</td>');
+  });
+
   it('links the run and shows the silence commands in the HTML body', () => {
     const email = renderAlertEmail(makeRun(), makeMonitor(), { apiBaseUrl: API_BASE_URL });
     const runUrl = `${API_BASE_URL}/monitors/01JMONITOR0000000000000001/runs/01JRUN00000000000000000001`;

@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LogSource, Target } from '#domain/entities.ts';
-import { createRunSteps, lineTemplateId } from '#domain/use-cases/run-steps.ts';
-import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
-import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
+import { lineTemplateId } from '#domain/use-cases/run-steps.ts';
 import { aLogSource, aMonitor, aTarget } from '../../support/builders.ts';
+import { stepsOver } from '../../support/run-steps.ts';
 import { fakeReaders } from '../collect/fakes.ts';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
-
-function stepsOver(source: LogSource, target: Target, readers: ReturnType<typeof fakeReaders>) {
-  return createRunSteps({
-    logSources: { getMany: async () => new Map([[source.id, source]]) },
-    targets: { get: async (id) => (id === target.id ? target : null) },
-    monitors: { get: async () => null, swapAlertState: async () => true },
-    readers,
-    judge: new RulesOnlyJudge('test'),
-    judgeMetrics: { record: () => undefined },
-    channels: {
-      topicName: null,
-      sendEmail: async () => ({ status: 'sent', detail: null }),
-      sendSms: async () => ({ status: 'sent', detail: null }),
-      publishTopic: async () => ({ status: 'sent', detail: null }),
-    },
-    notifyRetry: DEFAULT_RETRY_POLICY,
-    clock: { now: () => NOW },
-    defaultModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
-    maxInputTokens: 30_000,
-    collectConcurrency: 2,
-    apiBaseUrl: 'http://127.0.0.1:3000',
-  });
-}
 
 describe('createRunSteps', () => {
   it('keeps on the run what limited a read, and counts rules over every line read, not the shrunk window', async () => {

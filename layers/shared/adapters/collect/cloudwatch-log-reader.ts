@@ -56,6 +56,8 @@ interface RawEvent {
   text: string;
   group?: string;
   stream?: string;
+  /** An Insights row's shown fields, unless it is a bare `@message` row (free text). */
+  fields?: Array<[string, string]>;
 }
 
 function isoFromEpoch(ms: number | undefined): string | null {
@@ -88,16 +90,20 @@ function toLines(events: RawEvent[], streamPrefix: string | undefined): Collecte
     const stream =
       streamPrefix !== undefined && event.stream?.startsWith(streamPrefix) ? event.stream.slice(streamPrefix.length) : event.stream;
     const origin = [showGroup ? event.group : undefined, showStream ? stream : undefined].filter(Boolean).join(':');
-    return origin === '' ? { timestamp: event.timestamp, text: event.text } : { timestamp: event.timestamp, text: event.text, origin };
+    const line: CollectedLine = origin === '' ? { timestamp: event.timestamp, text: event.text } : { timestamp: event.timestamp, text: event.text, origin };
+    if (event.fields !== undefined) line.fields = event.fields;
+    return line;
   });
 }
 
 function rowToEvent(row: ResultField[]): RawEvent {
   const fields = new Map(row.map((f) => [f.field ?? '', f.value ?? '']));
   const shown = row.filter((f) => f.field !== undefined && !INSIGHTS_FIELDS_NOT_SHOWN.has(f.field));
-  const text =
-    shown.length === 1 && shown[0]?.field === '@message' ? (shown[0].value ?? '') : shown.map((f) => `${f.field}=${f.value ?? ''}`).join(' ');
+  const bareMessage = shown.length === 1 && shown[0]?.field === '@message';
+  const text = bareMessage ? (shown[0]?.value ?? '') : shown.map((f) => `${f.field}=${f.value ?? ''}`).join(' ');
   const event: RawEvent = { timestamp: isoFromInsights(fields.get('@timestamp')), text };
+  // A row of named values (`stats` results, `fields a, b`) is structured: the payload shows it in a table.
+  if (!bareMessage && shown.length > 0) event.fields = shown.map((f) => [f.field ?? '', f.value ?? '']);
   // `@log` is `account-id:group-name`.
   const log = fields.get('@log');
   if (log) event.group = log.slice(log.indexOf(':') + 1);

@@ -72,7 +72,7 @@ async function collectOne(
   targets: ReadonlyMap<string, Target>,
   deps: CollectDeps,
 ): Promise<CollectedInput> {
-  const failed = (error: string): CollectedInput => ({ label: input.label, lines: [], error, notes: [] });
+  const failed = (error: string): CollectedInput => ({ label: input.label, mode: input.mode, lines: [], error, notes: [] });
   const started = deps.clock.now().getTime();
   if (started >= deps.deadline) return failed('not read: the collection time budget ran out before this input started');
   try {
@@ -87,7 +87,7 @@ async function collectOne(
     const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours ?? DEFAULT_COST_COLLECTOR_HOURS };
     const outcome = await beforeDeadline(readSource(source, target, queryOf(input), window, context), deps.deadline, deps.clock);
     if (!outcome.done) return failed(`timed out after ${seconds(deps.deadline - started)}`);
-    return { label: input.label, lines: outcome.value.lines, error: null, notes: outcome.value.notes };
+    return { label: input.label, mode: input.mode, lines: outcome.value.lines, error: null, notes: outcome.value.notes };
   } catch (error) {
     return failed(describeReadFailure(error));
   }

@@ -11,6 +11,22 @@ const HOUR_MS = 3_600_000;
 const money = (amount: number, unit: string): string => `${amount.toFixed(2)} ${unit}`;
 const line = (text: string): CollectedLine => ({ timestamp: null, text });
 
+/** The fields a daily cost line carries, so the payload can lay the days out as a table. */
+export const DAILY_COST_FIELDS = ['day', 'group', 'amount', 'unit'] as const;
+
+function dailyLine(day: string, group: string, amount: number, unit: string): CollectedLine {
+  return {
+    timestamp: null,
+    text: `${day} ${group} ${money(amount, unit)}`,
+    fields: [
+      ['day', day],
+      ['group', group],
+      ['amount', amount.toFixed(2)],
+      ['unit', unit],
+    ],
+  };
+}
+
 /** `YYYY-MM-DD` of a date in UTC. */
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -39,7 +55,7 @@ export function renderCostSnapshot(snapshot: CostSnapshot, options: { now: Date;
     days.set(cost.day, groups);
   }
   for (const [day, groups] of [...days].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const cost of groups.sort((a, b) => b.amount - a.amount)) lines.push(line(`${day} ${cost.group} ${money(cost.amount, unit)}`));
+    for (const cost of groups.sort((a, b) => b.amount - a.amount)) lines.push(dailyLine(day, cost.group, cost.amount, unit));
   }
 
   for (const anomaly of snapshot.anomalies) {

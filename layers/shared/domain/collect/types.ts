@@ -2,7 +2,7 @@
  * What the collectors hand to the windowing: labeled lines, oldest first, plus the cost
  * snapshots the cost collector stores for `cost` inputs.
  */
-import type { CostMetric } from '../entities.ts';
+import type { CostMetric, InputMode } from '../entities.ts';
 
 /** One line of an input, as read from its source. */
 export interface CollectedLine {
@@ -11,11 +11,22 @@ export interface CollectedLine {
   text: string;
   /** Where the line came from (`group`, `stream` or `group:stream`) when an input reads several. */
   origin?: string;
+  /**
+   * The line's named values when it is a row of structured data (a Logs Insights result row,
+   * a daily cost), in their order: structured inputs are shown as tables from these, never
+   * templated. `text` still holds the row as one line for the rules.
+   */
+  fields?: Array<[name: string, value: string]>;
 }
 
 /** One labeled input after collection: its lines, or the reason it could not be read. */
 export interface CollectedInput {
   label: string;
+  /**
+   * The input's mode: `cost` and `insights` inputs are structured data and are rendered as
+   * tables; the others (and an input built without a mode) are free-text logs.
+   */
+  mode?: InputMode;
   /** Oldest first; empty when `error` is set. */
   lines: CollectedLine[];
   error: string | null;

@@ -2,13 +2,15 @@
  * Per-input windowing: how a collected line reads in the payload, and the default (`raw`)
  * renderer that keeps the newest lines within `maxLines` and `maxChars`.
  */
-import type { WindowMode } from '../entities.ts';
+import type { InputMode, WindowMode } from '../entities.ts';
 import type { CollectedLine } from './types.ts';
 
 export interface RenderOptions {
   mode: WindowMode;
   maxLines: number;
   maxChars: number;
+  /** The input's mode, when known: `cost` and `insights` inputs are tables, not free text. */
+  inputMode?: InputMode;
 }
 
 /** A rendered window: `text` holds `lines` lines and `chars` characters. */

@@ -8,7 +8,7 @@ import { estimateTokens, fitToTokenBudget, linesByLabel, parsePayload } from './
 import type { Judge, JudgeCallUsage, JudgeMetrics, PreviousVerdict, VerdictStatus } from './ports.ts';
 import { buildUserMessage, JUDGE_SYSTEM_PROMPT } from './prompt.ts';
 import { countRedactionMarks, redactSecrets } from './redact.ts';
-import { describeRuleResult, evaluateRules, maxStatus, statusFloor } from './rules.ts';
+import { describeRuleResult, evaluateRules, linesOfLabel, maxStatus, statusFloor } from './rules.ts';
 import { decideJudgeSkip, judgeFingerprint } from './skip.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
 
@@ -31,6 +31,12 @@ export interface JudgeRunRequest {
    * absent, the lines are read back from the redacted payload.
    */
   linesByLabel?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The status of a run in which every input was read and none had a line (the monitor's
+   * `no_data_status`). Not applied when an input failed: its error is what the run reports.
+   * @default 'ok'
+   */
+  noDataStatus?: VerdictStatus;
   /** The monitor's newest finished run, for the `unchanged` skip. */
   previousRun: PreviousVerdict | null;
   /** Input tokens the model may be sent (system prompt and instruction included). */
@@ -85,6 +91,11 @@ function noNewDataSummary(inputs: Readonly<Record<string, InputStats>>): string 
   return failed.length === 0 ? base : `${base} Inputs that could not be read: ${failed.join('; ')}.`;
 }
 
+/** True when every input was read (none failed) and none had a line: the sources were silent. */
+function everyInputSilent(inputs: Readonly<Record<string, InputStats>>, lines: ReadonlyMap<string, readonly string[]>): boolean {
+  return Object.entries(inputs).every(([label, stats]) => stats.error === null && linesOfLabel(lines, label).length === 0);
+}
+
 /** The verdict status raised to the rules' floor, and a sentence naming the rules that raised it. */
 function applyFloor(status: VerdictStatus, ruleResults: RuleResult[]): { status: VerdictStatus; note: string | null } {
   const floor = statusFloor(ruleResults);
@@ -120,8 +131,9 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   const redacted = redactSecrets(request.payload);
 
   const lines = new Map(request.linesByLabel ?? linesByLabel(parsePayload(redacted.text, labels)));
-  for (const [label, stats] of Object.entries(request.inputs)) if (stats.error !== null) lines.set(label, []);
-  const ruleResults = evaluateRules(request.rules, lines);
+  const unread = new Set(Object.entries(request.inputs).flatMap(([label, stats]) => (stats.error === null ? [] : [label])));
+  for (const label of unread) lines.set(label, []);
+  const ruleResults = evaluateRules(request.rules, lines, unread);
 
   const modelId = judge.kind === 'bedrock' ? request.modelId : null;
   const payloadHash = judgeFingerprint({
@@ -159,10 +171,15 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
       const summary = [previous.summary, note].filter((part) => part !== null && part !== '').join(' ');
       return { ...base, status, summary, findings: previous.findings, judge: usage, rawReply: null, error: null };
     }
+    // Silence is judged by the operator's settings: `no_data_status` and `expect_at_least` rules.
+    const silent = everyInputSilent(request.inputs, lines);
+    const noData = silent ? (request.noDataStatus ?? 'ok') : 'ok';
+    const { status, note } = applyFloor(noData, ruleResults);
+    const noDataNote = noData === 'ok' ? null : `Every input was read and none had a line; no_data_status makes this run ${noData}.`;
     return {
       ...base,
-      status: statusFloor(ruleResults),
-      summary: noNewDataSummary(request.inputs),
+      status,
+      summary: [noNewDataSummary(request.inputs), noDataNote, note].filter((part) => part !== null).join(' '),
       findings: [],
       judge: usage,
       rawReply: null,

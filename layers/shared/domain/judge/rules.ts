@@ -2,7 +2,7 @@
  * Deterministic rules: counted in code over each label's window before the model is asked, so
  * numbers never come from the model. A breached rule sets a floor on the run's status.
  */
-import type { FinalRunStatus, MonitorRule, RuleResult, Severity } from '#domain/entities.ts';
+import type { FinalRunStatus, MonitorRule, RuleKind, RuleResult, Severity } from '#domain/entities.ts';
 import type { VerdictStatus } from './ports.ts';
 import { compileLinePattern, type LinePattern } from '../line-pattern.ts';
 
@@ -45,16 +45,35 @@ export function linesOfLabel<T>(lines: ReadonlyMap<string, readonly T[]>, label:
   return [];
 }
 
+/** A rule's kind and figure: `expect_at_least` when it sets `expectAtLeast`, else `min_count`. */
+export function ruleThreshold(rule: MonitorRule): { kind: RuleKind; threshold: number } {
+  return rule.expectAtLeast !== undefined
+    ? { kind: 'expect_at_least', threshold: rule.expectAtLeast }
+    : { kind: 'min_count', threshold: rule.minCount };
+}
+
 /**
- * Counts, for each rule, the lines of its label's window that match its pattern; a rule is
- * breached when the count reaches `minCount`. A label with no lines (absent, empty or failed)
- * counts 0, and so does a pattern that does not compile.
+ * Counts, for each rule, the lines of its label's window that match its pattern. A `min_count`
+ * rule is breached when the count reaches its threshold; an `expect_at_least` rule when the count
+ * stays below it. A label with no lines (absent or empty) counts 0, and so does a pattern that
+ * does not compile — so an `expect_at_least` rule on an empty window is breached. A label in
+ * `unread` (its input failed) is not counted at all: the result says so and is never breached,
+ * because a read that failed says nothing about how many lines there were.
  */
-export function evaluateRules(rules: readonly MonitorRule[], lines: ReadonlyMap<string, readonly string[]>): RuleResult[] {
+export function evaluateRules(
+  rules: readonly MonitorRule[],
+  lines: ReadonlyMap<string, readonly string[]>,
+  unread: ReadonlySet<string> = new Set(),
+): RuleResult[] {
+  const failed = new Set([...unread].map((label) => label.toLowerCase()));
   return rules.map((rule) => {
+    const { kind, threshold } = ruleThreshold(rule);
+    const base = { label: rule.label, pattern: rule.pattern, kind, threshold };
+    if (failed.has(rule.label.toLowerCase())) return { ...base, count: 0, severity: rule.severity, breached: false, unread: true };
     const regex = compileRulePattern(rule.pattern);
     const count = regex === null ? 0 : linesOfLabel(lines, rule.label).filter((line) => regex.test(line)).length;
-    return { label: rule.label, pattern: rule.pattern, count, severity: rule.severity, breached: count >= rule.minCount };
+    const breached = kind === 'expect_at_least' ? count < threshold : count >= threshold;
+    return { ...base, count, severity: rule.severity, breached };
   });
 }
 
@@ -66,9 +85,18 @@ export function statusFloor(results: readonly RuleResult[]): VerdictStatus {
   );
 }
 
-/** `ERRORS /ERROR|Exception/: 37 lines (alert)`: how a rule result reads in summaries and prompts. */
+const matching = (count: number): string => `${count} matching ${count === 1 ? 'line' : 'lines'}`;
+
+/**
+ * How a rule result reads in summaries, prompts and notices: `ERRORS /ERROR|Exception/: 37
+ * matching lines (alert)` for a `min_count` rule, `heartbeat /heartbeat/: 0 matching lines,
+ * expected at least 1 (alert)` for an `expect_at_least` rule, whose count is low when breached;
+ * `… not counted, the input could not be read` when its input failed.
+ */
 export function describeRuleResult(result: RuleResult): string {
-  return `${result.label} /${result.pattern}/: ${result.count} matching ${result.count === 1 ? 'line' : 'lines'} (${result.severity})`;
+  if (result.unread === true) return `${result.label} /${result.pattern}/: not counted, the input could not be read (${result.severity})`;
+  const expected = result.kind === 'expect_at_least' ? `, expected at least ${result.threshold ?? 1}` : '';
+  return `${result.label} /${result.pattern}/: ${matching(result.count)}${expected} (${result.severity})`;
 }
 
 /**

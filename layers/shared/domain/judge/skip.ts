@@ -26,7 +26,7 @@ export interface JudgeFingerprintInput {
  * get the same question, so the second may reuse the first one's answer.
  */
 export function judgeFingerprint(input: JudgeFingerprintInput): string {
-  const rules = input.ruleResults.map((rule) => [rule.label, rule.pattern, rule.count, rule.severity, rule.breached]);
+  const rules = input.ruleResults.map((rule) => [rule.label, rule.pattern, rule.count, rule.severity, rule.breached, rule.kind, rule.threshold, rule.unread]);
   return hashPayload(JSON.stringify(['vigil-judge-v1', input.kind, input.modelId, input.prompt, rules, input.payload]));
 }
 

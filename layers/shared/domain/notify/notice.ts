@@ -3,7 +3,7 @@
  * Everything that came from logs or from the model goes through {@link oneLine} here; escaping for
  * HTML happens in the HTML renderer only.
  */
-import type { FinalRunStatus, Monitor, MonitorRun, RunStatus, Severity } from '../entities.ts';
+import type { FinalRunStatus, Monitor, MonitorRun, RuleKind, RunStatus, Severity } from '../entities.ts';
 import type { NoticeKind } from './decide.ts';
 import { codePointLength, cutToFit, oneLine } from './text.ts';
 
@@ -40,6 +40,11 @@ export interface NoticeRule {
   count: number;
   severity: Severity;
   breached: boolean;
+  /** `expect_at_least` rules are breached by too few lines; absent means `min_count`. */
+  kind?: RuleKind;
+  threshold?: number;
+  /** Its input failed: nothing was counted. */
+  unread?: boolean;
 }
 
 export interface Notice {

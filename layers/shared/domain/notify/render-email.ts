@@ -5,9 +5,15 @@
  */
 import type { Monitor, MonitorRun } from '../entities.ts';
 import type { RenderedEmail } from './channels.ts';
-import type { Notice, NoticeFinding, RenderOptions } from './notice.ts';
+import type { Notice, NoticeFinding, NoticeRule, RenderOptions } from './notice.ts';
 import { buildNotice, noticeSubject, silenceCommands } from './notice.ts';
 import { codePointLength, escapeHtml } from './text.ts';
+
+/** `37`, or `0 (expected at least 1)` for a rule that is breached by too few lines. */
+function matchingCount(rule: NoticeRule): string {
+  if (rule.unread === true) return 'not counted (input failed)';
+  return rule.kind === 'expect_at_least' ? `${rule.count} (expected at least ${rule.threshold ?? 1})` : String(rule.count);
+}
 
 /** Email subjects are cut here: longer ones are clipped by most mail clients anyway. */
 export const MAX_EMAIL_SUBJECT_CHARS = 100;
@@ -72,7 +78,9 @@ export function renderText(notice: Notice): string {
     lines.push('', 'Rules');
     for (const rule of notice.rules) {
       const verdict = rule.breached ? `BREACHED (${rule.severity})` : 'not breached';
-      lines.push(`- ${rule.label} /${rule.pattern}/: ${rule.count} matching lines, ${verdict}`);
+      const expected = rule.kind === 'expect_at_least' ? `, expected at least ${rule.threshold ?? 1}` : '';
+      const counted = rule.unread === true ? 'not counted, the input could not be read' : `${rule.count} matching lines${expected}`;
+      lines.push(`- ${rule.label} /${rule.pattern}/: ${counted}, ${verdict}`);
     }
   }
 
@@ -134,7 +142,7 @@ function renderHtml(notice: Notice, subject: string): string {
       `<tr>${header.map((cell) => `<th style="${CELL_STYLE}">${cell}</th>`).join('')}</tr>`,
     );
     for (const rule of notice.rules) {
-      const cells = [rule.label, rule.pattern, String(rule.count), rule.severity, rule.breached ? 'yes' : 'no'];
+      const cells = [rule.label, rule.pattern, matchingCount(rule), rule.severity, rule.breached ? 'yes' : 'no'];
       parts.push(`<tr>${cells.map((cell) => `<td style="${CELL_STYLE}">${h(cell)}</td>`).join('')}</tr>`);
     }
     parts.push('</table>');

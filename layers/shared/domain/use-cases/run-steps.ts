@@ -3,6 +3,7 @@ import { collectInputs } from '../collect/collect-inputs.ts';
 import { buildPayload } from '../collect/payload.ts';
 import type { SourceReaders } from '../collect/ports.ts';
 import type { CollectedLine } from '../collect/types.ts';
+import { withTables } from '../collect/table.ts';
 import { formatLine, type WindowRenderer } from '../collect/window.ts';
 import { judgeRun } from '../judge/judge-run.ts';
 import { withDominantTemplates } from '../judge/rules.ts';
@@ -43,8 +44,10 @@ export interface RunStepsDeps {
  * `templates` mode summarises every pattern (the template miner); `raw` keeps the newest lines.
  * Secrets are redacted line by line before mining, so no template, example or outlier holds
  * one, and none is cut in half where the renderer clips a line (see redactWindowLines).
+ * Structured inputs (`cost`, Insights rows with named values) are tables in either mode; their
+ * cells are redacted with the whole payload by the judge.
  */
-export const renderInputWindow: WindowRenderer = (lines, options) => renderWindow(redactWindowLines(lines, toWindowLine), options);
+export const renderInputWindow: WindowRenderer = withTables((lines, options) => renderWindow(redactWindowLines(lines, toWindowLine), options));
 
 function toWindowLine(line: CollectedLine) {
   const text = line.origin ? `[${line.origin}] ${line.text}` : line.text;
@@ -111,6 +114,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           payload: payload.text,
           inputs: payload.inputs,
           linesByLabel: payload.linesByLabel,
+          noDataStatus: monitor.noDataStatus ?? 'ok',
           previousRun: previousVerdict(previous),
           maxInputTokens: deps.maxInputTokens,
           deadline,
