@@ -21,6 +21,10 @@ const schema = z.object({
   /** How long one run may take before it is recorded as an `error` run. */
   VIGIL_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(120),
   MODEL_PRICES_JSON: z.string().min(2).optional(),
+  /** Directories `file` sources may read (path-delimiter separated); none: file sources are refused. */
+  VIGIL_FILE_ROOTS: z.string().optional(),
+  /** Further `Host` values the API answers to (comma separated), beyond 127.0.0.1, localhost and [::1]. */
+  VIGIL_ALLOWED_HOSTS: z.string().optional(),
 });
 
 export type LocalConfig = z.output<typeof schema>;
