@@ -18,8 +18,6 @@ export class RefusedRequest extends Error {
   }
 }
 
-const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
-
 function bracketed(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
@@ -31,13 +29,15 @@ function hasPort(entry: string): boolean {
 
 /**
  * The `Host` header values the API answers to: 127.0.0.1, localhost and [::1] with the port, the
- * listening address when it is a specific one, and each entry of `extra` (VIGIL_ALLOWED_HOSTS,
+ * listening address (HOST), and each entry of `extra` (VIGIL_ALLOWED_HOSTS,
  * comma separated): `name:port` as written, a bare `name` with or without the listening port.
  */
 export function allowedHosts(options: { host: string; port: number; extra?: string | undefined }): Set<string> {
   const { port } = options;
   const names = ['127.0.0.1', 'localhost', '[::1]'];
-  if (!WILDCARD_HOSTS.has(options.host)) names.push(bracketed(options.host.toLowerCase()));
+  // The listening address as written, even 0.0.0.0: an IP literal cannot be rebound, and a page
+  // calling it directly is stopped by the Origin check.
+  names.push(bracketed(options.host.toLowerCase()));
   const allowed = new Set<string>();
   for (const name of names) {
     allowed.add(`${name}:${port}`);
