@@ -181,7 +181,7 @@ describe('local mode over HTTP', () => {
     });
   });
 
-  it('keeps its data across a restart', async () => {
+  it('keeps its data across a restart', { timeout: 120_000 }, async () => {
     const before = (await call('GET', `/targets/${targetId}`)).body;
     await app?.stop();
     app = await start();
