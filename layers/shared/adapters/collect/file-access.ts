@@ -98,15 +98,7 @@ export class LocalFileAccess implements FileAccess {
   }
 
   async checkPath(path: string): Promise<void> {
-    const { resolved, exists } = await this.resolve(path);
-    if (!exists) return;
-    let stats: Stats;
-    try {
-      stats = await stat(resolved);
-    } catch (error) {
-      throw fileError(error, path);
-    }
-    if (!stats.isFile()) throw notRegular(path, stats);
+    await this.regularFile(path);
   }
 
   /**
@@ -114,15 +106,9 @@ export class LocalFileAccess implements FileAccess {
    * checked (the file may have changed since the source was saved). The caller closes it.
    */
   async open(path: string): Promise<OpenedFile> {
-    const { resolved, exists } = await this.resolve(path);
-    if (!exists) throw new SourceReadError(`file ${path} not found`, 'not_found');
-    let before: Stats;
-    try {
-      before = await stat(resolved);
-    } catch (error) {
-      throw fileError(error, path);
-    }
-    if (!before.isFile()) throw notRegular(path, before);
+    const file = await this.regularFile(path);
+    if (file === null) throw new SourceReadError(`file ${path} not found`, 'not_found');
+    const { resolved, stats: before } = file;
     let handle: FileHandle;
     try {
       handle = await open(resolved, OPEN_FLAGS);
@@ -140,6 +126,20 @@ export class LocalFileAccess implements FileAccess {
       await handle.close();
       throw error instanceof SourceReadError ? error : fileError(error, path);
     }
+  }
+
+  /** The resolved regular file `path` names, or null when it does not exist (yet); anything else is refused. */
+  private async regularFile(path: string): Promise<{ resolved: string; stats: Stats } | null> {
+    const { resolved, exists } = await this.resolve(path);
+    if (!exists) return null;
+    let stats: Stats;
+    try {
+      stats = await stat(resolved);
+    } catch (error) {
+      throw fileError(error, path);
+    }
+    if (!stats.isFile()) throw notRegular(path, stats);
+    return { resolved, stats };
   }
 
   /** The real path `path` names, refused unless it is inside a root and outside Vigil's data. */
