@@ -192,6 +192,15 @@ describe('protocol', () => {
     expect(response).toContain(`{"error":{"code":"payload_too_large","message":"the body is ${body.length} bytes; the limit is 262144","details":[]}}`);
   }, 60_000);
 
+  it('answers 413 at once, reading nothing, to a declared body past the discard bound', async () => {
+    const head = `POST /targets HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n`;
+
+    const { response } = await writeAllThenRead(head, Buffer.alloc(0));
+
+    expect(response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(response).toContain(`the body is at least ${5 * 1024 * 1024} bytes; the limit is 262144`);
+  });
+
   it('answers 413 to Expect: 100-continue with a declared body over the limit, before the body is sent', async () => {
     const answer = await new Promise<number>((done, fail) => {
       const req = httpRequest({
