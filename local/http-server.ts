@@ -80,7 +80,7 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
   const method = (request.method ?? 'GET').toUpperCase();
   return {
     resource: '/{proxy+}',
-    path: path,
+    path,
     httpMethod: method,
     headers,
     multiValueHeaders,
@@ -95,7 +95,7 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: method,
       identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
-      path: path,
+      path,
       stage: 'local',
       requestId: randomUUID(),
       requestTimeEpoch: Date.now(),
