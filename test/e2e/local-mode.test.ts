@@ -184,7 +184,7 @@ describe('local mode over HTTP', () => {
     });
   });
 
-  it('keeps its data across a restart', { timeout: 120_000 }, async () => {
+  it('keeps its data across a restart', async () => {
     const before = (await call('GET', `/targets/${targetId}`)).body;
     await app?.stop();
     app = await start();
