@@ -49,6 +49,7 @@ export interface LocalApp {
 function consoleJudgeMetrics(log: (line: string) => void): JudgeMetrics {
   return {
     record(usage) {
+      if (usage.fallback) log(`judge: rules only, ${usage.fallback.reason}`);
       if (usage.kind === 'bedrock' && usage.skipped === null) {
         log(`judge ${usage.modelId}: ${usage.inputTokens} tokens in, ${usage.outputTokens} out, ~$${usage.estimatedCostUsd.toFixed(4)}`);
       }
@@ -99,6 +100,7 @@ function localRunner(
       runRetentionDays: config.RUN_RETENTION_DAYS,
       costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
       ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
+      modelMonthlyBudgetUsd: config.VIGIL_MODEL_MONTHLY_BUDGET_USD ?? null,
     },
   });
 }

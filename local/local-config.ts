@@ -27,6 +27,8 @@ const schema = z.object({
   VIGIL_FILE_ROOTS: z.string().optional(),
   /** Further `Host` values the API answers to (comma separated), beyond 127.0.0.1, localhost and [::1]. */
   VIGIL_ALLOWED_HOSTS: z.string().optional(),
+  /** Estimated model spend allowed per UTC month (USD); unset: no cap. */
+  VIGIL_MODEL_MONTHLY_BUDGET_USD: z.coerce.number().positive().max(1_000_000).optional(),
 });
 
 export type LocalConfig = z.output<typeof schema>;

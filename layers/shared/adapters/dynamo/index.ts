@@ -1,5 +1,6 @@
 import type { Table } from './table.ts';
 import { DynamoLogSourceRepository } from './log-source-repository.ts';
+import { DynamoModelGuardRepository } from './model-guard-repository.ts';
 import { DynamoMonitorRepository } from './monitor-repository.ts';
 import { DynamoRunRepository } from './run-repository.ts';
 import { DynamoScheduleRepository } from './schedule-repository.ts';
@@ -13,6 +14,7 @@ export function createStore(table: Table) {
     logSources: new DynamoLogSourceRepository(table),
     monitors: new DynamoMonitorRepository(table),
     runs: new DynamoRunRepository(table),
+    modelGuard: new DynamoModelGuardRepository(table),
     schedule,
     health: schedule,
   };
