@@ -63,11 +63,10 @@ describe('LocalFileAccess', () => {
   ])('refuses %s, when saving and when reading', async (_case, pathOf, reason, kind) => {
     const path = pathOf();
 
-    const checked = access.checkPath(path);
-    const opened = access.open(path);
+    const refusal = { name: 'SourceReadError', message: expect.stringContaining(`${path} ${reason}`), reason: kind };
 
-    await expect(checked).rejects.toMatchObject({ name: 'SourceReadError', message: expect.stringContaining(`${path} ${reason}`), reason: kind });
-    await expect(opened).rejects.toMatchObject({ name: 'SourceReadError', message: expect.stringContaining(`${path} ${reason}`), reason: kind });
+    await expect(access.checkPath(path)).rejects.toMatchObject(refusal);
+    await expect(access.open(path)).rejects.toMatchObject(refusal);
   });
 
   it('refuses a character device', async () => {
