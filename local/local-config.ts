@@ -23,6 +23,10 @@ const schema = z.object({
   /** A run still queued or running this long past the run timeout is closed as `error` (crash recovery). */
   VIGIL_RUN_MARGIN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   MODEL_PRICES_JSON: z.string().min(2).optional(),
+  /** Directories `file` sources may read (path-delimiter separated); none: file sources are refused. */
+  VIGIL_FILE_ROOTS: z.string().optional(),
+  /** Further `Host` values the API answers to (comma separated), beyond 127.0.0.1, localhost and [::1]. */
+  VIGIL_ALLOWED_HOSTS: z.string().optional(),
   /** Estimated model spend allowed per UTC month (USD); unset: no cap. */
   VIGIL_MODEL_MONTHLY_BUDGET_USD: z.coerce.number().positive().max(1_000_000).optional(),
 });

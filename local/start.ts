@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseFileRoots } from '#adapters/collect/file-access.ts';
 import { startLocalApp } from './app.ts';
 import { loadLocalConfig } from './local-config.ts';
 
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
       ? 'AWS credentials found: Bedrock judges runs, SES/SNS deliver notifications, CloudWatch sources are read'
       : `no AWS credentials: rules-only judge, notifications go to ${resolve(config.VIGIL_DATA_DIR, 'outbox')}`,
   );
+  const roots = parseFileRoots(config.VIGIL_FILE_ROOTS);
+  log(roots.length > 0 ? `file sources may read regular files under ${roots.join(', ')}` : 'file sources are off (set VIGIL_FILE_ROOTS to allow directories)');
   log(`scheduler ticks every ${config.VIGIL_TICK_SECONDS} s; Ctrl-C to stop`);
 
   let stopping = false;

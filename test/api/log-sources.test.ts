@@ -1,4 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FILE_ROOTS_HINT, LocalFileAccess } from '#adapters/collect/file-access.ts';
 import { createApiHarness, type ApiHarness } from '../support/api.ts';
 
 let api: ApiHarness;
@@ -94,15 +99,77 @@ describe('listing, updating and deleting log sources', () => {
 });
 
 describe('local mode', () => {
+  let roots: string;
+  let outside: string;
+  let local: ApiHarness;
+  let laptop: string;
+
+  beforeAll(async () => {
+    roots = await mkdtemp(join(tmpdir(), 'vigil-roots-'));
+    outside = await mkdtemp(join(tmpdir(), 'vigil-outside-'));
+    await writeFile(join(roots, 'app.log'), 'one line\n');
+    await writeFile(join(outside, 'secret.txt'), 'not for the API\n');
+    await symlink(join(outside, 'secret.txt'), join(roots, 'escape.log'));
+    execFileSync('mkfifo', [join(roots, 'pipe.log')]);
+    local = await createApiHarness({ localMode: true }, { fileAccess: await LocalFileAccess.create({ roots: [roots] }) });
+    laptop = (await local.call('POST', '/targets', { body: { name: 'laptop', type: 'local' } })).body.id;
+  });
+
+  afterAll(async () => {
+    await rm(roots, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+
   it('accepts file sources on local targets only', async () => {
-    const local = await createApiHarness({ localMode: true });
-    const laptop = (await local.call('POST', '/targets', { body: { name: 'laptop', type: 'local' } })).body.id;
     const aws = (await local.call('POST', '/targets', { body: { name: 'prod', type: 'aws_account' } })).body.id;
-    const file = { name: 'app log', mode: 'file', config: { path: '/var/log/app.log' } };
+    const file = { name: 'app log', mode: 'file', config: { path: join(roots, 'app.log') } };
 
     expect((await local.call('POST', '/log-sources', { body: { ...file, target_id: laptop } })).status).toBe(201);
     const error = await local.expectRejected(400, 'POST', '/log-sources', { body: { ...file, target_id: aws } });
     expect(error.error.details).toEqual([{ path: 'target_id', message: `a file source needs a local target; ${aws} is aws_account` }]);
+  });
+
+  it('accepts a file that does not exist yet inside a root: it is read once it appears', async () => {
+    const created = await local.call('POST', '/log-sources', {
+      body: { target_id: laptop, name: 'later', mode: 'file', config: { path: join(roots, 'later', 'app.log') } },
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it.each([
+    ['/etc/shadow', () => '/etc/shadow', 'is outside the directories file sources may read'],
+    ['a symlink out of the roots', () => join(roots, 'escape.log'), 'is outside the directories file sources may read'],
+    ['.. out of the roots', () => `${roots}/../${basename(outside)}/secret.txt`, 'is outside the directories file sources may read'],
+    ['a FIFO', () => join(roots, 'pipe.log'), 'is a FIFO (named pipe); file sources read regular files only'],
+    ['a directory', () => roots, 'is a directory; file sources read regular files only'],
+    ['a relative path', () => 'app.log', 'is not an absolute path'],
+    ['.. through a missing directory', () => join(roots, 'missing') + '/../app.log', 'uses .. through a directory that does not exist'],
+  ])('refuses %s with a 400 on config.path, and changes nothing', async (_case, pathOf, reason) => {
+    const path = pathOf();
+    const error = await local.expectRejected(400, 'POST', '/log-sources', {
+      body: { target_id: laptop, name: 'bad', mode: 'file', config: { path } },
+    });
+    expect(error.error.details).toHaveLength(1);
+    expect(error.error.details[0].path).toBe('config.path');
+    expect(error.error.details[0].message).toContain(reason);
+  });
+
+  it('refuses to move a file source out of the roots on update', async () => {
+    const source = (await local.call('POST', '/log-sources', {
+      body: { target_id: laptop, name: 'moving', mode: 'file', config: { path: join(roots, 'app.log') } },
+    })).body;
+    const error = await local.expectRejected(400, 'PUT', `/log-sources/${source.id}`, { body: { config: { path: '/etc/passwd' } } });
+    expect(error.error.details).toEqual([{ path: 'config.path', message: expect.stringContaining('/etc/passwd is outside') }]);
+  });
+
+  it('with no roots configured, says how to allow a directory', async () => {
+    const closed = await createApiHarness({ localMode: true }, { fileAccess: await LocalFileAccess.create({ roots: [] }) });
+    const target = (await closed.call('POST', '/targets', { body: { name: 'laptop', type: 'local' } })).body.id;
+    const error = await closed.expectRejected(400, 'POST', '/log-sources', {
+      body: { target_id: target, name: 'app', mode: 'file', config: { path: join(roots, 'app.log') } },
+    });
+    expect(error.error.details).toEqual([{ path: 'config.path', message: FILE_ROOTS_HINT }]);
+    expect(FILE_ROOTS_HINT).toContain('VIGIL_FILE_ROOTS=');
   });
 });
 

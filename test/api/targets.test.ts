@@ -122,7 +122,12 @@ describe('GET /targets', () => {
   it.each([
     [{ limit: '0' }, 'limit', 'must be at least 1'],
     [{ limit: '101' }, 'limit', 'must be at most 100'],
-    [{ limit: 'ten' }, 'limit', 'must be a number'],
+    [{ limit: 'ten' }, 'limit', 'must be a whole number written in digits'],
+    [{ limit: '0x10' }, 'limit', 'must be a whole number written in digits'],
+    [{ limit: '  5' }, 'limit', 'must be a whole number written in digits'],
+    [{ limit: '1e1' }, 'limit', 'must be a whole number written in digits'],
+    [{ limit: '+5' }, 'limit', 'must be a whole number written in digits'],
+    [{ limit: '5.0' }, 'limit', 'must be a whole number written in digits'],
     [{ next_token: 'garbage' }, 'next_token', 'is not a token from this list'],
     [{ colour: 'blue' }, 'colour', 'is not a known field'],
   ])('rejects %j', async (query, path, message) => {
@@ -140,5 +145,24 @@ describe('hostile bodies', () => {
 
     expect(onCreate.error.details).toEqual([{ path: '__proto__', message: 'is not a known field' }]);
     expect(onUpdate.error.details).toEqual([{ path: '__proto__', message: 'is not a known field' }]);
+  });
+});
+
+describe('paths are not normalised', () => {
+  it.each(['//', '/.', '/..', '/%2e%2e', '\\', '%5C', '/', ''])('answers 404 for /targets/<id> written with %j and changes nothing', async (oddity) => {
+    const created = (await api.call('POST', '/targets', { body: { ...target, name: `kept ${oddity}` } })).body;
+
+    const variants = [`/targets/${oddity}${created.id}`, `/targets${oddity}/${created.id}`, `/monitors/${oddity}../targets/${created.id}`];
+    for (const path of variants.filter((p) => p !== `/targets/${created.id}`)) {
+      await api.expectRejected(404, 'DELETE', path);
+      await api.expectRejected(404, 'GET', path);
+    }
+    expect((await api.call('GET', `/targets/${created.id}`)).status).toBe(200);
+  });
+
+  it('answers 404 for a trailing slash and for ../ between real routes', async () => {
+    await api.expectRejected(404, 'GET', '/targets/');
+    await api.expectRejected(404, 'GET', '/targets/../monitors');
+    await api.expectRejected(404, 'GET', '/targets/./');
   });
 });

@@ -20,7 +20,9 @@ import { startLocalProcess, type LocalProcess } from '../support/local-process.t
 const RUN_TIMEOUT_S = 5;
 const MARGIN_S = 3;
 const dataDir = mkdtempSync(join(tmpdir(), 'vigil-crash-'));
-const logFile = join(dataDir, 'app.log');
+// The watched log lives outside the data directory: file sources may never read Vigil's own files.
+const logDir = mkdtempSync(join(tmpdir(), 'vigil-crash-logs-'));
+const logFile = join(logDir, 'app.log');
 const tableName = `vigil-crash-${process.pid}-${Date.now()}`;
 const dynamo = localDynamoClient(inject('dynamoEndpoint'));
 const client = documentClient(dynamo);
@@ -34,7 +36,7 @@ beforeAll(async () => {
   env = {
     PORT: String(await freePort()),
     VIGIL_DATA_DIR: dataDir,
-    VIGIL_FILE_ROOTS: dataDir,
+    VIGIL_FILE_ROOTS: logDir,
     VIGIL_AWS: 'off',
     VIGIL_TICK_SECONDS: '1',
     VIGIL_RUN_TIMEOUT_SECONDS: String(RUN_TIMEOUT_S),
@@ -51,6 +53,7 @@ afterAll(async () => {
   await local?.stop();
   dynamo.destroy();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(logDir, { recursive: true, force: true });
 }, 60_000);
 
 async function call(method: string, path: string, body?: unknown) {

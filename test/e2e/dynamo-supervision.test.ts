@@ -9,7 +9,9 @@ import { loadLocalConfig } from '../../local/local-config.ts';
 
 /** Local mode's own DynamoDB Local killed alone: 503s, a restart without local mode's, the queued runs finish. */
 const dataDir = mkdtempSync(join(tmpdir(), 'vigil-supervise-'));
-const logFile = join(dataDir, 'app.log');
+// The watched log lives outside the data directory: file sources may never read Vigil's own files.
+const logDir = mkdtempSync(join(tmpdir(), 'vigil-supervise-logs-'));
+const logFile = join(logDir, 'app.log');
 const printed: string[] = [];
 let app: LocalApp | undefined;
 
@@ -18,7 +20,7 @@ beforeAll(async () => {
   const config = loadLocalConfig({
     PORT: String(await freePort()),
     VIGIL_DATA_DIR: dataDir,
-    VIGIL_FILE_ROOTS: dataDir,
+    VIGIL_FILE_ROOTS: logDir,
     VIGIL_AWS: 'off',
     VIGIL_TICK_SECONDS: '3600',
   });
@@ -28,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(logDir, { recursive: true, force: true });
 }, 60_000);
 
 async function call(method: string, path: string, body?: unknown) {

@@ -8,7 +8,9 @@ import { freePort } from '../../local/dynamo-local.ts';
 import { loadLocalConfig } from '../../local/local-config.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-const logFile = join(dataDir, 'app.log');
+// Logs live beside the data directory, not in it: Vigil's own files are never readable as a source.
+const logDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-logs-'));
+const logFile = join(logDir, 'app.log');
 let app: LocalApp | undefined;
 let now = new Date('2026-11-21T10:00:10.000Z');
 const clock = { now: () => new Date(now) };
@@ -21,6 +23,7 @@ async function start(): Promise<LocalApp> {
     VIGIL_API_KEY: 'local-secret',
     VIGIL_AWS: 'off',
     VIGIL_TICK_SECONDS: '3600',
+    VIGIL_FILE_ROOTS: logDir,
   });
   return startLocalApp(config, { log: (line) => printed.push(line), clock });
 }
@@ -52,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(logDir, { recursive: true, force: true });
 });
 
 describe('local mode over HTTP', () => {
@@ -75,7 +79,7 @@ describe('local mode over HTTP', () => {
 
   it('tests a file source: its newest lines, or ok:false with the reason', async () => {
     sourceId = (await call('POST', '/log-sources', { target_id: targetId, name: 'app', mode: 'file', config: { path: logFile } })).body.id;
-    const missing = (await call('POST', '/log-sources', { target_id: targetId, name: 'gone', mode: 'file', config: { path: join(dataDir, 'nope.log') } })).body.id;
+    const missing = (await call('POST', '/log-sources', { target_id: targetId, name: 'gone', mode: 'file', config: { path: join(logDir, 'nope.log') } })).body.id;
 
     const ok = await call('POST', `/log-sources/${sourceId}/test`);
     const notOk = await call('POST', `/log-sources/${missing}/test`);
@@ -159,7 +163,7 @@ describe('local mode over HTTP', () => {
   });
 
   it('records an error run, and notifies, when every input fails', async () => {
-    const gone = (await call('POST', '/log-sources', { target_id: targetId, name: 'gone', mode: 'file', config: { path: join(dataDir, 'gone.log') } })).body.id;
+    const gone = (await call('POST', '/log-sources', { target_id: targetId, name: 'gone', mode: 'file', config: { path: join(logDir, 'gone.log') } })).body.id;
     const monitor = (await call('POST', '/monitors', {
       name: 'broken',
       log_source_id: gone,

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'vitest';
 import type { RunQueue, RunRequest } from '#domain/ports.ts';
 import type { ManagementContext } from '#domain/use-cases/context.ts';
+import type { FileAccess } from '#domain/collect/file-access.ts';
 import { ulidGenerator } from '#config/management-context.ts';
 import { createApi } from '../../lambdas/api/handler.ts';
 import { createTestStore } from './store.ts';
@@ -63,8 +64,11 @@ export interface ApiHarness {
   expectRejected(status: number, method: string, path: string, options?: Parameters<typeof apiEvent>[2]): Promise<any>;
 }
 
-/** The real API handler over a fresh DynamoDB Local table. */
-export async function createApiHarness(settings: Partial<ManagementContext['settings']> = {}): Promise<ApiHarness> {
+/** The real API handler over a fresh DynamoDB Local table; `fileAccess` is local mode's file roots. */
+export async function createApiHarness(
+  settings: Partial<ManagementContext['settings']> = {},
+  parts: { fileAccess?: FileAccess } = {},
+): Promise<ApiHarness> {
   const { store, scanAll } = await createTestStore('vigil-api');
   const queue = new RecordingQueue();
   let now = new Date('2026-11-21T10:00:00.000Z');
@@ -78,6 +82,7 @@ export async function createApiHarness(settings: Partial<ManagementContext['sett
     sourceTester: {
       test: async (source) => ({ ok: true, message: `tested ${source.name}`, sample: ['line 1'], lineCount: 1 }),
     },
+    ...(parts.fileAccess && { fileAccess: parts.fileAccess }),
   };
   const api = createApi(ctx);
   const call: ApiHarness['call'] = async (method, path, options) => {

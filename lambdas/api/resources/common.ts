@@ -7,7 +7,13 @@ import { parseOrThrow } from '#http/validation.ts';
 /** `?limit=&next_token=` plus the list's own filters; any other parameter is a 400 naming it. */
 export function parseListQuery<F extends string>(request: HttpRequest, filters: readonly F[] = []) {
   const shape: Record<string, z.ZodType> = {
-    limit: z.coerce.number().int().min(1).max(100).default(50),
+    // Digits only: Number() would also take `0x10`, `1e1`, `+5` and surrounding blanks.
+    limit: z
+      .string()
+      .regex(/^[0-9]+$/, { error: 'must be a whole number written in digits' })
+      .transform(Number)
+      .pipe(z.number().min(1).max(100))
+      .default(50),
     next_token: z.string().min(1).max(4096).optional(),
   };
   for (const filter of filters) shape[filter] = z.string().regex(ID_PATTERN, { error: 'must be an id (1–64 of A-Z a-z 0-9 _ -)' }).optional();

@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import type { Clock, IdGenerator, RunQueue } from '#domain/ports.ts';
 import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/use-cases/context.ts';
+import type { FileAccess } from '#domain/collect/file-access.ts';
 import type { Store } from '#adapters/dynamo/index.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -14,6 +15,8 @@ export function createManagementContext(options: {
   queue: RunQueue;
   settings: ManagementSettings;
   sourceTester: SourceTester;
+  /** Local mode's file roots; without it `file` sources are refused. */
+  fileAccess?: FileAccess;
   clock?: Clock;
   ids?: IdGenerator;
 }): ManagementContext {
@@ -24,5 +27,6 @@ export function createManagementContext(options: {
     ids: options.ids ?? ulidGenerator,
     settings: options.settings,
     sourceTester: options.sourceTester,
+    ...(options.fileAccess && { fileAccess: options.fileAccess }),
   };
 }

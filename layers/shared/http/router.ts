@@ -23,11 +23,12 @@ export class Router {
   private readonly routes: CompiledRoute[];
 
   constructor(routes: Route[]) {
-    this.routes = routes.map((route) => ({ ...route, segments: split(route.path) }));
+    this.routes = routes.map((route) => ({ ...route, segments: route.path.split('/').slice(1) }));
   }
 
   async handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const segments = split(event.path);
+    const segments = pathSegments(event.path);
+    if (segments === null) throw new NotFoundError(`no route for ${event.path.slice(0, 200)}`);
     const matches = this.routes.flatMap((route) => {
       const params = match(route.segments, segments);
       return params ? [{ route, params }] : [];
@@ -43,8 +44,20 @@ export class Router {
   }
 }
 
-function split(path: string): string[] {
-  return path.split('/').filter((segment) => segment.length > 0);
+/**
+ * The segments of a request path, or null when the path is not in its one plain form: no empty
+ * segment (`//`, a trailing `/`), no `.` or `..`, no `\` — raw or percent-encoded. Nothing is
+ * normalised, so `/targets//{id}` or `/targets/../monitors` can never reach a real route.
+ */
+export function pathSegments(path: string): string[] | null {
+  if (!path.startsWith('/')) return null;
+  if (path === '/') return [];
+  const segments = path.slice(1).split('/');
+  for (const segment of segments) {
+    const decoded = decodeSegment(segment);
+    if (decoded === '' || decoded === '.' || decoded === '..' || decoded.includes('\\') || decoded.includes('/')) return null;
+  }
+  return segments;
 }
 
 function match(template: string[], actual: string[]): Record<string, string> | null {

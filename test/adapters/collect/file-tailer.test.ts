@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalFileAccess } from '#adapters/collect/file-access.ts';
 import { LocalFileTailer } from '#adapters/collect/file-tailer.ts';
 import { fakeTime } from './fake-time.ts';
 
@@ -10,15 +11,18 @@ const FAR = Date.parse(NOW) + 60_000;
 
 describe('LocalFileTailer', () => {
   let dir: string;
+  let access: LocalFileAccess;
   const file = async (name: string, content: string | Buffer) => {
     const path = join(dir, name);
     await writeFile(path, content);
     return path;
   };
-  const tailer = (options: ConstructorParameters<typeof LocalFileTailer>[0] = {}) => new LocalFileTailer({ clock: fakeTime(NOW).clock, ...options });
+  const tailer = (options: Omit<ConstructorParameters<typeof LocalFileTailer>[0], 'access'> = {}) =>
+    new LocalFileTailer({ access, clock: fakeTime(NOW).clock, ...options });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-tail-'));
+    access = await LocalFileAccess.create({ roots: [dir] });
   });
 
   afterAll(async () => {
@@ -116,7 +120,8 @@ describe('LocalFileTailer', () => {
 
   it.each([
     ['a missing file', () => join(dir, 'nope.log'), (p: string) => `file ${p} not found`, 'not_found'],
-    ['a directory', () => dir, (p: string) => `${p} is not a regular file`, 'invalid'],
+    ['a directory', () => dir, (p: string) => `${p} is a directory; file sources read regular files only`, 'invalid'],
+    ['a file outside the roots', () => '/etc/hostname', (p: string) => expect.stringMatching(`^${p} is outside the directories file sources may read`), 'permission'],
   ])('explains %s', async (_case, pathOf, message, reason) => {
     // Prepare
     const path = pathOf();

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LocalFileAccess } from '#adapters/collect/file-access.ts';
 import { LocalFileTailer } from '#adapters/collect/file-tailer.ts';
 import { SourceReadError } from '#domain/collect/errors.ts';
 import { testLogSource } from '#domain/collect/test-log-source.ts';
@@ -14,9 +15,11 @@ const NOW_MS = Date.parse(NOW);
 
 describe('testLogSource', () => {
   let dir: string;
+  let access: LocalFileAccess;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigil-test-source-'));
+    access = await LocalFileAccess.create({ roots: [dir] });
   });
 
   afterAll(async () => {
@@ -30,7 +33,7 @@ describe('testLogSource', () => {
     const target = aTarget({ type: 'local', connectionConfig: {} });
     const source = aLogSource(target.id, { mode: 'file', config: { path } });
     const clock = fixedClock(NOW);
-    const readers = { ...fakeReaders(), files: new LocalFileTailer({ clock }) };
+    const readers = { ...fakeReaders(), files: new LocalFileTailer({ access, clock }) };
 
     // Act
     const result = await testLogSource(source, target, { readers, clock });
@@ -50,7 +53,7 @@ describe('testLogSource', () => {
     const target = aTarget({ type: 'local', connectionConfig: {} });
     const source = aLogSource(target.id, { mode: 'file', config: { path } });
     const clock = fixedClock(NOW);
-    const readers = { ...fakeReaders(), files: new LocalFileTailer({ clock }) };
+    const readers = { ...fakeReaders(), files: new LocalFileTailer({ access, clock }) };
 
     // Act
     const result = await testLogSource(source, target, { readers, clock });

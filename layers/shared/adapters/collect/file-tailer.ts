@@ -1,14 +1,18 @@
 /**
  * `tail` inputs of `file` sources (local mode): the newest lines of a file, read backwards in
- * chunks so a large file is never loaded whole.
+ * chunks so a large file is never loaded whole. Files are opened through {@link LocalFileAccess},
+ * so only regular files under the allowed directories are read.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { SourceReadError } from '#domain/collect/errors.ts';
 import type { FileTailer, TailOptions } from '#domain/collect/ports.ts';
 import type { CollectedLine, ReadResult } from '#domain/collect/types.ts';
 import type { Clock } from '#domain/ports.ts';
+import type { LocalFileAccess } from './file-access.ts';
 
 export interface LocalFileTailerOptions {
+  /** Which files may be read, and how they are opened. */
+  access: LocalFileAccess;
   clock?: Clock;
   /** Bytes read per step, from the end. @default 65536 */
   chunkBytes?: number;
@@ -20,29 +24,16 @@ export interface LocalFileTailerOptions {
 
 const NEWLINE = 0x0a;
 
-function fileError(error: unknown, path: string): SourceReadError {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  switch (code) {
-    case 'ENOENT':
-      return new SourceReadError(`file ${path} not found`, 'not_found', { cause: error });
-    case 'EACCES':
-    case 'EPERM':
-      return new SourceReadError(`no permission to read file ${path}`, 'permission', { cause: error });
-    case 'EISDIR':
-      return new SourceReadError(`${path} is a directory, not a file`, 'invalid', { cause: error });
-    default:
-      return new SourceReadError(`cannot read file ${path}: ${error instanceof Error ? error.message : String(error)}`, 'other', { cause: error });
-  }
-}
-
 /** Reads files on this machine. */
 export class LocalFileTailer implements FileTailer {
+  private readonly access: LocalFileAccess;
   private readonly clock: Clock;
   private readonly chunkBytes: number;
   private readonly maxScanBytes: number;
   private readonly maxLineBytes: number;
 
-  constructor(options: LocalFileTailerOptions = {}) {
+  constructor(options: LocalFileTailerOptions) {
+    this.access = options.access;
     this.clock = options.clock ?? { now: () => new Date() };
     this.chunkBytes = options.chunkBytes ?? 65_536;
     this.maxScanBytes = options.maxScanBytes ?? 134_217_728;
@@ -52,21 +43,16 @@ export class LocalFileTailer implements FileTailer {
   /**
    * The newest `maxLines` non-blank lines (those `match` accepts), oldest first. Stops early at
    * the scan cap or the deadline and says so in the notes. SourceReadError when the file is
-   * missing, unreadable or a directory.
+   * missing, unreadable, outside the allowed directories or not a regular file.
    */
   async tail(path: string, options: TailOptions): Promise<ReadResult> {
-    let handle: FileHandle;
+    const { handle, size } = await this.access.open(path);
     try {
-      handle = await open(path, 'r');
+      return await this.readBackwards(handle, size, path, options);
     } catch (error) {
-      throw fileError(error, path);
-    }
-    try {
-      const stats = await handle.stat();
-      if (!stats.isFile()) throw new SourceReadError(`${path} is not a regular file`, 'invalid');
-      return await this.readBackwards(handle, stats.size, path, options);
-    } catch (error) {
-      throw error instanceof SourceReadError ? error : fileError(error, path);
+      throw error instanceof SourceReadError
+        ? error
+        : new SourceReadError(`cannot read file ${path}: ${error instanceof Error ? error.message : String(error)}`, 'other', { cause: error });
     } finally {
       await handle.close();
     }

@@ -1,5 +1,6 @@
 import type { LogSource, Target } from '../entities.ts';
 import type { LogSourceTestResult } from '../collect/test-log-source.ts';
+import type { FileAccess } from '../collect/file-access.ts';
 import type {
   Clock,
   HealthProbe,
@@ -26,6 +27,8 @@ export interface ManagementContext {
   settings: ManagementSettings;
   /** Reads a small recent sample of a source through the collectors (`POST /log-sources/{id}/test`). */
   sourceTester: SourceTester;
+  /** Which paths `file` sources may name (local mode); absent, file sources are refused. */
+  fileAccess?: FileAccess;
 }
 
 export interface SourceTester {

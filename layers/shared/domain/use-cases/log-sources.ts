@@ -1,21 +1,28 @@
 import type { LogSource, LogSourceSpec, Page, PageRequest } from '../entities.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { SourceReadError } from '../collect/errors.ts';
 import type { LogSourceTestResult } from '../collect/test-log-source.ts';
 import type { ManagementContext } from './context.ts';
 
 export type LogSourceBody = LogSourceSpec & { targetId: string; name: string };
 
-type Deps = Pick<ManagementContext, 'logSources' | 'clock' | 'ids' | 'settings'>;
+type Deps = Pick<ManagementContext, 'logSources' | 'clock' | 'ids' | 'settings' | 'fileAccess'>;
 
-function checkAllowed(body: LogSourceBody, settings: Deps['settings']): void {
-  if (body.mode === 'file' && !settings.localMode) {
-    throw ValidationError.field('mode', 'file sources exist only in local mode (npm start)');
+async function checkAllowed(body: LogSourceBody, deps: Deps): Promise<void> {
+  if (body.mode !== 'file') return;
+  if (!deps.settings.localMode) throw ValidationError.field('mode', 'file sources exist only in local mode (npm start)');
+  if (!deps.fileAccess) throw ValidationError.field('config.path', 'file sources are not enabled here');
+  try {
+    await deps.fileAccess.checkPath(body.config.path);
+  } catch (error) {
+    if (error instanceof SourceReadError) throw ValidationError.field('config.path', error.message);
+    throw error;
   }
 }
 
 /** The target must exist (and be `local` for a file source): the store checks it in the write. */
 export async function createLogSource(body: LogSourceBody, deps: Deps): Promise<LogSource> {
-  checkAllowed(body, deps.settings);
+  await checkAllowed(body, deps);
   const now = deps.clock.now();
   const source = { ...body, id: deps.ids.next(now), createdAt: now.toISOString(), updatedAt: now.toISOString() } as LogSource;
   await deps.logSources.create(source);
@@ -43,7 +50,7 @@ export async function updateLogSource(
 ): Promise<LogSource> {
   const current = await getLogSource(id, deps);
   const body = change(current);
-  checkAllowed(body, deps.settings);
+  await checkAllowed(body, deps);
   const updated = { ...body, id, createdAt: current.createdAt, updatedAt: deps.clock.now().toISOString() } as LogSource;
   await deps.logSources.update(updated, current);
   return updated;
