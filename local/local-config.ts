@@ -21,6 +21,8 @@ const schema = z.object({
   /** How long one run may take before it is recorded as an `error` run. */
   VIGIL_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(120),
   MODEL_PRICES_JSON: z.string().min(2).optional(),
+  /** Runs a label's baseline learns before it marks templates `NEW` or `MISSING` (5 in AWS). */
+  VIGIL_BASELINE_LEARNING_RUNS: z.coerce.number().int().min(1).max(20).default(5),
 });
 
 export type LocalConfig = z.output<typeof schema>;

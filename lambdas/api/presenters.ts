@@ -91,6 +91,7 @@ export function presentMonitor(monitor: Monitor): Json {
       cooldown_minutes: monitor.notificationConfig.cooldownMinutes,
     },
     model: monitor.model.modelId !== undefined ? { model_id: monitor.model.modelId } : {},
+    judge_when: monitor.judgeWhen ?? 'always',
     next_run_at: monitor.nextRunAt,
     last_run: monitor.lastRun
       ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }

@@ -23,6 +23,8 @@ export interface RunnerSettings {
   runRetentionDays: number;
   costCollectorHours: number;
   prices?: PriceTable;
+  /** Runs a label's baseline learns before marking `NEW`/`MISSING`. @default 5 */
+  baselineLearningRuns?: number;
 }
 
 export type Runner = (request: RunRequest, deadline: number) => Promise<ExecuteRunResult>;
@@ -54,6 +56,8 @@ export function createRunner(options: {
     collectConcurrency: settings.collectConcurrency,
     apiBaseUrl: settings.apiBaseUrl,
     costCollectorHours: settings.costCollectorHours,
+    baselines: store.baselines,
+    ...(settings.baselineLearningRuns !== undefined && { baselineOptions: { learningRuns: settings.baselineLearningRuns } }),
   });
   return (request, deadline) =>
     executeRun(request, {

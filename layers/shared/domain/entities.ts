@@ -117,6 +117,12 @@ export interface WindowConfig {
 
 export type NotifyOn = 'alert_only' | 'warn_and_alert' | 'all';
 
+/**
+ * When the model is asked: `always` (unless there is no new data or nothing changed), or
+ * `unusual`: only when the window differs from the monitor's baseline or a rule is breached.
+ */
+export type JudgeWhen = 'always' | 'unusual';
+
 export interface NotificationConfig {
   emailRecipients: string[];
   smsNumbers: string[];
@@ -162,6 +168,8 @@ export interface MonitorSpec {
   windowConfig: WindowConfig;
   notificationConfig: NotificationConfig;
   model: ModelSettings;
+  /** @default 'always' (monitors stored before the field existed have none) */
+  judgeWhen?: JudgeWhen;
 }
 
 export interface Monitor extends MonitorSpec {
@@ -216,7 +224,7 @@ export interface RuleResult {
 }
 
 export type JudgeKind = 'bedrock' | 'rules';
-export type JudgeSkip = 'no_new_data' | 'unchanged';
+export type JudgeSkip = 'no_new_data' | 'unchanged' | 'usual';
 
 export interface JudgeUsage {
   kind: JudgeKind;

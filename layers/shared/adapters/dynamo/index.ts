@@ -1,4 +1,5 @@
 import type { Table } from './table.ts';
+import { DynamoBaselineRepository } from './baseline-repository.ts';
 import { DynamoLogSourceRepository } from './log-source-repository.ts';
 import { DynamoMonitorRepository } from './monitor-repository.ts';
 import { DynamoRunRepository } from './run-repository.ts';
@@ -13,6 +14,7 @@ export function createStore(table: Table) {
     logSources: new DynamoLogSourceRepository(table),
     monitors: new DynamoMonitorRepository(table),
     runs: new DynamoRunRepository(table),
+    baselines: new DynamoBaselineRepository(table),
     schedule,
     health: schedule,
   };

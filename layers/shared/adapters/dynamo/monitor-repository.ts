@@ -3,8 +3,8 @@ import type { AlertState, Monitor, Page, PageRequest } from '#domain/entities.ts
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/ports.ts';
 import { referencedLogSourceIds, referencePath } from '#domain/monitor-references.ts';
-import { DUE_PARTITION, ENTITY, keys, pageKeys } from './keys.ts';
-import { deleteRuns } from './run-repository.ts';
+import { BASELINE_PREFIX, DUE_PARTITION, ENTITY, keys, pageKeys } from './keys.ts';
+import { deleteMonitorItems, deleteRuns } from './run-repository.ts';
 import { INDEX } from './table-definition.ts';
 import {
   conditionFailure,
@@ -206,6 +206,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
       // The history goes once the monitor is gone, so a refused delete leaves it whole. A runner
       // cannot add a run afterwards: a run's create checks that its monitor exists.
       await deleteRuns(this.table, id);
+      await deleteMonitorItems(this.table, id, BASELINE_PREFIX);
       return;
     }
   }

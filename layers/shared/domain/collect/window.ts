@@ -9,6 +9,8 @@ export interface RenderOptions {
   mode: WindowMode;
   maxLines: number;
   maxChars: number;
+  /** The input's label, for renderers that compare a label with its past (the baseline). */
+  label?: string;
 }
 
 /** A rendered window: `text` holds `lines` lines and `chars` characters. */

@@ -8,4 +8,4 @@ export type { HeaderSplit, LogLevel, ParsedLine } from './header.ts';
 export { OVERFLOW_ID, TemplateMiner, templateId, templateIdOf } from './drain.ts';
 export type { LineMeta, MinedTemplate, MinerOptions, TemplateExample } from './drain.ts';
 export { RARE_COUNT, mineWindow, orderTemplates, renderRaw, renderTemplates, renderWindow } from './render.ts';
-export type { RenderBudget, RenderMode, RenderWindowOptions, RenderedWindow, WindowLine } from './render.ts';
+export type { RenderBudget, RenderMode, RenderWindowOptions, RenderedWindow, TemplateAnnotations, WindowLine } from './render.ts';

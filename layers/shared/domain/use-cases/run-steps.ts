@@ -1,4 +1,5 @@
 import type { LogSource, MonitorRun, Target } from '../entities.ts';
+import { RunBaselines, type BaselineOptions, type BaselineRepository } from '../baseline/index.ts';
 import { collectInputs } from '../collect/collect-inputs.ts';
 import { buildPayload } from '../collect/payload.ts';
 import type { SourceReaders } from '../collect/ports.ts';
@@ -36,6 +37,9 @@ export interface RunStepsDeps {
   /** The management API's base URL, for links in notifications. */
   apiBaseUrl: string;
   costCollectorHours?: number;
+  /** The monitors' baselines (templates mode marks `NEW`, usual ranges, `MISSING`); none: no marks. */
+  baselines?: BaselineRepository;
+  baselineOptions?: BaselineOptions;
 }
 
 /** `templates` mode summarises every pattern (the template miner); `raw` keeps the newest lines. */
@@ -69,7 +73,7 @@ function previousVerdict(run: MonitorRun | null): PreviousVerdict | null {
  */
 export function createRunSteps(deps: RunStepsDeps): RunSteps {
   return {
-    async collect(monitor, deadline) {
+    async collect(monitor, deadline, run) {
       const sources = await deps.logSources.getMany(referencedLogSourceIds(monitor));
       const targets = new Map<string, Target>();
       for (const targetId of new Set([...sources.values()].map((source: LogSource) => source.targetId))) {
@@ -83,7 +87,19 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         concurrency: deps.collectConcurrency,
         ...(deps.costCollectorHours !== undefined && { costCollectorHours: deps.costCollectorHours }),
       });
-      const payload = buildPayload(collected, monitor.windowConfig, renderInputWindow);
+      const baselines =
+        deps.baselines && run && monitor.windowConfig.mode === 'templates'
+          ? await RunBaselines.open(deps.baselines, monitor.id, run.id, deps.baselineOptions)
+          : undefined;
+      const render: WindowRenderer = baselines
+        ? (lines, options) =>
+            renderWindow(lines.map(toWindowLine), {
+              ...options,
+              ...(options.label !== undefined && { annotate: (templates) => baselines.annotate(options.label as string, templates) }),
+            })
+        : renderInputWindow;
+      const payload = buildPayload(collected, monitor.windowConfig, render);
+      await baselines?.record(deps.clock.now().toISOString());
       const inputs = { ...payload.inputs };
       for (const input of collected) {
         const stats = inputs[input.label];
@@ -93,6 +109,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         text: payload.text,
         inputs,
         linesByLabel: new Map(collected.map((input) => [input.label, input.lines.map(formatLine)])),
+        ...(baselines && { usual: baselines.usual(collected.map((input) => input.label)) }),
       };
     },
 
@@ -107,6 +124,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           inputs: payload.inputs,
           linesByLabel: payload.linesByLabel,
           previousRun: previousVerdict(previous),
+          skipWhenUsual: monitor.judgeWhen === 'unusual' && payload.usual === true,
           maxInputTokens: deps.maxInputTokens,
           deadline,
         },
