@@ -28,6 +28,7 @@ export function monitorFromItem(item: Item): Monitor {
     windowConfig: item.windowConfig,
     notificationConfig: item.notificationConfig,
     model: item.model ?? {},
+    judgeWhen: item.judgeWhen ?? 'always',
     nextRunAt: item.nextRunAt ?? null,
     lastRun: item.lastRun ?? null,
     alertState: item.alertState ?? null,
@@ -49,6 +50,7 @@ const SPEC_FIELDS = [
   'windowConfig',
   'notificationConfig',
   'model',
+  'judgeWhen',
   'nextRunAt',
   'version',
   'updatedAt',
@@ -141,7 +143,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
     const names: Record<string, string> = {};
     const assignments = SPEC_FIELDS.filter((field) => scheduleChanges || field !== 'nextRunAt').map((field) => {
       names[`#${field}`] = field;
-      values[`:${field}`] = monitor[field];
+      values[`:${field}`] = field === 'judgeWhen' ? (monitor.judgeWhen ?? 'always') : monitor[field];
       return `#${field} = :${field}`;
     });
     if (scheduleChanges && due.duePk) {
