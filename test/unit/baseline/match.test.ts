@@ -22,6 +22,9 @@ describe('templatesCompatible', () => {
     ['a different word around the wildcard', 'disk <*> almost full', 'disk <*> almost empty'],
     ['a longer constant tail', 'heartbeat from <*> ok', 'heartbeat from <*> ok late'],
     ['a word with <*> inside whose fixed part differs', 'request took <*>ms', 'request took 120s'],
+    ['wildcards that would have to swallow each other', '<*> failures on node <*>', 'PacketResponder <*> for block <*> terminating'],
+    ['a template that is all wildcard', '<*>', 'disk full'],
+    ['too few fixed words in common', 'job <*> done', 'job <*> failed after <*> retries with <*>'],
   ])('refuses %s', (_, a, b) => {
     expect(templatesCompatible(a, b)).toBe(false);
     expect(templatesCompatible(b, a)).toBe(false);

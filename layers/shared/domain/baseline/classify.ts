@@ -58,6 +58,30 @@ export function outsideUsual(count: number, usual: UsualRange): boolean {
   return high || low;
 }
 
+/** Absence must be at most this likely, judged from the template's counts, to be worth a `MISSING`. */
+const MISSING_SURPRISE = 0.001;
+/** Counts this steady (variance at most a quarter of the mean, never absent) are a schedule: a heartbeat, a job. */
+const REGULAR_DISPERSION = 0.25;
+
+/**
+ * Whether a template's absence from a window is news: seen in at least 90% of the remembered
+ * runs, and either regular (never absent, counts nearly constant: a heartbeat) or so frequent
+ * that a window without it is unlikely by chance (below 0.1%, from the counts' mean and
+ * variance: Poisson, or negative binomial when they vary more). Without the second test every
+ * template present in, say, 95% of windows by chance would be `MISSING` one run in twenty.
+ */
+export function expectedInEveryWindow(counts: readonly number[]): boolean {
+  const runs = counts.length;
+  if (runs === 0) return false;
+  const seenIn = counts.filter((count) => count > 0).length;
+  if (seenIn < MISSING_SHARE * runs) return false;
+  const mean = counts.reduce((sum, count) => sum + count, 0) / runs;
+  const variance = counts.reduce((sum, count) => sum + (count - mean) ** 2, 0) / runs;
+  if (seenIn === runs && variance <= REGULAR_DISPERSION * mean) return true;
+  const absentChance = variance > mean ? (mean / variance) ** ((mean * mean) / (variance - mean)) : Math.exp(-mean);
+  return absentChance <= MISSING_SURPRISE;
+}
+
 const levelOf = (level: string | null | undefined): string => (level ?? '').toLowerCase();
 
 /**
@@ -125,7 +149,7 @@ export function classifyLabel(
     if (matchedBy.has(t)) continue;
     const seenIn = t.counts.filter((count) => count > 0).length;
     const usual = usualRange(t);
-    if (runs > 0 && usual !== null && seenIn >= MISSING_SHARE * runs) {
+    if (usual !== null && expectedInEveryWindow(t.counts)) {
       missing.push({ template: t.template, level: t.level, seenIn, of: runs, usual });
     }
   }

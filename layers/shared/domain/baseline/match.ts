@@ -1,23 +1,28 @@
 /**
  * Telling whether two templates can be the same pattern. A template's text varies between
  * windows: a word constant in one window is `<*>` in the next, or a variable spans more words.
- * So two templates are compatible when some real message fits both, `<*>` standing for one or
- * more words on either side (`disk <*> almost full` and `disk /dev/sda1 almost full`;
- * `closed <*>` and `closed 3 KB <*>`).
+ * So two templates are compatible when their words line up, `<*>` on either side standing for
+ * one or more words of the other (`disk <*> almost full` and `disk /dev/sda1 almost full`;
+ * `closed <*>` and `closed 3 KB <*>`; `user <*> from 10.0.0.1` and `user alice from <*>`).
+ *
+ * Two limits keep unrelated templates apart: a `<*>` covers either a run of the other side's
+ * fixed words or exactly one of its `<*>` (never a stretch holding both, or `<*> failures on
+ * node <*>` would match almost anything), and at least half the fixed words of the template
+ * with fewer of them must line up with equal words on the other side (so `<*>` alone matches
+ * nothing but itself).
  */
 
 const WILDCARD = '<*>';
 /** A numeric range a renderer may have put in place of `<*>` (`<12–9500>`, `<7>`). */
 const RANGE_TOKEN = /^<[0-9][0-9.,:eE+\-–]*>$/;
 
-type Element = { kind: 'literal'; text: string } | { kind: 'any' } | { kind: 'star' } | { kind: 'glob'; parts: string[] };
+type Word = { kind: 'literal'; text: string } | { kind: 'wildcard' } | { kind: 'glob'; parts: string[] };
 
-/** A template as pattern elements: `<*>` becomes "one word, then any number more". */
-function elements(template: string): Element[] {
-  const out: Element[] = [];
+function words(template: string): Word[] {
+  const out: Word[] = [];
   for (const token of template.split(' ')) {
     if (token === '') continue;
-    if (token === WILDCARD || RANGE_TOKEN.test(token)) out.push({ kind: 'any' }, { kind: 'star' });
+    if (token === WILDCARD || RANGE_TOKEN.test(token)) out.push({ kind: 'wildcard' });
     else if (token.includes(WILDCARD)) out.push({ kind: 'glob', parts: token.split(WILDCARD) });
     else out.push({ kind: 'literal', text: token });
   }
@@ -39,49 +44,68 @@ function globMatches(parts: readonly string[], word: string): boolean {
   return true;
 }
 
-/** Two single words, neither a whole-word wildcard, that some word could be. */
-function wordsCompatible(a: Element, b: Element): boolean {
-  if (a.kind === 'any' || b.kind === 'any') return true;
-  if (a.kind === 'literal' && b.kind === 'literal') return a.text === b.text;
-  if (a.kind === 'glob' && b.kind === 'literal') return globMatches(a.parts, b.text);
-  if (a.kind === 'literal' && b.kind === 'glob') return globMatches(b.parts, a.text);
+/** Two single words, neither a whole-word wildcard: 1 when equal, 0 when some word could be both, null when none. */
+function wordScore(a: Word, b: Word): number | null {
+  if (a.kind === 'literal' && b.kind === 'literal') return a.text === b.text ? 1 : null;
+  if (a.kind === 'glob' && b.kind === 'literal') return globMatches(a.parts, b.text) ? 0 : null;
+  if (a.kind === 'literal' && b.kind === 'glob') return globMatches(b.parts, a.text) ? 0 : null;
   if (a.kind === 'glob' && b.kind === 'glob') {
-    // Both partly variable: compatible when their fixed starts and ends do not contradict.
     const [a0, aN] = [a.parts[0] ?? '', a.parts[a.parts.length - 1] ?? ''];
     const [b0, bN] = [b.parts[0] ?? '', b.parts[b.parts.length - 1] ?? ''];
-    return (a0.startsWith(b0) || b0.startsWith(a0)) && (aN.endsWith(bN) || bN.endsWith(aN));
+    return (a0.startsWith(b0) || b0.startsWith(a0)) && (aN.endsWith(bN) || bN.endsWith(aN)) ? 0 : null;
   }
-  return false;
+  return null;
 }
 
+const NONE = -1;
+
 /**
- * Whether some message fits both templates (`<*>` = one or more words, on either side).
- * Dynamic programming over the two element lists: O(words × words).
+ * The most fixed words two templates can line up (see the module comment for what a `<*>` may
+ * cover), or -1 when they cannot line up at all. Dynamic programming over word positions.
  */
+function alignedWords(x: readonly Word[], y: readonly Word[]): number {
+  const width = y.length + 1;
+  const memo = new Int32Array((x.length + 1) * width).fill(-2);
+  const best = (i: number, j: number): number => {
+    const key = i * width + j;
+    const known = memo[key] ?? -2;
+    if (known !== -2) return known;
+    let result = NONE;
+    const p = x[i];
+    const q = y[j];
+    const take = (value: number, bonus = 0) => {
+      if (value !== NONE && value + bonus > result) result = value + bonus;
+    };
+    if (p === undefined || q === undefined) {
+      result = p === undefined && q === undefined ? 0 : NONE;
+    } else if (p.kind === 'wildcard' && q.kind === 'wildcard') {
+      take(best(i + 1, j + 1));
+    } else if (p.kind === 'wildcard') {
+      // p covers a run of y's fixed words, up to y's next `<*>`
+      for (let k = j; k < y.length && y[k]?.kind !== 'wildcard'; k += 1) take(best(i + 1, k + 1));
+    } else if (q.kind === 'wildcard') {
+      for (let k = i; k < x.length && x[k]?.kind !== 'wildcard'; k += 1) take(best(k + 1, j + 1));
+    } else {
+      const score = wordScore(p, q);
+      if (score !== null) take(best(i + 1, j + 1), score);
+    }
+    memo[key] = result;
+    return result;
+  };
+  return best(0, 0);
+}
+
+const fixedWords = (list: readonly Word[]): number => list.filter((word) => word.kind === 'literal').length;
+
+/** Whether two templates can be the same pattern (see the module comment). O(words² × words). */
 export function templatesCompatible(a: string, b: string): boolean {
   if (a === b) return true;
   if (!a.includes('<') && !b.includes('<')) return false;
-  const x = elements(a);
-  const y = elements(b);
-  const width = y.length + 1;
-  // memo: 0 unknown, 1 yes, 2 no
-  const memo = new Uint8Array((x.length + 1) * width);
-  const fits = (i: number, j: number): boolean => {
-    const key = i * width + j;
-    const known = memo[key];
-    if (known !== 0 && known !== undefined) return known === 1;
-    let result: boolean;
-    const p = x[i];
-    const q = y[j];
-    if (p === undefined && q === undefined) result = true;
-    else if (p?.kind === 'star') result = fits(i + 1, j) || (q !== undefined && fits(i, j + 1));
-    else if (q?.kind === 'star') result = fits(i, j + 1) || (p !== undefined && fits(i + 1, j));
-    else if (p === undefined || q === undefined) result = false;
-    else result = wordsCompatible(p, q) && fits(i + 1, j + 1);
-    memo[key] = result ? 1 : 2;
-    return result;
-  };
-  return fits(0, 0);
+  const x = words(a);
+  const y = words(b);
+  const aligned = alignedWords(x, y);
+  const fewer = Math.min(fixedWords(x), fixedWords(y));
+  return aligned >= 1 && aligned * 2 >= fewer;
 }
 
 /**
