@@ -3,6 +3,7 @@ import {
   baselineBefore,
   baselineNotation,
   classifyLabel,
+  expectedInEveryWindow,
   HISTORY_RUNS,
   MAX_TEMPLATES,
   outsideUsual,
@@ -94,6 +95,21 @@ describe('MISSING', () => {
 
     // 17 of 20 is 85%
     expect(classifyLabel([REQUEST], baseline).missing).toEqual([]);
+  });
+
+  it('calls an absence news only when it is: regular templates, or ones too frequent to be absent by chance', () => {
+    // a heartbeat: once a window, every window
+    expect(expectedInEveryWindow(Array(20).fill(1))).toBe(true);
+    // a scheduled job: 2–3 a window, every window
+    expect(expectedInEveryWindow([2, 3, 2, 2, 3, 2, 3, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2])).toBe(true);
+    // a line that turns up about 2.5 times a window at random, absent once in 20: absence is no news
+    expect(expectedInEveryWindow([2, 4, 1, 3, 0, 2, 5, 1, 3, 2, 4, 1, 2, 3, 1, 6, 2, 3, 1, 2])).toBe(false);
+    // the same at random, by luck never absent in 20 windows
+    expect(expectedInEveryWindow([2, 4, 1, 3, 1, 2, 5, 1, 3, 2, 4, 1, 2, 3, 1, 6, 2, 3, 1, 2])).toBe(false);
+    // 40 a window, varying: a window without any is far below 0.1% likely
+    expect(expectedInEveryWindow([31, 44, 52, 38, 0, 41, 47, 36, 40, 45, 39, 33, 42, 48, 37, 44, 35, 41, 46, 40])).toBe(true);
+    // seen in fewer than 90% of the runs
+    expect(expectedInEveryWindow([1, 1, 0, 1, 1, 0, 1, 1, 1, 1])).toBe(false);
   });
 
   it('lists an expected template in an empty window (a silent source)', () => {
