@@ -92,11 +92,11 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           ? await RunBaselines.open(deps.baselines, monitor.id, run.id, deps.baselineOptions)
           : undefined;
       const render: WindowRenderer = baselines
-        ? (lines, options) =>
-            renderWindow(lines.map(toWindowLine), {
-              ...options,
-              ...(options.label !== undefined && { annotate: (templates) => baselines.annotate(options.label as string, templates) }),
-            })
+        ? (lines, options) => {
+            const { label } = options;
+            if (label === undefined) return renderInputWindow(lines, options);
+            return renderInputWindow(lines, { ...options, annotate: (templates) => baselines.annotate(label, templates) });
+          }
         : renderInputWindow;
       const payload = buildPayload(collected, monitor.windowConfig, render);
       await baselines?.record(deps.clock.now().toISOString());
