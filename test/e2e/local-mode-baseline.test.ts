@@ -45,7 +45,7 @@ beforeAll(async () => {
     VIGIL_BASELINE_LEARNING_RUNS: '1',
   });
   app = await startLocalApp(config, { log: () => undefined, clock });
-});
+}, 120_000);
 
 afterAll(async () => {
   await app?.stop();
@@ -89,5 +89,5 @@ describe('baselines in local mode, without AWS credentials', () => {
     expect(usual).toMatchObject({ status: 'ok', judge: { kind: 'rules', skipped: 'usual' } });
     expect(unusual).toMatchObject({ status: 'ok', judge: { kind: 'rules', skipped: null } });
     expect(unusual.payload).toMatch(/^1x NEW WARN disk/m);
-  });
+  }, 120_000);
 });

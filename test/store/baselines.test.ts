@@ -30,7 +30,7 @@ const TEMPLATES: ObservedTemplate[] = [
 const record = (runId: string, templates = TEMPLATES) => (current: LabelBaseline | null) =>
   recordRun(current, { label: 'APP', runId, at: `2026-11-27T10:00:0${runId.slice(-1)}.000Z`, templates });
 
-describe('DynamoBaselineRepository', () => {
+describe('DynamoBaselineRepository', { timeout: 60_000 }, () => {
   it('keeps a label baseline in the monitor partition and reads it back', async () => {
     const monitor = await aStoredMonitor();
     expect(await ctx.store.baselines.load(monitor.id)).toEqual(new Map());
