@@ -153,6 +153,14 @@ describe('a run against its baseline', () => {
     expect(again.payload.text).toBe(first.payload.text);
   });
 
+  it('keeps no baseline for Insights rows and never calls their window usual', async () => {
+    const { run, judge, baselines } = setup({ judgeWhen: 'unusual', inputs: [{ label: 'STATS', mode: 'insights', query: 'stats count(*) by bin(5m)' }] });
+    for (let n = 1; n <= 7; n += 1) await run(n, steadyWindow(n));
+
+    expect(baselines.items.size).toBe(0);
+    expect(judge.calls).toHaveLength(7);
+  });
+
   it('leaves raw-mode monitors without baselines', async () => {
     const { run, baselines } = setup({ windowConfig: { maxLines: 500, maxChars: 8000, mode: 'raw' } });
     const { payload } = await run(1, steadyWindow(1));

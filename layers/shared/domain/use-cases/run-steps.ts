@@ -91,10 +91,13 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         deps.baselines && run && monitor.windowConfig.mode === 'templates'
           ? await RunBaselines.open(deps.baselines, monitor.id, run.id, deps.baselineOptions)
           : undefined;
+      // Baselines compare templates of free-text logs; cost lines and Insights rows (often `stats`
+      // results) carry their meaning in numbers a template hides, so they are never called usual.
+      const freeTextLabels = new Set(monitor.inputs.filter((input) => input.mode === 'filter' || input.mode === 'tail').map((input) => input.label));
       const render: WindowRenderer = baselines
         ? (lines, options) => {
             const { label } = options;
-            if (label === undefined) return renderInputWindow(lines, options);
+            if (label === undefined || !freeTextLabels.has(label)) return renderInputWindow(lines, options);
             return renderInputWindow(lines, { ...options, annotate: (templates) => baselines.annotate(label, templates) });
           }
         : renderInputWindow;
