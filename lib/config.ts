@@ -35,11 +35,12 @@ const bedrockModelId = z
     'expected a Bedrock model id or inference profile id such as global.anthropic.claude-haiku-4-5-20251001-v1:0 (not an ARN)',
   );
 
-/** The default of `allowedLogGroupArns`: every log group the account can read. */
-export const ALL_LOG_GROUPS_ARN = 'arn:aws:logs:*:*:log-group:*';
-
-/** The default of `assumableRoleArns`: any role of any account (its trust policy decides). */
-export const ANY_ROLE_ARN = 'arn:aws:iam::*:role/*';
+/**
+ * The default of `assumableRoleArns`: roles named `VigilRead…` in any account. A role must both
+ * carry that name and trust this account (its trust policy), so an API key holder cannot read
+ * through just any role that happens to trust the account.
+ */
+export const VIGIL_READ_ROLES_ARN = 'arn:aws:iam::*:role/VigilRead*';
 
 /** The default of `runnerTimeoutSeconds`; the visibility timeout default is six times it. */
 export const DEFAULT_RUNNER_TIMEOUT_SECONDS = 150;
@@ -122,23 +123,26 @@ const objectSchema = z.strictObject({
    * Log groups whose events the runner and the API may read (FilterLogEvents, StartQuery), as IAM
    * resource ARNs such as `arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/orders*`. Listing
    * log group names (DescribeLogGroups, for `log_group_name_prefix` sources) stays account-wide.
-   * @default ['arn:aws:logs:*:*:log-group:*'] (every log group of this account)
+   * Null: every log group of the deployment's own account, in any Region
+   * (`arn:<partition>:logs:*:<account>:log-group:*`); other accounts are read through their roles.
+   * @default null
    */
   allowedLogGroupArns: z
     .array(z.string().regex(/^arn:[a-z-]+:logs:[^:]*:[^:]*:log-group:.+$/, 'expected a log group ARN pattern'))
     .min(1)
     .max(50)
-    .default([ALL_LOG_GROUPS_ARN]),
+    .nullable()
+    .default(null),
   /**
    * Roles of other accounts that cross-account targets name in `role_arn`; the runner, the API and
    * the cost collector may assume them. A list of the actual roles is better than the default;
    * `[]` when every target is this account.
-   * @default ['arn:aws:iam::*:role/*']
+   * @default ['arn:aws:iam::*:role/VigilRead*'] (roles whose name starts with VigilRead)
    */
   assumableRoleArns: z
     .array(z.string().regex(/^arn:[a-z-]+:iam::(?:\d{12}|\*):role\/.+$/, 'expected an IAM role ARN pattern'))
     .max(50)
-    .default([ANY_ROLE_ARN]),
+    .default([VIGIL_READ_ROLES_ARN]),
   /**
    * Hours between Cost Explorer snapshots (each costs 0.01 USD per cost source and request).
    * @default 6

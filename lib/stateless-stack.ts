@@ -12,7 +12,7 @@ import { MonitoredAccountAccess } from './constructs/monitored-account-access.ts
 import type { QueueWithDlq } from './constructs/queue-with-dlq.ts';
 import type { VigilFunctionProps } from './constructs/vigil-function.ts';
 import { VigilFunction } from './constructs/vigil-function.ts';
-import type { VigilTable } from './constructs/vigil-table.ts';
+import { TABLE_GRANTS, type VigilTable } from './constructs/vigil-table.ts';
 
 /**
  * Seconds of the runner's timeout kept back to save a run's final status after its deadline
@@ -78,7 +78,7 @@ export class StatelessStack extends Stack {
         ALLOWED_MODEL_IDS: config.allowedModelIds.join(','),
       },
     });
-    table.bind(this.apiFunction.function, 'rw');
+    table.bind(this.apiFunction.function, TABLE_GRANTS.api);
     runQueue.bindSender(this.apiFunction.function, 'RUN_QUEUE_URL');
     monitoredAccounts.grantLogRead(this.apiFunction);
 
@@ -97,7 +97,7 @@ export class StatelessStack extends Stack {
       timeout: SCHEDULER_TIMEOUT,
       environment: { RUN_RETENTION_DAYS: String(config.runRetentionDays) },
     });
-    table.bind(this.schedulerFunction.function, 'rw');
+    table.bind(this.schedulerFunction.function, TABLE_GRANTS.scheduler);
     runQueue.bindSender(this.schedulerFunction.function, 'RUN_QUEUE_URL');
     this.schedulerFunction.runOnSchedule('Tick', Schedule.rate(Duration.minutes(1)));
     // One failed tick is caught up by the next (claims are by slot); two in a row is an outage.
@@ -122,7 +122,7 @@ export class StatelessStack extends Stack {
         ...(Object.keys(config.modelPrices).length > 0 && { MODEL_PRICES_JSON: modelPricesJson(config.modelPrices) }),
       },
     });
-    table.bind(this.runnerFunction.function, 'rw');
+    table.bind(this.runnerFunction.function, TABLE_GRANTS.runner);
     runQueue.bindConsumer(this.runnerFunction.function, { batchSize: 1, maxConcurrency: config.runnerMaxConcurrency });
     alertTopic.bindPublisher(this.runnerFunction.function, 'ALERT_TOPIC_ARN');
     new AlertChannels(this, 'AlertChannels', { senderEmail: config.senderEmail }).bind(this.runnerFunction);
@@ -140,7 +140,7 @@ export class StatelessStack extends Stack {
       timeout: COST_COLLECTOR_TIMEOUT,
       environment: { COST_COLLECTOR_HOURS: String(config.costCollectorHours) },
     });
-    table.bind(this.costCollectorFunction.function, 'rw');
+    table.bind(this.costCollectorFunction.function, TABLE_GRANTS.costCollector);
     monitoredAccounts.grantCostRead(this.costCollectorFunction);
     // A late snapshot is still worth taking, as long as it comes before the next one.
     this.costCollectorFunction.runOnSchedule('Schedule', Schedule.rate(Duration.hours(config.costCollectorHours)), Duration.minutes(30));

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { VigilFunction } from './vigil-function.ts';
@@ -45,23 +45,27 @@ export class AlertChannels extends Construct {
   }
 
   private createPolicy(): Policy {
+    const stack = Stack.of(this);
     const policy = new Policy(this, 'SendPolicy', {
       statements: [
-        // SNS has neither a resource type nor a condition key for phone numbers: an SMS publish
-        // is authorized against "*" only (the Cognito SMS role in aws-cdk-lib grants it the same way).
-        new PolicyStatement({ sid: 'SmsToPhoneNumbers', actions: ['sns:Publish'], resources: ['*'] }),
+        // SNS has neither a resource type nor a condition key for phone numbers: an SMS publish is
+        // authorized against "*". NotResource on every SNS ARN allows exactly what is not a topic
+        // (or platform endpoint), so this statement cannot publish to any topic; the alert topic
+        // has its own grant (AlertTopic.bindPublisher). A Deny would not do: no pattern excludes
+        // only our topic while leaving "*" alone, so a Deny with NotResource [our topic] also
+        // refuses every SMS, and one with NotResource [every SNS ARN] refuses only SMS.
+        new PolicyStatement({ sid: 'SmsToPhoneNumbersOnly', actions: ['sns:Publish'], notResources: [snsArnsOf(stack.partition)] }),
       ],
     });
     const identities = this.senderIdentityArns();
     if (identities.length > 0) {
       policy.addStatements(new PolicyStatement({ sid: 'EmailFromSender', actions: [...SES_SEND_ACTIONS], resources: identities }));
     }
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Monitors text their sms_numbers with sns:Publish to a phone number, which SNS authorizes against "*" ' +
-        'only: there is no resource ARN or condition key for phone numbers. This statement holds sns:Publish alone.',
-    });
     return policy;
   }
+}
+
+/** Every SNS ARN (topics, platform applications and endpoints) of a partition. */
+export function snsArnsOf(partition: string): string {
+  return `arn:${partition}:sns:*:*:*`;
 }

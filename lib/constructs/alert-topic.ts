@@ -1,6 +1,6 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -19,9 +19,14 @@ export interface AlertTopicProps {
   readonly subscriptions: AlertSubscriptions;
 }
 
+/** What CloudWatch needs of the topic's key to publish an alarm to the encrypted topic. */
+export const ALARM_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey*'] as const;
+
 /**
  * The SNS topic Vigil alerts through: encrypted with a customer managed KMS key (rotated yearly)
- * and refusing publishes without TLS.
+ * and refusing publishes without TLS. Its policy lets this account's CloudWatch alarms publish
+ * (the alarms of Vigil's functions and queues alert through it), and the key's policy lets
+ * CloudWatch use the key for that, both only on behalf of this account (`aws:SourceAccount`).
  *
  * A customer key rather than `aws/sns`: CloudWatch alarms publish here, and the AWS managed key's
  * policy cannot be changed to let CloudWatch use it.
@@ -40,7 +45,20 @@ export class AlertTopic extends Construct {
       enableKeyRotation: true,
       pendingWindow: Duration.days(7),
     });
-    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const stack = Stack.of(this);
+    // Only this account's alarms: without aws:SourceAccount, CloudWatch acting for any account
+    // could use the key and publish here (the confused-deputy problem).
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [cloudWatch],
+        actions: [...ALARM_KEY_ACTIONS],
+        resources: ['*'],
+        conditions: fromThisAccount,
+      }),
+    );
 
     this.topic = new Topic(this, 'Topic', {
       displayName: 'Vigil alerts',
@@ -49,6 +67,18 @@ export class AlertTopic extends Construct {
       // SHA256 signatures on deliveries instead of SHA1.
       signatureVersion: '2',
     });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ...fromThisAccount,
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+        },
+      }),
+    );
     for (const email of props.subscriptions.emails) {
       this.topic.addSubscription(new EmailSubscription(email));
     }

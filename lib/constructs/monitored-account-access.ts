@@ -17,8 +17,11 @@ export const UNSCOPED_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'logs:GetQue
 export const COST_EXPLORER_ACTIONS = ['ce:GetAnomalies', 'ce:GetCostAndUsage', 'ce:GetCostForecast'] as const;
 
 export interface MonitoredAccountAccessProps {
-  /** Log group ARN patterns the log readers may read (config `allowedLogGroupArns`). */
-  readonly logGroupArns: readonly string[];
+  /**
+   * Log group ARN patterns the log readers may read (config `allowedLogGroupArns`).
+   * @default every log group of this stack's account, in any Region
+   */
+  readonly logGroupArns?: readonly string[] | null;
   /** Roles of monitored accounts that may be assumed (config `assumableRoleArns`); empty: none. */
   readonly assumableRoleArns: readonly string[];
 }
@@ -65,12 +68,13 @@ export class MonitoredAccountAccess extends Construct {
   }
 
   private createLogsAndContainersPolicy(): Policy {
-    const { logGroupArns } = this.props;
     const stack = Stack.of(this);
     const services = `arn:${stack.partition}:ecs:*:${stack.account}:service/*`;
     // DescribeLogGroups with a name prefix is authorized against the account's log groups as a whole
     // (arn:...:log-group::log-stream:), not the groups it returns: it cannot follow logGroupArns.
     const accountLogGroups = `arn:${stack.partition}:logs:*:${stack.account}:log-group:*`;
+    // By default, events of this account's log groups only: other accounts are read through roles.
+    const logGroupArns = this.props.logGroupArns ?? [accountLogGroups];
     const policy = new Policy(this, 'LogsAndContainersRead', {
       statements: [
         new PolicyStatement({ actions: [...LOG_GROUP_READ_ACTIONS], resources: [...logGroupArns] }),
@@ -79,16 +83,18 @@ export class MonitoredAccountAccess extends Construct {
         new PolicyStatement({ actions: [...UNSCOPED_READ_ACTIONS], resources: ['*'] }),
       ],
     });
-    acknowledgeWildcardResources(
-      policy,
-      logGroupArns,
-      'Log groups are chosen at run time by operators; narrow with allowedLogGroupArns (cdk.json context vigil).',
-    );
+    const chosenGroups =
+      'Log groups are chosen at run time by operators, among this account\'s by default; narrow with ' +
+      'allowedLogGroupArns (cdk.json context vigil).';
+    const describeGroups =
+      'logs:DescribeLogGroups expands the log_group_name_prefix of a log source; it returns names and settings, ' +
+      'never events, and with a prefix it is authorized against every log group of the account.';
+    // One finding per resource: the default list is the account's groups, acknowledged once for both.
+    acknowledgeWildcardResources(policy, logGroupArns.filter((arn) => arn !== accountLogGroups), chosenGroups);
     acknowledgeWildcardResources(
       policy,
       [accountLogGroups],
-      'logs:DescribeLogGroups expands the log_group_name_prefix of a log source; it returns names and settings, ' +
-        'never events, and with a prefix it is authorized against every log group of the account.',
+      logGroupArns.includes(accountLogGroups) ? `${describeGroups} ${chosenGroups}` : describeGroups,
     );
     acknowledgeWildcardResources(
       policy,

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { keys } from '#adapters/dynamo/keys.ts';
 
 /** The global secondary indexes the store queries, by name (the store code depends on them). */
 export const TABLE_INDEXES = {
@@ -17,29 +18,79 @@ export const TABLE_INDEXES = {
 /** The attribute DynamoDB's TTL reads: epoch seconds (`MonitorRun.expiresAt`). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** `r`: reads and condition checks; `rw`: also writes and deletes items. */
-export type TableAccess = 'r' | 'rw';
+export type TableIndexName = keyof typeof TABLE_INDEXES;
+export type TableReadAction = 'dynamodb:GetItem' | 'dynamodb:BatchGetItem' | 'dynamodb:Query';
+export type TableWriteAction =
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:ConditionCheckItem';
 
 /**
- * Item-level actions only. No Scan (lists read the `byType` index), no stream actions (the table
- * has no stream) and no control-plane actions besides DescribeTable, which the health check uses.
- * Transactions need no actions of their own: IAM checks each item's Put/Update/Delete/
- * ConditionCheck.
+ * What one function may do with the table. Item-level actions only: no Scan (lists read the
+ * `byType` index), no stream actions (the table has no stream), no control plane (the health
+ * check reads an item). Transactions need no actions of their own: IAM checks each item's
+ * Put/Update/Delete/ConditionCheck, each against the partition rule.
  */
-export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
-  r: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
-  rw: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DescribeTable',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ],
-};
+export interface TableGrant {
+  /** Reads, on the table and on `indexes`. */
+  readonly reads: readonly TableReadAction[];
+  /** The indexes the function queries; none: the table only. */
+  readonly indexes: readonly TableIndexName[];
+  /** Writes (and condition checks), on the table only. */
+  readonly writes: readonly TableWriteAction[];
+  /**
+   * Partition keys the writes may touch (`dynamodb:LeadingKeys`, `*` as a wildcard): a function
+   * cannot write items of partitions it does not own, whatever its code does.
+   */
+  readonly writablePartitions: readonly string[];
+}
+
+const partitionsOf = (...pks: string[]) => pks;
+const MONITORS = keys.monitor('*').pk;
+const TARGETS = keys.target('*').pk;
+const LOG_SOURCES = keys.logSource('*').pk;
+const SCHEDULER = keys.heartbeat().pk;
+
+/**
+ * Each function's table access, from what its code calls (layers/shared/adapters/dynamo):
+ * - api: the management API; creates, edits and deletes targets, sources and monitors (deleting
+ *   a monitor batch-deletes its runs) and creates manual runs; never the scheduler's heartbeat
+ *   or the due index.
+ * - scheduler: queries the due index, claims slots (UpdateItem in transactions), writes its
+ *   heartbeat and closes or records runs; it deletes nothing.
+ * - runner: reads its monitor, sources and targets, writes runs and the monitor's last run and
+ *   alert state; no index, no delete.
+ * - costCollector: lists sources (`byType`), reads targets, writes snapshots (in the source's
+ *   partition); no update, no delete.
+ */
+export const TABLE_GRANTS = {
+  api: {
+    reads: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+    indexes: ['byType', 'byParent'],
+    writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
+    writablePartitions: partitionsOf(TARGETS, LOG_SOURCES, MONITORS),
+  },
+  scheduler: {
+    reads: ['dynamodb:GetItem', 'dynamodb:Query'],
+    indexes: ['due'],
+    writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    writablePartitions: partitionsOf(MONITORS, SCHEDULER),
+  },
+  runner: {
+    reads: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+    indexes: [],
+    writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    writablePartitions: partitionsOf(MONITORS),
+  },
+  costCollector: {
+    reads: ['dynamodb:GetItem', 'dynamodb:Query'],
+    indexes: ['byType'],
+    writes: ['dynamodb:PutItem'],
+    writablePartitions: partitionsOf(LOG_SOURCES),
+  },
+} as const satisfies Record<string, TableGrant>;
 
 export interface VigilTableProps {
   /** DynamoDB deletion protection. */
@@ -84,18 +135,24 @@ export class VigilTable extends Construct {
   }
 
   /**
-   * Lets a function use the table: sets `TABLE_NAME` and grants exactly the actions of `access`
-   * on the table and each of its indexes, named one by one (no `index/*` wildcard).
+   * Lets a function use the table: sets `TABLE_NAME` and grants `grant`: its reads on the table
+   * and the indexes it names (one by one, no `index/*` wildcard), its writes on the table only
+   * and only in its partitions.
    */
-  bind(fn: LambdaFunction, access: TableAccess): void {
+  bind(fn: LambdaFunction, grant: TableGrant): void {
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: [...TABLE_ACTIONS[access]],
-        resources: [
-          this.table.tableArn,
-          ...Object.keys(TABLE_INDEXES).map((indexName) => `${this.table.tableArn}/index/${indexName}`),
-        ],
+        actions: [...grant.reads],
+        resources: [this.table.tableArn, ...grant.indexes.map((indexName) => `${this.table.tableArn}/index/${indexName}`)],
+      }),
+    );
+    if (grant.writes.length === 0) return;
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...grant.writes],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.writablePartitions] } },
       }),
     );
   }

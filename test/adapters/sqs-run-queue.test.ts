@@ -30,7 +30,7 @@ describe('SqsRunQueue', () => {
   it('names exactly the refused entries and the batches not tried', async () => {
     sqs.on(SendMessageBatchCommand).resolvesOnce({ Successful: [], Failed: [{ Id: '3', Code: 'InternalError', SenderFault: false, Message: 'try again' }] });
 
-    const error = await new SqsRunQueue(new SQSClient({ region: 'eu-west-1' }), QUEUE).enqueue(requests(12)).catch((e: unknown) => e);
+    const error = await new SqsRunQueue(new SQSClient({ region: 'eu-west-1' }), QUEUE, 1).enqueue(requests(12)).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(EnqueueError);
     expect((error as EnqueueError).notQueued.map((r) => r.monitorId)).toEqual(['m3', 'm10', 'm11']);
@@ -41,8 +41,31 @@ describe('SqsRunQueue', () => {
   it('names the whole batch when the call itself fails, and not the batches already sent', async () => {
     sqs.on(SendMessageBatchCommand).resolvesOnce({ Successful: [], Failed: [] }).rejectsOnce(new Error('socket hang up'));
 
-    const error = await new SqsRunQueue(new SQSClient({ region: 'eu-west-1' }), QUEUE).enqueue(requests(12)).catch((e: unknown) => e);
+    const error = await new SqsRunQueue(new SQSClient({ region: 'eu-west-1' }), QUEUE, 1).enqueue(requests(12)).catch((e: unknown) => e);
 
     expect((error as EnqueueError).notQueued.map((r) => r.monitorId)).toEqual(['m10', 'm11']);
+  });
+
+  it('keeps several batches in flight, and starts none after one fails', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    sqs.on(SendMessageBatchCommand).callsFake(async () => {
+      calls += 1;
+      const call = calls;
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((done) => setTimeout(done, 20));
+      inFlight -= 1;
+      if (call === 4) throw new Error('socket hang up');
+      return { Successful: [], Failed: [] };
+    });
+
+    const error = await new SqsRunQueue(new SQSClient({ region: 'eu-west-1' }), QUEUE, 3).enqueue(requests(100)).catch((e: unknown) => e);
+
+    expect(most).toBe(3);
+    // Batches 1-3 went out together; the fourth failed, and the two started beside it completed.
+    expect(calls).toBe(6);
+    expect((error as EnqueueError).notQueued.map((r) => r.monitorId)).toEqual(requests(100).slice(30, 40).concat(requests(100).slice(60)).map((r) => r.monitorId));
   });
 });

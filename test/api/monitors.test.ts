@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { nextSlotAfter } from '#domain/schedule.ts';
 import { createApiHarness, type ApiHarness } from '../support/api.ts';
 
 let api: ApiHarness;
@@ -38,7 +39,7 @@ describe('POST /monitors', () => {
       enabled: true,
       window_config: { max_lines: 500, max_chars: 8000, mode: 'templates' },
       model: {},
-      next_run_at: '2026-11-21T10:05:00.000Z',
+      next_run_at: nextSlotAfter(new Date('2026-11-21T10:00:00.000Z'), 300, response.body.id).toISOString(),
       last_run: null,
     });
     expect(response.body.inputs[1]).toEqual({ label: 'ERRORS', mode: 'filter', filter_pattern: '?ERROR ?Exception' });
@@ -91,7 +92,7 @@ describe('updating monitors', () => {
     const faster = await api.call('PUT', `/monitors/${created.id}`, {
       body: { interval_seconds: 60, notification_config: { cooldown_minutes: 5 } },
     });
-    expect(faster.body.next_run_at).toBe('2026-11-21T10:03:00.000Z');
+    expect(faster.body.next_run_at).toBe(nextSlotAfter(new Date('2026-11-21T10:02:30.000Z'), 60, created.id).toISOString());
     expect(faster.body.notification_config).toEqual({ ...created.notification_config, cooldown_minutes: 5 });
 
     const disabled = await api.call('PUT', `/monitors/${created.id}`, { body: { enabled: false } });
@@ -101,7 +102,7 @@ describe('updating monitors', () => {
 
     api.clock.set('2026-11-21T10:10:10.000Z');
     const enabled = await api.call('PUT', `/monitors/${created.id}`, { body: { enabled: true } });
-    expect(enabled.body.next_run_at).toBe('2026-11-21T10:11:00.000Z');
+    expect(enabled.body.next_run_at).toBe(nextSlotAfter(new Date('2026-11-21T10:10:10.000Z'), 60, created.id).toISOString());
     api.clock.set('2026-11-21T10:00:00.000Z');
   });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextSlotAfter } from '#domain/schedule.ts';
 import { startLocalApp, type LocalApp } from '../../local/app.ts';
 import { freePort } from '../../local/dynamo-local.ts';
 import { loadLocalConfig } from '../../local/local-config.ts';
@@ -143,16 +144,18 @@ describe('local mode over HTTP', () => {
       prompt: 'p',
       inputs: [{ label: 'APP', mode: 'tail' }],
     })).body;
-    expect(monitor.next_run_at).toBe('2026-11-21T10:01:00.000Z');
+    // The monitor's own second within the minute (a hash of its id), at most a minute away.
+    const slot = nextSlotAfter(now, 60, monitor.id);
+    expect(monitor.next_run_at).toBe(slot.toISOString());
 
-    now = new Date('2026-11-21T10:01:02.000Z');
+    now = new Date(slot.getTime() + 2000);
     await app?.tickNow();
     await app?.queue.idle();
 
     const runs = (await call('GET', `/monitors/${monitor.id}/runs`)).body.items;
-    expect(runs).toMatchObject([{ trigger: 'schedule', scheduled_for: '2026-11-21T10:01:00.000Z', status: 'ok' }]);
-    expect((await call('GET', `/monitors/${monitor.id}`)).body.next_run_at).toBe('2026-11-21T10:02:00.000Z');
-    expect((await call('GET', '/health')).body.checks.scheduler).toEqual({ ok: true, last_tick_at: '2026-11-21T10:01:02.000Z', age_seconds: 0 });
+    expect(runs).toMatchObject([{ trigger: 'schedule', scheduled_for: slot.toISOString(), status: 'ok' }]);
+    expect((await call('GET', `/monitors/${monitor.id}`)).body.next_run_at).toBe(new Date(slot.getTime() + 60_000).toISOString());
+    expect((await call('GET', '/health')).body.checks.scheduler).toEqual({ ok: true, last_tick_at: now.toISOString(), age_seconds: 0 });
   });
 
   it('records an error run, and notifies, when every input fails', async () => {

@@ -150,20 +150,37 @@ describe('QueueWithDlq', () => {
 });
 
 describe('VigilTable.bind', () => {
-  it("grants reads only for 'r'", () => {
+  it('grants reads on the table and the named indexes, and writes on the table in the named partitions only', () => {
     // Prepare
     const { stack, fn } = fixtureStack();
     const table = new VigilTable(stack, 'Data', { deletionProtection: false, removalPolicy: RemovalPolicy.DESTROY });
 
     // Act
-    table.bind(fn.function, 'r');
+    table.bind(fn.function, { reads: ['dynamodb:GetItem'], indexes: ['due'], writes: ['dynamodb:UpdateItem'], writablePartitions: ['MONITOR#*'] });
 
     // Assess
+    const tableId = Object.keys(Template.fromStack(stack).findResources('AWS::DynamoDB::Table'))[0] as string;
+    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    expect(roleStatements(Template.fromStack(stack)).filter((s) => JSON.stringify(s).includes('dynamodb:'))).toEqual([
+      { Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/due']] }] },
+      {
+        Action: 'dynamodb:UpdateItem',
+        Effect: 'Allow',
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MONITOR#*'] } },
+      },
+    ]);
+  });
+
+  it('grants no write statement to a read-only function', () => {
+    const { stack, fn } = fixtureStack();
+    const table = new VigilTable(stack, 'Data', { deletionProtection: false, removalPolicy: RemovalPolicy.DESTROY });
+
+    table.bind(fn.function, { reads: ['dynamodb:GetItem', 'dynamodb:Query'], indexes: [], writes: [], writablePartitions: [] });
+
     const dynamo = roleStatements(Template.fromStack(stack)).filter((s) => JSON.stringify(s).includes('dynamodb:'));
     expect(dynamo).toHaveLength(1);
-    expect(dynamo[0]).toMatchObject({
-      Action: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'],
-    });
+    expect(dynamo[0]).toMatchObject({ Action: ['dynamodb:GetItem', 'dynamodb:Query'] });
   });
 });
 

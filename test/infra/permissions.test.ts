@@ -10,7 +10,6 @@ import {
   LOG_GROUP_READ_ACTIONS,
   UNSCOPED_READ_ACTIONS,
 } from '../../lib/constructs/monitored-account-access.ts';
-import { TABLE_ACTIONS } from '../../lib/constructs/vigil-table.ts';
 import { wildcardResourceFinding } from '../../lib/constructs/wildcard-acknowledgement.ts';
 import type { Statement, SynthesizedFunction } from './support.ts';
 import {
@@ -73,8 +72,84 @@ function statementsOfFunction(template: Template, fn: SynthesizedFunction): Stat
 }
 
 
-/** Actions any function has for its own log group, tracing and the table. */
-const BASELINE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_ACTIONS.rw];
+/** Actions any function has for its own log group and tracing. */
+const BASELINE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
+/** The table's ARN and its indexes' as the stateless stack reads them. */
+function tableResources(...indexes: string[]): unknown[] {
+  const tableArn = statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::DynamoDB::Table'), 'Arn'] });
+  return [tableArn, ...indexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] }))];
+}
+
+/** A function's DynamoDB statements: reads on the table and its indexes, writes in its partitions. */
+function tableStatements(reads: string[], indexes: string[], writes: string[], partitions: string[]): Statement[] {
+  const [tableArn] = tableResources();
+  return [
+    { Effect: 'Allow', Action: reads.length === 1 ? reads[0] : reads, Resource: indexes.length === 0 ? tableArn : tableResources(...indexes) },
+    {
+      Effect: 'Allow',
+      Action: writes.length === 1 ? writes[0] : writes,
+      Resource: tableArn,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } },
+    },
+  ] as Statement[];
+}
+
+const dynamoStatementsOf = (fn: SynthesizedFunction) =>
+  statementsOfFunction(stateless, fn).filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+
+describe('each role on the table', () => {
+  it('the API: reads on the table and the list indexes, writes in targets, sources and monitors, never the heartbeat', () => {
+    expect(dynamoStatementsOf(roles.api)).toEqual(
+      tableStatements(
+        ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        ['byParent', 'byType'],
+        ['dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        ['TARGET#*', 'LOGSOURCE#*', 'MONITOR#*'],
+      ),
+    );
+  });
+
+  it('the scheduler: the due index, claims and its heartbeat; it deletes nothing', () => {
+    expect(dynamoStatementsOf(roles.scheduler)).toEqual(
+      tableStatements(
+        ['dynamodb:GetItem', 'dynamodb:Query'],
+        ['due'],
+        ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        ['MONITOR#*', 'SCHEDULER'],
+      ),
+    );
+  });
+
+  it('the runner: its monitors and runs, no index, no delete', () => {
+    expect(dynamoStatementsOf(roles.runner)).toEqual(
+      tableStatements(
+        ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        [],
+        ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        ['MONITOR#*'],
+      ),
+    );
+  });
+
+  it('the cost collector: lists sources, reads targets and puts snapshots in the sources\' partitions', () => {
+    expect(dynamoStatementsOf(roles.collector)).toEqual(
+      tableStatements(['dynamodb:GetItem', 'dynamodb:Query'], ['byType'], ['dynamodb:PutItem'], ['LOGSOURCE#*']),
+    );
+  });
+
+  it('no role may delete but the API, and none may scan or describe the table', () => {
+    const deleting = Object.entries(roles).filter(([, fn]) =>
+      actionsOf(statementsOfFunction(stateless, fn)).some((a) => a === 'dynamodb:DeleteItem' || a === 'dynamodb:BatchWriteItem'),
+    );
+    expect(deleting.map(([name]) => name)).toEqual(['api']);
+    const every = Object.values(roles).flatMap((fn) => actionsOf(statementsOfFunction(stateless, fn)));
+    expect(every.filter((a) => ['dynamodb:Scan', 'dynamodb:DescribeTable'].includes(a))).toEqual([]);
+  });
+});
+
+/** Every DynamoDB action of a role. */
+const tableActions = (role: keyof Roles) => actionsOf(dynamoStatementsOf(roles[role]));
 
 const MONITORED_READ_ACTIONS = [...LOG_GROUP_READ_ACTIONS, ...UNSCOPED_READ_ACTIONS, 'logs:DescribeLogGroups', 'ecs:DescribeServices'];
 
@@ -130,12 +205,15 @@ describe('the runner role', () => {
     ]);
   });
 
-  it('may publish to the alert topic with its key, and SMS to phone numbers in a statement of its own', () => {
+  it('may publish to the alert topic with its key, and SMS to phone numbers, but to no other topic', () => {
     const statements = statementsOfFunction(stateless, roles.runner);
     expect(granting(statements, 'sns:Publish')).toEqual([
       { Effect: 'Allow', Action: 'sns:Publish', Resource: statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') }) },
-      { Sid: 'SmsToPhoneNumbers', Effect: 'Allow', Action: 'sns:Publish', Resource: '*' },
+      // Anything that is not an SNS ARN: a phone number (authorized against "*"), never a topic.
+      { Sid: 'SmsToPhoneNumbersOnly', Effect: 'Allow', Action: 'sns:Publish', NotResource: 'arn:aws:sns:*:*:*' },
     ]);
+    // No Deny: one that spares only the alert topic (NotResource) would refuse every SMS too.
+    expect(statements.filter((s) => s.Effect === 'Deny')).toEqual([]);
     expect(granting(statements, 'kms:Decrypt')).toEqual([
       {
         Effect: 'Allow',
@@ -170,11 +248,12 @@ describe('monitored-account reads', () => {
       actionsOf([s]).some((a) => /^(logs:(Describe|Filter|Start|Get|Stop)|ecs:|sts:)/.test(a)),
     );
     expect(reads).toEqual([
-      { Effect: 'Allow', Action: [...LOG_GROUP_READ_ACTIONS], Resource: 'arn:aws:logs:*:*:log-group:*' },
-      { Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: `arn:aws:logs:*:${account}:log-group:*` },
+      // By default: this account's log groups in any Region, and roles named VigilRead* anywhere.
+      // (the same resource as DescribeLogGroups', so CDK merges the two statements)
+      { Effect: 'Allow', Action: ['logs:DescribeLogGroups', ...LOG_GROUP_READ_ACTIONS], Resource: `arn:aws:logs:*:${account}:log-group:*` },
       { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: `arn:aws:ecs:*:${account}:service/*` },
       { Effect: 'Allow', Action: [...UNSCOPED_READ_ACTIONS], Resource: '*' },
-      { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/*' },
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/VigilRead*' },
     ]);
   });
 
@@ -208,7 +287,7 @@ describe('the cost collector role', () => {
 
   it('has nothing beyond its baseline, Cost Explorer and assuming monitored roles: no logs, Bedrock, SES or SNS', () => {
     expect(actionsOf(statementsOfFunction(stateless, roles.collector)).sort()).toEqual(
-      [...BASELINE_ACTIONS, ...COST_EXPLORER_ACTIONS, 'sts:AssumeRole'].sort(),
+      [...BASELINE_ACTIONS, ...tableActions('collector'), ...COST_EXPLORER_ACTIONS, 'sts:AssumeRole'].sort(),
     );
   });
 });
@@ -216,7 +295,7 @@ describe('the cost collector role', () => {
 describe('the scheduler role', () => {
   it('has its baseline and sending to the run queue only: no Bedrock, SES, SNS or log reads', () => {
     expect(actionsOf(statementsOfFunction(stateless, roles.scheduler)).sort()).toEqual(
-      [...BASELINE_ACTIONS, 'sqs:SendMessage'].sort(),
+      [...BASELINE_ACTIONS, ...tableActions('scheduler'), 'sqs:SendMessage'].sort(),
     );
   });
 });
@@ -224,7 +303,7 @@ describe('the scheduler role', () => {
 describe('the API role', () => {
   it('reads monitored accounts for the log-source test, and neither judges, mails nor reads costs', () => {
     expect(actionsOf(statementsOfFunction(stateless, roles.api)).sort()).toEqual(
-      [...BASELINE_ACTIONS, 'sqs:SendMessage', ...MONITORED_READ_ACTIONS, 'sts:AssumeRole'].sort(),
+      [...BASELINE_ACTIONS, ...tableActions('api'), 'sqs:SendMessage', ...MONITORED_READ_ACTIONS, 'sts:AssumeRole'].sort(),
     );
   });
 });
@@ -239,7 +318,8 @@ describe('every role of the stateless stack', () => {
 
   it('is granted no table administration and no DynamoDB wildcard', () => {
     const actions = actionsOf(statements);
-    expect(actions.filter((a) => a.startsWith('dynamodb:') && !TABLE_ACTIONS.rw.includes(a))).toEqual([]);
+    const itemLevel = ['BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'];
+    expect(actions.filter((a) => a.startsWith('dynamodb:') && !itemLevel.includes(a.slice('dynamodb:'.length)))).toEqual([]);
     expect(actions).not.toContain('dynamodb:DeleteTable');
     expect(actions).not.toContain('dynamodb:*');
   });
@@ -257,7 +337,6 @@ describe('every role of the stateless stack', () => {
       [
         COST_EXPLORER_ACTIONS.join(' '),
         UNSCOPED_READ_ACTIONS.join(' '),
-        'sns:Publish',
         ...Array.from({ length: 4 }, () => 'xray:PutTelemetryRecords xray:PutTraceSegments'),
       ].sort(),
     );

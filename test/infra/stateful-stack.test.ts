@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthTemplates } from './support.ts';
+import { synthTemplates, TEST_ENV } from './support.ts';
 
 let template: Template;
 let terminationProtection: boolean | undefined;
@@ -144,22 +144,47 @@ describe('the run queue', () => {
 });
 
 describe('the alert topic', () => {
-  it('is encrypted with a rotated customer managed key that CloudWatch alarms may use', () => {
+  it("is encrypted with a rotated customer managed key that only this account's CloudWatch alarms may use", () => {
     const key = Object.keys(template.findResources('AWS::KMS::Key'));
     expect(key).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key[0], 'Arn'] } });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      EnableKeyRotation: true,
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          }),
-        ]),
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const statements = template.toJSON().Resources[key[0] as string].Properties.KeyPolicy.Statement as Array<Record<string, unknown>>;
+    const forCloudWatch = statements.filter((s) => JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'));
+    expect(forCloudWatch).toEqual([
+      {
+        Sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': TEST_ENV.account } },
       },
-    });
+    ]);
+    // Every other statement is the account root's administration of the key (CDK's default).
+    expect(statements.filter((s) => !forCloudWatch.includes(s)).map((s) => s.Principal)).toEqual([
+      { AWS: `arn:aws:iam::${TEST_ENV.account}:root` },
+    ]);
+  });
+
+  it("lets only this account's CloudWatch alarms publish, besides the TLS deny", () => {
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0]?.Properties.PolicyDocument.Statement ?? []) as Array<Record<string, unknown>>;
+    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
+      {
+        Sid: 'AllowCloudWatchAlarmsToPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': TEST_ENV.account },
+          ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${TEST_ENV.region}:${TEST_ENV.account}:alarm:*` },
+        },
+      },
+    ]);
   });
 
   it('denies publishing without TLS', () => {

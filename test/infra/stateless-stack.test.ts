@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, OVERSIZED_CONTENT_LENGTH_REGEX } from '../../lib/constructs/management-api.ts';
-import { TABLE_ACTIONS } from '../../lib/constructs/vigil-table.ts';
+import { TABLE_GRANTS } from '../../lib/constructs/vigil-table.ts';
 import { UNSCOPED_READ_ACTIONS } from '../../lib/constructs/monitored-account-access.ts';
 import type { Statement, SynthesizedFunction } from './support.ts';
 import { functionNamed, onlyKey, policiesOf, statefulOutput, statementsOf, synthTemplates, TEST_ENV } from './support.ts';
@@ -109,7 +109,7 @@ describe('the API function', () => {
     });
   });
 
-  it('may use exactly the item-level DynamoDB actions on the table and its indexes, and send to the run queue', () => {
+  it('may use its DynamoDB actions on the table and the list indexes, write only in its partitions, and send to the run queue', () => {
     // Prepare
     const defaultPolicy = apiPolicy('DefaultPolicy');
     const tableArn = statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::DynamoDB::Table'), 'Arn'] });
@@ -122,24 +122,16 @@ describe('the API function', () => {
     expect(statements).toEqual([
       {
         Effect: 'Allow',
-        Action: [...TABLE_ACTIONS.rw].sort(),
-        Resource: [
-          tableArn,
-          ...['byParent', 'byType', 'due'].map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] })),
-        ],
+        Action: [...TABLE_GRANTS.api.reads].sort(),
+        Resource: [tableArn, ...['byParent', 'byType'].map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] }))],
+      },
+      {
+        Effect: 'Allow',
+        Action: [...TABLE_GRANTS.api.writes].sort(),
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TARGET#*', 'LOGSOURCE#*', 'MONITOR#*'] } },
       },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn },
-    ]);
-    expect([...TABLE_ACTIONS.rw].sort()).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:DescribeTable',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
     ]);
   });
 

@@ -4,7 +4,10 @@ import type { AlertState } from '#domain/entities.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
 import { tick } from '#domain/use-cases/scheduler.ts';
-import { EnqueueError } from '#domain/ports.ts';
+import { nextSlotAfter } from '#domain/schedule.ts';
+import { DUE_SHARDS, duePartitionOf, keys, LEGACY_DUE_PARTITION } from '#adapters/dynamo/keys.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { EnqueueError, type ClaimOutcome, type SlotClaim } from '#domain/ports.ts';
 import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../support/builders.ts';
 import { RecordingQueue } from '../support/api.ts';
 import { createTestStore } from '../support/store.ts';
@@ -128,7 +131,7 @@ describe('the scheduler over the due index', () => {
     expect([...queueA.sent, ...queueB.sent]).toEqual([
       { kind: 'schedule', monitorId: due.id, scheduledFor: '2026-11-21T10:00:00.000Z' },
     ]);
-    expect((await store.monitors.get(due.id))?.nextRunAt).toBe('2026-11-21T10:01:00.000Z');
+    expect((await store.monitors.get(due.id))?.nextRunAt).toBe(nextSlotAfter(clock.now(), 60, due.id).toISOString());
     expect(await store.schedule.lastHeartbeat()).toEqual(clock.now());
   });
 
@@ -165,8 +168,12 @@ describe('the scheduler over the due index', () => {
       listDue: store.schedule.listDue.bind(store.schedule),
       recordHeartbeat: store.schedule.recordHeartbeat.bind(store.schedule),
       lastHeartbeat: store.schedule.lastHeartbeat.bind(store.schedule),
-      claim: (id: string, from: string, to: string) =>
-        id === failing.id ? Promise.reject(new Error('throttled')) : store.schedule.claim(id, from, to),
+      claim: store.schedule.claim.bind(store.schedule),
+      // The batch holding the failing monitor is throttled; the others claim theirs one by one.
+      claimMany: async (claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> =>
+        claims.some((c) => c.monitorId === failing.id)
+          ? Promise.all(claims.map((c) => (c.monitorId === failing.id ? 'failed' as const : store.schedule.claim(c.monitorId, c.from, c.to).then((won) => (won ? 'claimed' as const : 'lost' as const)))))
+          : store.schedule.claimMany(claims),
     };
 
     const error = await tick({ schedule, runs: store.runs, queue, clock: { now: () => new Date('2026-11-21T10:00:05Z') }, runRetentionDays: 90 }).catch((e: unknown) => e);
@@ -220,5 +227,80 @@ describe('the scheduler over the due index', () => {
     const runs = (await store.runs.list(monitor.id, { limit: 5 })).items;
     expect(runs).toMatchObject([{ status: 'error', trigger: 'schedule', scheduledFor: '2026-11-21T10:00:00.000Z', error: 'could not queue the run: SQS is down' }]);
     expect(await store.schedule.lastHeartbeat()).toBeNull();
+  });
+});
+
+describe('the sharded due index', () => {
+  async function storeWithSource() {
+    const created = await createTestStore('vigil-shards');
+    const target = aTarget();
+    await created.store.targets.create(target);
+    const source = aLogSource(target.id);
+    await created.store.logSources.create(source);
+    return { ...created, sourceId: source.id };
+  }
+
+  it('files each monitor under its shard, and spreads monitors over all sixteen', async () => {
+    const { store, table, sourceId: source } = await storeWithSource();
+    const monitors = Array.from({ length: 40 }, () => aMonitor(source, { intervalSeconds: 60, nextRunAt: '2026-11-21T10:00:00.000Z' }));
+    for (const m of monitors) await store.monitors.create(m, expectSources([source]));
+
+    const { Item: item } = await table.client.send(new GetCommand({ TableName: table.name, Key: keys.monitor(monitors[0]!.id) }));
+    expect(item?.duePk).toBe(duePartitionOf(monitors[0]!.id));
+    expect(new Set(monitors.map((m) => duePartitionOf(m.id))).size).toBeGreaterThan(DUE_SHARDS / 2);
+    expect(new Set(Array.from({ length: 2000 }, (_, i) => duePartitionOf(`m${i}`))).size).toBe(DUE_SHARDS);
+
+    // Every shard is read, a page at a time, and nothing is returned twice or missed.
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.schedule.listDue(new Date('2026-11-21T10:00:30.000Z'), { limit: 2, ...(nextToken && { nextToken }) });
+      seen.push(...page.items.map((d) => d.monitorId));
+      nextToken = page.nextToken ?? undefined;
+      pages += 1;
+    } while (nextToken);
+    expect(seen.sort()).toEqual(monitors.map((m) => m.id).sort());
+    expect(pages).toBeGreaterThan(1);
+  });
+
+  it('refuses a due token that is not one it made', async () => {
+    const other = Buffer.from(JSON.stringify({ 'DUE#99': { pk: 'MONITOR#x', sk: 'MONITOR', duePk: 'DUE#99', dueAt: '2026-11-21T10:00:00.000Z' } })).toString('base64url');
+    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: other })).rejects.toThrow(ValidationError);
+    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: 'not-json' })).rejects.toThrow(ValidationError);
+  });
+
+  it('still runs a monitor written before sharding, and moves it to its shard when it claims the slot', async () => {
+    // Prepare: an item as the unsharded store wrote it (duePk DUE).
+    const { store, table, sourceId: source } = await storeWithSource();
+    const legacy = aMonitor(source, { intervalSeconds: 300, nextRunAt: '2026-11-21T10:00:00.000Z' });
+    await store.monitors.create(legacy, expectSources([source]));
+    const { Item: item } = await table.client.send(new GetCommand({ TableName: table.name, Key: keys.monitor(legacy.id) }));
+    await table.client.send(new PutCommand({ TableName: table.name, Item: { ...item, duePk: LEGACY_DUE_PARTITION } }));
+    const queue = new RecordingQueue();
+    const now = new Date('2026-11-21T10:00:05.000Z');
+
+    // Act
+    const result = await tick({ schedule: store.schedule, runs: store.runs, queue, clock: { now: () => now }, runRetentionDays: 90 });
+
+    // Assess
+    expect(result).toMatchObject({ due: 1, claimed: 1 });
+    expect(queue.sent).toEqual([{ kind: 'schedule', monitorId: legacy.id, scheduledFor: '2026-11-21T10:00:00.000Z' }]);
+    const { Item: after } = await table.client.send(new GetCommand({ TableName: table.name, Key: keys.monitor(legacy.id) }));
+    expect(after).toMatchObject({ duePk: duePartitionOf(legacy.id), dueAt: nextSlotAfter(now, 300, legacy.id).toISOString() });
+  });
+
+  it('claims a batch in one go, and reports the slots another tick won as lost without losing the others', async () => {
+    const { store, sourceId: source } = await storeWithSource();
+    const monitors = Array.from({ length: 5 }, () => aMonitor(source, { intervalSeconds: 60, nextRunAt: '2026-11-21T10:00:00.000Z' }));
+    for (const m of monitors) await store.monitors.create(m, expectSources([source]));
+    const claims = monitors.map((m) => ({ monitorId: m.id, from: '2026-11-21T10:00:00.000Z', to: '2026-11-21T10:01:00.000Z' }));
+    expect(await store.schedule.claim(monitors[2]!.id, '2026-11-21T10:00:00.000Z', '2026-11-21T10:01:00.000Z')).toBe(true);
+
+    const outcomes = await store.schedule.claimMany(claims);
+
+    expect(outcomes).toEqual(['claimed', 'claimed', 'lost', 'claimed', 'claimed']);
+    for (const m of monitors) expect((await store.monitors.get(m.id))?.nextRunAt).toBe('2026-11-21T10:01:00.000Z');
+    expect(await store.schedule.claimMany(claims)).toEqual(['lost', 'lost', 'lost', 'lost', 'lost']);
   });
 });

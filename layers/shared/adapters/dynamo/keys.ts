@@ -1,3 +1,5 @@
+import { stableHash } from '#domain/schedule.ts';
+
 /**
  * Item keys of the single table. One partition per entity; a monitor's partition also holds
  * its references to log sources and its runs, so deleting a monitor finds everything it owns.
@@ -6,7 +8,7 @@
  * |------------|--------------------|------------------------|-----------------------------------------------|
  * | target     | TARGET#<id>        | TARGET                 | typePk TARGET, typeSk <id>                    |
  * | log source | LOGSOURCE#<id>     | LOGSOURCE              | typePk, typeSk; parentPk TARGET#<target id>   |
- * | monitor    | MONITOR#<id>       | MONITOR                | typePk, typeSk; duePk DUE, dueAt (enabled)    |
+ * | monitor    | MONITOR#<id>       | MONITOR                | typePk, typeSk; duePk DUE#<0-15>, dueAt (on)  |
  * | reference  | MONITOR#<id>       | REF#LOGSOURCE#<ls id>  | parentPk LOGSOURCE#<ls id>, parentSk MONITOR# |
  * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL)                               |
  * | baseline   | MONITOR#<id>       | BASELINE#<label>       |                                               |
@@ -18,7 +20,33 @@ export const ENTITY = {
   monitor: 'MONITOR',
 } as const;
 
-export const DUE_PARTITION = 'DUE';
+/**
+ * The due index is sharded: a monitor's `duePk` is `DUE#<n>`, n a stable hash of its id modulo
+ * {@link DUE_SHARDS}, so the index spreads over 16 partitions instead of one hot one, and the
+ * scheduler reads the shards in parallel.
+ */
+export const DUE_SHARDS = 16;
+
+/**
+ * The single due partition of items written before sharding. The scheduler still reads it, and
+ * its claim moves each such monitor to its shard, so old items migrate on their next slot
+ * without a migration job (see DynamoScheduleRepository).
+ */
+export const LEGACY_DUE_PARTITION = 'DUE';
+
+/** A seed of its own, so the shard does not correlate with the slot offset (same id, same hash). */
+const DUE_SHARD_SEED = 0x5eed_d0e5;
+
+/** The `duePk` of a monitor: its shard of the due index. */
+export function duePartitionOf(monitorId: string): string {
+  return `${LEGACY_DUE_PARTITION}#${stableHash(monitorId, DUE_SHARD_SEED) % DUE_SHARDS}`;
+}
+
+/** Every partition the scheduler reads: the shards, then the legacy partition. */
+export const DUE_PARTITIONS: readonly string[] = [
+  ...Array.from({ length: DUE_SHARDS }, (_, shard) => `${LEGACY_DUE_PARTITION}#${shard}`),
+  LEGACY_DUE_PARTITION,
+];
 
 export const keys = {
   target: (id: string) => ({ pk: `TARGET#${id}`, sk: ENTITY.target }),
@@ -60,10 +88,10 @@ export const pageKeys = {
     parentSk: exactly(`${ENTITY.monitor}#${ID}`),
   }),
   runsOfMonitor: (monitorId: string) => ({ pk: keys.monitor(monitorId).pk, sk: exactly(`${RUN_PREFIX}${ID}`) }),
-  due: () => ({
+  due: (partition: string) => ({
     pk: exactly(`${ENTITY.monitor}#${ID}`),
     sk: ENTITY.monitor,
-    duePk: DUE_PARTITION,
+    duePk: partition,
     dueAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
   }),
 };

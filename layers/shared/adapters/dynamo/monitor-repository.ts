@@ -3,7 +3,7 @@ import type { AlertState, Monitor, Page, PageRequest } from '#domain/entities.ts
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/ports.ts';
 import { referencedLogSourceIds, referencePath } from '#domain/monitor-references.ts';
-import { BASELINE_PREFIX, DUE_PARTITION, ENTITY, keys, pageKeys } from './keys.ts';
+import { BASELINE_PREFIX, duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
 import { deleteMonitorItems, deleteRuns } from './run-repository.ts';
 import { INDEX } from './table-definition.ts';
 import {
@@ -60,7 +60,7 @@ const DELETE_ATTEMPTS = 3;
 
 /** Only enabled monitors carry the due index's keys, which keeps that index sparse. */
 function dueAttributes(monitor: Monitor): Item {
-  return monitor.enabled && monitor.nextRunAt ? { duePk: DUE_PARTITION, dueAt: monitor.nextRunAt } : {};
+  return monitor.enabled && monitor.nextRunAt ? { duePk: duePartitionOf(monitor.id), dueAt: monitor.nextRunAt } : {};
 }
 
 /**

@@ -1,10 +1,21 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LastRunSummary, Page, PageRequest } from '#domain/entities.ts';
-import type { DueMonitor, HealthProbe, ScheduleRepository } from '#domain/ports.ts';
-import { DUE_PARTITION, keys, pageKeys } from './keys.ts';
+import { CLAIM_BATCH_LIMIT, type ClaimOutcome, type DueMonitor, type HealthProbe, type ScheduleRepository, type SlotClaim } from '#domain/ports.ts';
+import { DUE_PARTITIONS, duePartitionOf, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
-import { conditionFailure } from './transactions.ts';
-import { decodeNextToken, toPage, type Table } from './table.ts';
+import { cancellationReasons, conditionFailure } from './transactions.ts';
+import { decodeNextToken, type Item, type Table } from './table.ts';
+import { ValidationError } from '#domain/errors.ts';
+
+/** Tries of one batch of claims when a whole transaction fails (throttling, a cancellation with no reason per item). */
+const CLAIM_ATTEMPTS = 3;
+
+/** A cancellation or error worth one more try: throttled, or cancelled for no item's fault. */
+function isTransient(error: unknown): boolean {
+  if (cancellationReasons(error) !== null) return true;
+  const name = error instanceof Error ? error.name : '';
+  return name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException' || name === 'InternalServerError';
+}
 
 /**
  * The scheduler's view of the table: the sparse due index (only enabled monitors carry its
@@ -14,44 +25,120 @@ import { decodeNextToken, toPage, type Table } from './table.ts';
 export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe {
   constructor(private readonly table: Table) {}
 
+  /**
+   * Reads every partition of the due index (the 16 shards and the legacy `DUE` one) in
+   * parallel, up to `page.limit` items from each, so one page holds up to 17 × limit monitors,
+   * oldest first within each partition. The `nextToken` carries each unfinished partition's
+   * position; a partition that is done is not read again.
+   */
   async listDue(now: Date, page: PageRequest): Promise<Page<DueMonitor>> {
-    const result = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.name,
-        IndexName: INDEX.due,
-        KeyConditionExpression: 'duePk = :due AND dueAt <= :now',
-        ExpressionAttributeValues: { ':due': DUE_PARTITION, ':now': now.toISOString() },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.due()),
+    const positions = decodeDueToken(page.nextToken);
+    const partitions = positions === null ? DUE_PARTITIONS.map((partition) => [partition, undefined] as const) : [...positions];
+    const results = await Promise.all(
+      partitions.map(async ([partition, startKey]) => {
+        const result = await this.table.client.send(
+          new QueryCommand({
+            TableName: this.table.name,
+            IndexName: INDEX.due,
+            KeyConditionExpression: 'duePk = :due AND dueAt <= :now',
+            // The tick needs only these; the index holds whole monitors (prompts, inputs, rules).
+            ProjectionExpression: '#id, dueAt, intervalSeconds, lastRun',
+            ExpressionAttributeNames: { '#id': 'id' },
+            ExpressionAttributeValues: { ':due': partition, ':now': now.toISOString() },
+            Limit: page.limit,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        return { partition, result };
       }),
     );
-    return toPage(
-      (result.Items ?? []).map((item) => ({
-        monitorId: String(item.id),
-        nextRunAt: String(item.dueAt),
-        intervalSeconds: Number(item.intervalSeconds),
-        lastRun: (item.lastRun as LastRunSummary | undefined) ?? null,
-      })),
-      result.LastEvaluatedKey,
-    );
+    const unfinished = new Map<string, Item>();
+    for (const { partition, result } of results) if (result.LastEvaluatedKey) unfinished.set(partition, result.LastEvaluatedKey);
+    return {
+      items: results.flatMap(({ result }) =>
+        (result.Items ?? []).map((item) => ({
+          monitorId: String(item.id),
+          nextRunAt: String(item.dueAt),
+          intervalSeconds: Number(item.intervalSeconds),
+          lastRun: (item.lastRun as LastRunSummary | undefined) ?? null,
+        })),
+      ),
+      nextToken: unfinished.size > 0 ? Buffer.from(JSON.stringify(Object.fromEntries(unfinished)), 'utf8').toString('base64url') : null,
+    };
   }
 
+  /**
+   * Claims the slot and, in the same write, moves the monitor to its due shard: a monitor
+   * written before the index was sharded (`duePk = DUE`) migrates on its first claim.
+   */
   async claim(monitorId: string, from: string, to: string): Promise<boolean> {
     try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: keys.monitor(monitorId),
-          UpdateExpression: 'SET nextRunAt = :to, dueAt = :to',
-          ConditionExpression: 'attribute_exists(pk) AND enabled = :enabled AND nextRunAt = :from',
-          ExpressionAttributeValues: { ':to': to, ':from': from, ':enabled': true },
-        }),
-      );
+      await this.table.client.send(new UpdateCommand(this.claimUpdate({ monitorId, from, to })));
       return true;
     } catch (error) {
       if (conditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * The claims as one TransactWriteItems of conditional updates. A cancelled transaction names
+   * each item's reason: a failed condition is a slot another tick won (lost); an item another
+   * write held at that moment (a conflict) is claimed again on its own, by a single conditional
+   * write; the rest are tried again without both. A transaction costs two write units per item
+   * instead of one (index updates cost the same either way), but one request instead of a
+   * hundred: a tick's time and CPU go to requests, not to items.
+   */
+  async claimMany(claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> {
+    if (claims.length > CLAIM_BATCH_LIMIT) throw new RangeError(`at most ${CLAIM_BATCH_LIMIT} claims at once, got ${claims.length}`);
+    const outcomes: ClaimOutcome[] = claims.map(() => 'failed');
+    const alone: number[] = [];
+    let pending = claims.map((claim, index) => ({ claim, index }));
+    // Each cancellation that names its items removes at least one, so only failures are counted.
+    let failures = 0;
+    while (pending.length > 0) {
+      try {
+        await this.table.client.send(
+          new TransactWriteCommand({ TransactItems: pending.map(({ claim }) => ({ Update: this.claimUpdate(claim) })) }),
+        );
+        for (const { index } of pending) outcomes[index] = 'claimed';
+        pending = [];
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        const decided = reasons?.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
+        if (reasons && decided) {
+          pending = pending.filter(({ index }, position) => {
+            const code = reasons[position]?.code;
+            if (code === 'ConditionalCheckFailed') outcomes[index] = 'lost';
+            if (code === 'TransactionConflict') alone.push(index);
+            return code !== 'ConditionalCheckFailed' && code !== 'TransactionConflict';
+          });
+          continue;
+        }
+        failures += 1;
+        if (failures >= CLAIM_ATTEMPTS || !isTransient(error)) throw error;
+        await new Promise((done) => setTimeout(done, 25 * 2 ** failures * (0.5 + Math.random() / 2)));
+      }
+    }
+    for (const index of alone) {
+      const { monitorId, from, to } = claims[index] as SlotClaim;
+      // A claim that fails again stays 'failed': its slot is still due at the next tick.
+      outcomes[index] = await this.claim(monitorId, from, to).then(
+        (won): ClaimOutcome => (won ? 'claimed' : 'lost'),
+        (): ClaimOutcome => 'failed',
+      );
+    }
+    return outcomes;
+  }
+
+  private claimUpdate({ monitorId, from, to }: SlotClaim) {
+    return {
+      TableName: this.table.name,
+      Key: keys.monitor(monitorId),
+      UpdateExpression: 'SET nextRunAt = :to, dueAt = :to, duePk = :shard',
+      ConditionExpression: 'attribute_exists(pk) AND enabled = :enabled AND nextRunAt = :from',
+      ExpressionAttributeValues: { ':to': to, ':from': from, ':enabled': true, ':shard': duePartitionOf(monitorId) },
+    };
   }
 
   async recordHeartbeat(at: Date): Promise<void> {
@@ -71,4 +158,27 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
   async pingDatabase(): Promise<void> {
     await this.lastHeartbeat();
   }
+}
+
+/**
+ * The positions of a `listDue` token: each unfinished partition with its ExclusiveStartKey, each
+ * checked like any list's token (its partition, a monitor key); null for the first page.
+ */
+function decodeDueToken(token: string | undefined): Array<readonly [string, Item]> | null {
+  if (token === undefined) return null;
+  const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
+  const entries = Object.entries(decoded as Record<string, unknown>);
+  if (entries.length === 0) throw invalid();
+  return entries.map(([partition, startKey]) => {
+    if (!DUE_PARTITIONS.includes(partition)) throw invalid();
+    const encoded = Buffer.from(JSON.stringify(startKey), 'utf8').toString('base64url');
+    return [partition, decodeNextToken(encoded, pageKeys.due(partition)) as Item] as const;
+  });
 }

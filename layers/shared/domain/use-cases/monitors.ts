@@ -52,10 +52,11 @@ export async function createMonitor(spec: MonitorSpec, deps: Deps): Promise<Moni
   checkModel(spec, deps.settings);
   const sources = await resolveSources(spec, deps);
   const now = deps.clock.now();
+  const id = deps.ids.next(now);
   const monitor: Monitor = {
     ...spec,
-    id: deps.ids.next(now),
-    nextRunAt: spec.enabled ? nextSlotAfter(now, spec.intervalSeconds).toISOString() : null,
+    id,
+    nextRunAt: spec.enabled ? nextSlotAfter(now, spec.intervalSeconds, id).toISOString() : null,
     lastRun: null,
     alertState: null,
     version: 1,
@@ -94,7 +95,7 @@ export async function updateMonitor(id: string, change: (current: Monitor) => Mo
   const nextRunAt = !spec.enabled
     ? null
     : reschedule || current.nextRunAt === null
-      ? nextSlotAfter(now, spec.intervalSeconds).toISOString()
+      ? nextSlotAfter(now, spec.intervalSeconds, id).toISOString()
       : current.nextRunAt;
   const updated: Monitor = { ...current, ...spec, nextRunAt, version: current.version + 1, updatedAt: now.toISOString() };
   await deps.monitors.update(updated, current, sources);

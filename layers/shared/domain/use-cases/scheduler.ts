@@ -1,6 +1,7 @@
 import { decodeTime } from 'ulid';
-import { EnqueueError, type Clock, type DueMonitor, type RunQueue, type RunRequest, type RunRepository, type ScheduleRepository } from '../ports.ts';
+import { CLAIM_BATCH_LIMIT, EnqueueError, type ClaimOutcome, type Clock, type DueMonitor, type RunQueue, type RunRequest, type RunRepository, type ScheduleRepository } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
+import { forEachConcurrently } from '../concurrency.ts';
 import { nextSlotAfter } from '../schedule.ts';
 import { newRun } from './runs.ts';
 
@@ -28,8 +29,22 @@ export interface TickDeps {
   queue: RunQueue;
   clock: Clock;
   runRetentionDays: number;
-  /** Due monitors read per page; the work grows with due monitors, not all monitors. */
+  /** Due monitors read per page (per due-index shard); the work grows with due monitors, not all monitors. */
   pageSize?: number;
+  /** Claims in flight at once. @default {@link CLAIM_CONCURRENCY} */
+  claimConcurrency?: number;
+}
+
+/**
+ * Claim requests in flight at once, each of up to {@link CLAIM_BATCH_LIMIT} slots. One claim at
+ * a time (a few milliseconds each), 10,000 due monitors needed over a minute.
+ */
+export const CLAIM_CONCURRENCY = 4;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
 }
 
 type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
@@ -49,20 +64,34 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
   do {
     const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
     const claimed: ScheduledRequest[] = [];
-    for (const due of page.items) {
-      result.due += 1;
-      const next = nextSlotAfter(now, due.intervalSeconds).toISOString();
+    const claimedDue: DueMonitor[] = [];
+    result.due += page.items.length;
+    await forEachConcurrently(chunk(page.items, CLAIM_BATCH_LIMIT), deps.claimConcurrency ?? CLAIM_CONCURRENCY, async (batch) => {
+      const claims = batch.map((due) => ({
+        monitorId: due.monitorId,
+        from: due.nextRunAt,
+        to: nextSlotAfter(now, due.intervalSeconds, due.monitorId).toISOString(),
+      }));
+      let outcomes: ClaimOutcome[];
       try {
-        if (await deps.schedule.claim(due.monitorId, due.nextRunAt, next)) {
-          claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
-          if (await closeStaleRun(due, now, deps)) result.closedStaleRuns += 1;
-        } else {
-          result.lost += 1;
-        }
+        outcomes = await deps.schedule.claimMany(claims);
       } catch {
-        result.failedClaims += 1;
+        outcomes = claims.map(() => 'failed');
       }
-    }
+      batch.forEach((due, i) => {
+        const outcome = outcomes[i];
+        if (outcome === 'claimed') {
+          claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
+          claimedDue.push(due);
+        } else if (outcome === 'lost') result.lost += 1;
+        else result.failedClaims += 1;
+      });
+    });
+    await forEachConcurrently(claimedDue, deps.claimConcurrency ?? CLAIM_CONCURRENCY, async (due) => {
+      // The slot is claimed and is queued below whatever happens here; a failure to close the
+      // old run is retried at the monitor's next slot.
+      if (await closeStaleRun(due, now, deps).catch(() => false)) result.closedStaleRuns += 1;
+    });
     result.claimed += claimed.length;
     if (claimed.length > 0) {
       try {
