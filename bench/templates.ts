@@ -3,11 +3,15 @@
  *
  *   npm run bench:templates -- [dir] [--json] [--reps N]
  *
- * Per system and on average: grouping accuracy of the miner on the `Content` column; template
- * coverage of an 8,000-character payload rendered from the raw `.log` lines, in `templates` and
- * `raw` mode; for systems with alert labels, the same coverage for alert events only; miner
- * throughput in lines per CPU second over several repetitions; and the process's peak RSS.
+ * Per system and on average: grouping accuracy of the miner on the `Content` column; parsing
+ * accuracy against the corrected templates (`X.log_structured_corrected.csv`, normalised as in
+ * lib/parsing-accuracy.ts); template coverage of an 8,000-character payload rendered from the raw
+ * `.log` lines, in `templates` and `raw` mode; for systems with alert labels, the same coverage for
+ * alert events only; throughput in lines per CPU second over several repetitions, of the miner
+ * alone and end to end (read the raw `.log`, split lines and headers, mine, render the payload);
+ * and the process's peak RSS.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TemplateMiner, mineWindow, renderWindow } from '#domain/shrink/index.ts';
@@ -15,7 +19,8 @@ import type { RenderBudget, WindowLine } from '#domain/shrink/index.ts';
 import { eventCoverage } from './lib/coverage.ts';
 import type { LabelledLine } from './lib/coverage.ts';
 import { groupingAccuracy } from './lib/grouping-accuracy.ts';
-import { findSystems, loadSystem } from './lib/loghub.ts';
+import { findSystems, loadSystem, splitLines } from './lib/loghub.ts';
+import { parsingAccuracy } from './lib/parsing-accuracy.ts';
 import type { LoghubSystem } from './lib/loghub.ts';
 import { DRAIN_PUBLISHED_GA, formatTable, meanFigures } from './lib/report.ts';
 import type { SystemResult } from './lib/report.ts';
@@ -43,15 +48,23 @@ function parseArgs(argv: readonly string[]): Args {
   return { dir, json, reps };
 }
 
-/** Grouping accuracy of the miner on the messages (`Content`). */
-function measureGrouping(system: LoghubSystem): number {
+/** Grouping accuracy of the miner on the messages (`Content`), and parsing accuracy when corrected templates are known. */
+function measureGrouping(system: LoghubSystem): Pick<SystemResult, 'grouping_accuracy' | 'parsing_accuracy'> {
   const miner = new TemplateMiner();
   for (const line of system.lines) miner.add(line.content);
-  const predicted = system.lines.map((line, index) => miner.templateIdOf(line.content) ?? `unmatched-${index}`);
-  return groupingAccuracy(
+  const texts = new Map(miner.templates().map((template) => [template.id, template.template]));
+  const ids = system.lines.map((line) => miner.templateIdOf(line.content));
+  const grouping = groupingAccuracy(
     system.lines.map((line) => line.event),
-    predicted,
+    ids.map((id, index) => id ?? `unmatched-${index}`),
   );
+  const truth = system.lines.map((line) => line.template);
+  if (truth.some((template) => template === undefined)) return { grouping_accuracy: grouping };
+  const parsing = parsingAccuracy(
+    truth.map((template) => template ?? ''),
+    ids.map((id) => (id === undefined ? undefined : texts.get(id))),
+  );
+  return { grouping_accuracy: grouping, parsing_accuracy: parsing };
 }
 
 /** Coverage of payloads rendered from the raw lines, in both modes, and for alerts. */
@@ -85,16 +98,38 @@ function measureThroughput(system: LoghubSystem, reps: number): number {
   return seconds === 0 ? 0 : (lines.length * reps) / seconds;
 }
 
+/**
+ * Lines per CPU second end to end, as a run does it: read the raw `.log` file, split it into
+ * lines, then mine (headers split inside) and render a templates-mode payload.
+ */
+function measureEndToEnd(system: LoghubSystem, reps: number): number {
+  let lines = 0;
+  const run = (): void => {
+    const window: WindowLine[] = splitLines(readFileSync(system.logFile, 'utf8')).map((text) => ({ text }));
+    renderWindow(window, { mode: 'templates', ...BUDGET });
+    lines += window.length;
+  };
+  run();
+  lines = 0;
+  const start = process.cpuUsage();
+  for (let rep = 0; rep < reps; rep += 1) run();
+  const used = process.cpuUsage(start);
+  const seconds = (used.user + used.system) / 1e6;
+  return seconds === 0 ? 0 : lines / seconds;
+}
+
 function measure(system: LoghubSystem, reps: number): SystemResult {
   const grouping = measureGrouping(system);
   const coverage = measureCoverage(system);
   const linesPerSecond = measureThroughput(system, reps);
+  const endToEnd = measureEndToEnd(system, reps);
   const drain = DRAIN_PUBLISHED_GA[system.name];
   return {
     name: system.name,
-    grouping_accuracy: grouping,
+    ...grouping,
     ...coverage,
     lines_per_second: linesPerSecond,
+    lines_per_second_end_to_end: endToEnd,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     ...(drain === undefined ? {} : { drain_grouping_accuracy: drain }),
   };
@@ -112,12 +147,13 @@ function main(): void {
   }
   console.log(`Template mining on ${args.dir} (payload: ${BUDGET.maxChars} chars; lines/s per CPU second over ${args.reps} repetitions)\n`);
   console.log(formatTable(results, mean));
-  const low = results.filter((result) => result.grouping_accuracy < 0.85).map((result) => result.name);
+  const low = results.filter((result) => result.grouping_accuracy < 0.9).map((result) => result.name);
+  const slow = results.filter((result) => result.lines_per_second_end_to_end < 100_000).map((result) => result.name);
   console.log(
-    `\nTargets: mean GA ≥ 0.924 ${mean.grouping_accuracy >= 0.924 ? 'met' : 'MISSED'}; no system below 0.85 ${low.length === 0 ? 'met' : `MISSED (${low.join(', ')})`}; ` +
+    `\nTargets: mean GA ≥ 0.97 ${mean.grouping_accuracy >= 0.97 ? 'met' : 'MISSED'}; no system below 0.90 ${low.length === 0 ? 'met' : `MISSED (${low.join(', ')})`}; ` +
       `templates coverage ≥ 90% ${mean.coverage_templates >= 0.9 ? 'met' : 'MISSED'}; ` +
       `alert coverage 100% ${(mean.alert_coverage ?? 1) >= 1 ? 'met' : 'MISSED'}; ` +
-      `≥ 100,000 lines/s ${results.every((result) => result.lines_per_second >= 100_000) ? 'met' : 'MISSED'}`,
+      `≥ 100,000 lines/s end to end ${slow.length === 0 ? 'met' : `MISSED (${slow.join(', ')})`}`,
   );
 }
 

@@ -1,8 +1,10 @@
 /**
  * Reads a Loghub-style folder: per system `X.log` (raw lines) beside `X.log_structured.csv`
  * (`LineId`, `Content`, `EventId`, optionally `Label`). Line N of the raw file is `LineId` N.
+ * When `X.log_structured_corrected.csv` is there too, its `EventTemplate` is each line's corrected
+ * ground-truth template (for parsing accuracy).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsvRecords } from './csv.ts';
 
@@ -13,6 +15,8 @@ export interface LoghubLine {
   readonly event: string;
   /** `Label` column when there is one: `-` for a normal line, anything else is an alert. */
   readonly label: string | undefined;
+  /** The corrected ground-truth template, when the folder has the `_corrected` CSV. */
+  readonly template?: string;
 }
 
 export interface LoghubSystem {
@@ -21,9 +25,12 @@ export interface LoghubSystem {
   readonly lines: readonly LoghubLine[];
   /** Whether some line carries an alert label. */
   readonly hasAlerts: boolean;
+  /** The path of the raw `.log` file, for the end-to-end measurement (empty when joined from text). */
+  readonly logFile: string;
 }
 
 const STRUCTURED = '.log_structured.csv';
+const CORRECTED = '.log_structured_corrected.csv';
 
 /** Splits file text into lines, accepting LF and CRLF, without a trailing empty line. */
 export function splitLines(text: string): string[] {
@@ -41,22 +48,31 @@ export function findSystems(dir: string): string[] {
     .sort((a, b) => a.localeCompare(b));
 }
 
-/** Joins raw lines and structured records by LineId. */
-export function joinSystem(name: string, rawText: string, csvText: string): LoghubSystem {
+/** Joins raw lines, structured records and (optionally) corrected templates by LineId. */
+export function joinSystem(name: string, rawText: string, csvText: string, correctedText?: string, logFile = ''): LoghubSystem {
   const raw = splitLines(rawText);
+  const corrected = new Map<number, string>();
+  if (correctedText !== undefined) {
+    parseCsvRecords(correctedText).forEach((record, index) => corrected.set(Number(record.LineId ?? index + 1), record.EventTemplate ?? ''));
+  }
   const lines: LoghubLine[] = parseCsvRecords(csvText).map((record, index) => {
     const lineId = Number(record.LineId ?? index + 1);
+    const template = corrected.get(lineId);
     return {
       raw: raw[lineId - 1] ?? '',
       content: record.Content ?? '',
       event: record.EventId ?? '',
       label: record.Label,
+      ...(template === undefined ? {} : { template }),
     };
   });
-  return { name: name.replace(/_2k$/, ''), lines, hasAlerts: lines.some((line) => line.label !== undefined && line.label !== '-') };
+  return { name: name.replace(/_2k$/, ''), lines, hasAlerts: lines.some((line) => line.label !== undefined && line.label !== '-'), logFile };
 }
 
 /** Loads one system (`base` is the file name without `.log`). */
 export function loadSystem(dir: string, base: string): LoghubSystem {
-  return joinSystem(base, readFileSync(join(dir, `${base}.log`), 'utf8'), readFileSync(join(dir, `${base}${STRUCTURED}`), 'utf8'));
+  const correctedFile = join(dir, `${base}${CORRECTED}`);
+  const logFile = join(dir, `${base}.log`);
+  const corrected = existsSync(correctedFile) ? readFileSync(correctedFile, 'utf8') : undefined;
+  return joinSystem(base, readFileSync(logFile, 'utf8'), readFileSync(join(dir, `${base}${STRUCTURED}`), 'utf8'), corrected, logFile);
 }

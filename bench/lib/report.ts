@@ -17,11 +17,15 @@ export const DRAIN_PUBLISHED_GA: Readonly<Record<string, number>> = {
 /** Field names as in the `--json` output. */
 export interface SystemFigures {
   readonly grouping_accuracy: number;
+  /** Share of lines whose template equals the corrected ground truth (parsing-accuracy.ts); only with `_corrected` CSVs. */
+  readonly parsing_accuracy?: number;
   readonly coverage_templates: number;
   readonly coverage_raw: number;
   /** Only for systems with alert labels (BGL). */
   readonly alert_coverage?: number;
   readonly lines_per_second: number;
+  /** Read the raw `.log`, split lines and headers, mine and render a payload: lines per CPU second. */
+  readonly lines_per_second_end_to_end: number;
   readonly peak_rss_mb: number;
   readonly drain_grouping_accuracy?: number;
 }
@@ -39,13 +43,16 @@ export function meanFigures(results: readonly SystemResult[]): SystemFigures {
   const of = (pick: (result: SystemResult) => number | undefined): number | undefined =>
     mean(results.map(pick).filter((value): value is number => value !== undefined));
   const alert = of((result) => result.alert_coverage);
+  const parsing = of((result) => result.parsing_accuracy);
   const drain = of((result) => result.drain_grouping_accuracy);
   return {
     grouping_accuracy: of((result) => result.grouping_accuracy) ?? 0,
+    ...(parsing === undefined ? {} : { parsing_accuracy: parsing }),
     coverage_templates: of((result) => result.coverage_templates) ?? 0,
     coverage_raw: of((result) => result.coverage_raw) ?? 0,
     ...(alert === undefined ? {} : { alert_coverage: alert }),
     lines_per_second: of((result) => result.lines_per_second) ?? 0,
+    lines_per_second_end_to_end: of((result) => result.lines_per_second_end_to_end) ?? 0,
     peak_rss_mb: of((result) => result.peak_rss_mb) ?? 0,
     ...(drain === undefined ? {} : { drain_grouping_accuracy: drain }),
   };
@@ -54,10 +61,12 @@ export function meanFigures(results: readonly SystemResult[]): SystemFigures {
 const COLUMNS: ReadonlyArray<{ title: string; cell: (figures: SystemFigures) => string }> = [
   { title: 'GA', cell: (f) => f.grouping_accuracy.toFixed(3) },
   { title: 'Drain GA', cell: (f) => f.drain_grouping_accuracy?.toFixed(3) ?? '-' },
+  { title: 'PA', cell: (f) => f.parsing_accuracy?.toFixed(3) ?? '-' },
   { title: 'cover tpl@8k', cell: (f) => percent(f.coverage_templates) },
   { title: 'cover raw@8k', cell: (f) => percent(f.coverage_raw) },
   { title: 'alert cover', cell: (f) => (f.alert_coverage === undefined ? '-' : percent(f.alert_coverage)) },
   { title: 'lines/s', cell: (f) => Math.round(f.lines_per_second).toLocaleString('en-US') },
+  { title: 'e2e lines/s', cell: (f) => Math.round(f.lines_per_second_end_to_end).toLocaleString('en-US') },
   { title: 'peak RSS MB', cell: (f) => f.peak_rss_mb.toFixed(0) },
 ];
 

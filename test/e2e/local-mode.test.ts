@@ -114,7 +114,7 @@ describe('local mode over HTTP', () => {
       ],
     });
     expect(run.payload).toMatch(/^\[APP\]\n/);
-    expect(run.payload).toContain('ERROR order <*> timeout after <*>');
+    expect(run.payload).toContain('12x ERROR order <1003–1091> timeout after <30>s');
     const outbox = readdirSync(join(dataDir, 'outbox'));
     expect(outbox.filter((name) => name.endsWith('.eml'))).toHaveLength(1);
     expect(readFileSync(join(dataDir, 'outbox', outbox.find((n) => n.endsWith('.eml')) as string), 'utf8')).toContain('To: ops@example.com');

@@ -3,6 +3,7 @@ import { eventCoverage } from '../../../bench/lib/coverage.ts';
 import { parseCsv, parseCsvRecords } from '../../../bench/lib/csv.ts';
 import { groupingAccuracy } from '../../../bench/lib/grouping-accuracy.ts';
 import { joinSystem, splitLines } from '../../../bench/lib/loghub.ts';
+import { normalizeTemplate, parsingAccuracy } from '../../../bench/lib/parsing-accuracy.ts';
 import { formatTable, meanFigures } from '../../../bench/lib/report.ts';
 
 describe('parseCsv', () => {
@@ -88,14 +89,29 @@ describe('loghub files', () => {
 describe('report', () => {
   it('averages each figure over the systems that have it and prints a mean row', () => {
     const results = [
-      { name: 'BGL', grouping_accuracy: 0.9, coverage_templates: 1, coverage_raw: 0.2, alert_coverage: 1, lines_per_second: 100, peak_rss_mb: 50 },
-      { name: 'HDFS', grouping_accuracy: 1, coverage_templates: 0.8, coverage_raw: 0.4, lines_per_second: 300, peak_rss_mb: 70 },
+      { name: 'BGL', grouping_accuracy: 0.9, parsing_accuracy: 0.5, coverage_templates: 1, coverage_raw: 0.2, alert_coverage: 1, lines_per_second: 100, lines_per_second_end_to_end: 50, peak_rss_mb: 50 },
+      { name: 'HDFS', grouping_accuracy: 1, coverage_templates: 0.8, coverage_raw: 0.4, lines_per_second: 300, lines_per_second_end_to_end: 150, peak_rss_mb: 70 },
     ];
 
     const mean = meanFigures(results);
 
-    expect(mean).toMatchObject({ grouping_accuracy: 0.95, coverage_templates: 0.9, alert_coverage: 1, lines_per_second: 200, peak_rss_mb: 60 });
+    expect(mean).toMatchObject({ grouping_accuracy: 0.95, parsing_accuracy: 0.5, coverage_templates: 0.9, alert_coverage: 1, lines_per_second: 200, lines_per_second_end_to_end: 100, peak_rss_mb: 60 });
     expect(mean.coverage_raw).toBeCloseTo(0.3);
-    expect(formatTable(results, mean).split('\n').at(-1)).toMatch(/^mean\s+0\.950\s+-\s+90\.0%\s+30\.0%\s+100\.0%\s+200\s+60$/);
+    expect(formatTable(results, mean).split('\n').at(-1)).toMatch(/^mean\s+0\.950\s+-\s+0\.500\s+90\.0%\s+30\.0%\s+100\.0%\s+200\s+100\s+60$/);
+  });
+});
+
+describe('parsingAccuracy', () => {
+  it('normalises both sides alike: whitespace runs, and runs of variables', () => {
+    expect(normalizeTemplate('  close,  <*> <*><*>  sent ')).toBe('close, <*> sent');
+    expect(normalizeTemplate('a <*>:<*> b')).toBe('a <*>:<*> b');
+  });
+
+  it('counts the lines whose normalised template equals the truth', () => {
+    const truth = ['user <*> logged in', 'user <*> logged in', 'disk <*> full', 'x <*> <*> y'];
+    const mined = ['user <*> logged in', 'user alice logged in', undefined, 'x <*> y'];
+
+    expect(parsingAccuracy(truth, mined)).toBe(0.5);
+    expect(() => parsingAccuracy(truth, [])).toThrow(RangeError);
   });
 });

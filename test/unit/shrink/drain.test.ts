@@ -54,14 +54,14 @@ describe('TemplateMiner grouping', () => {
     expect(miner.templates()).toHaveLength(4);
   });
 
-  it('takes a leading token for a variable once four templates differ only there', () => {
+  it('takes names that never repeat for a variable from three on; two could be two messages', () => {
     const users = ['alice', 'bob', 'carol', 'dave'];
+    const two = mine(users.slice(0, 2).map((user) => `${user} logged in from 10.0.0.1 via ssh`));
     const three = mine(users.slice(0, 3).map((user) => `${user} logged in from 10.0.0.1 via ssh`));
-    const four = mine(users.map((user) => `${user} logged in from 10.0.0.1 via ssh`));
 
-    expect(three.templates()).toHaveLength(3);
-    expect(texts(four.templates())).toEqual(['<*> logged in from <*> via ssh']);
-    expect(four.templateIdOf('erin logged in from 10.0.0.9 via ssh')).toBe(four.templates()[0]?.id);
+    expect(two.templates()).toHaveLength(2);
+    expect(texts(three.templates())).toEqual(['<*> logged in from <*> via ssh']);
+    expect(three.templateIdOf('erin logged in from 10.0.0.9 via ssh')).toBe(three.templates()[0]?.id);
   });
 
   it('starts a new template when a settled constant word changes', () => {
@@ -73,8 +73,8 @@ describe('TemplateMiner grouping', () => {
 
   it('does not let headers split a template, and keeps level and times as metadata', () => {
     const miner = mine([
-      '2024-05-01 10:00:00,001 INFO [main] com.acme.Db: Connected to db-1 in 15 ms',
-      '2024-05-01 10:00:07,512 ERROR [worker-3] com.acme.Db: Connected to db-2 in 950 ms',
+      '2024-05-01 10:00:00,001 WARN [main] com.acme.Db: Connected to db-1 in 15 ms',
+      '2024-05-01 10:00:07,512 WARN [worker-3] com.acme.Db: Connected to db-2 in 950 ms',
       '2024-05-01 10:09:59,999 WARN [worker-12 pool] com.acme.Db: Connected to db-3 in 80 ms',
     ]);
 
@@ -83,10 +83,62 @@ describe('TemplateMiner grouping', () => {
     expect(template).toMatchObject({
       template: 'Connected to <*> in <*> ms',
       count: 3,
-      level: 'error',
+      level: 'warn',
       firstSeen: '2024-05-01 10:00:00,001',
       lastSeen: '2024-05-01 10:09:59,999',
     });
+  });
+
+  it('never merges levels: ERROR and INFO lines of one shape are two templates, each of one level', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => {
+      const level = i % 10 === 3 ? 'ERROR' : 'INFO';
+      return `2026-11-27T10:${String(i).padStart(2, '0')}:00Z ${level} container app task ${(0x7f00 + i).toString(16)} stopped: exit ${level === 'ERROR' ? 137 : 0}`;
+    });
+    const miner = mine(lines);
+
+    const templates = miner.templates();
+    expect(templates.map((template) => [template.level, template.count, template.template])).toEqual([
+      ['info', 54, 'container app task <*> stopped: exit <*>'],
+      ['error', 6, 'container app task <*> stopped: exit <*>'],
+    ]);
+    const [info, error] = templates;
+    expect(error?.id).not.toBe(info?.id);
+    expect(error?.id).toBe(templateId('container app task <*> stopped: exit <*>', 'error'));
+    for (const line of lines) expect(miner.templateIdOf(line)).toBe(line.includes(' ERROR ') ? error?.id : info?.id);
+  });
+
+  it('takes a value of many words for one variable: lines that differ only in the length of a variable span', () => {
+    const short = Array.from({ length: 20 }, (_, i) => `proxy.example.org:${5000 + i} close, ${300 + i} bytes sent, ${200 + i} bytes received, lifetime 00:0${i % 10}`);
+    const long = Array.from({ length: 20 }, (_, i) => `proxy.example.org:${5000 + i} close, ${3000 + i} bytes (${i}.2 KB) sent, ${2000 + i} bytes (${i}.9 KB) received, lifetime 00:0${i % 10}`);
+    const tags = ['tag="RILJ_ACK_WL",', 'tag="AudioMix",', 'tag="WindowManager",', 'tag="View Lock",', 'tag="NetworkStats",'].map(
+      (tag, i) => `acquire lock=${1000 + i}, flags=0x1, ${tag} name=com.example, uid=${1000 + i}`,
+    );
+
+    const miner = mine([...short, ...long, ...tags]);
+
+    expect(miner.templates().map((template) => template.count)).toEqual([40, 5]);
+  });
+
+  it('takes a unit after a number for part of the variable, and then shows no range that mixes units', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `stored block ${i} (size ${i % 3 === 0 ? `${i * 10}.0 B` : `${i}.5 KB`}, free 317.${i} KB)`);
+
+    const [template, ...others] = mine(lines).templates();
+
+    expect(others).toEqual([]);
+    expect(template?.template).toBe('stored block <*> (size <*> <*>, free <*> KB)');
+    expect(template?.numbers.map((range) => [range.token, range.minText, range.maxText])).toEqual([
+      [2, '0', '29'],
+      [7, '317.0', '317.9'],
+    ]);
+  });
+
+  it('keeps short different messages after one long shared prefix apart', () => {
+    const events = ['Started', 'Paused', 'Resumed', 'Stopped'];
+    const lines = Array.from({ length: 40 }, (_, i) => `[instance: 0b1f-${1000 + i}-4c2a] VM ${events[i % 4] ?? ''} (Lifecycle Event)`);
+
+    const templates = mine(lines).templates();
+
+    expect(texts(templates)).toEqual(events.map((event) => `[instance: <*>] VM ${event} (Lifecycle Event)`).sort());
   });
 
   it('lets line metadata win over the header', () => {
@@ -94,6 +146,25 @@ describe('TemplateMiner grouping', () => {
     miner.add('disk full on /dev/sda1', { timestamp: '2024-05-01T10:00:00Z', level: 'CRITICAL' });
 
     expect(miner.templates()[0]).toMatchObject({ level: 'fatal', firstSeen: '2024-05-01T10:00:00Z' });
+  });
+});
+
+describe('every line has a template (property)', () => {
+  it('counts every line once and finds each line\'s template, whatever the lines', () => {
+    const token = fc.oneof(fc.constantFrom('ERROR', 'INFO', 'user', 'from', 'KB', 'B,', '(x)', '()', 'tag="a', 'b",', '<*>', '12ms', '3.5'), fc.stringMatching(/^[a-z0-9=:.,()]{1,6}$/));
+    const line = fc.array(token, { minLength: 1, maxLength: 8 }).map((tokens) => tokens.join(' '));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 30 }), (lines, buffer) => {
+        const miner = mine(lines, new TemplateMiner({ maxBufferLines: buffer }));
+        const templates = miner.templates();
+        const ids = new Set(templates.map((template) => template.id));
+
+        expect(templates.reduce((sum, template) => sum + template.count, 0)).toBe(lines.length);
+        expect(ids.size).toBe(templates.length);
+        for (const text of lines) expect(ids.has(miner.templateIdOf(text) ?? 'none')).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -109,7 +180,7 @@ describe('template ids', () => {
   });
 
   it('gives each line the id of the template it was mined into, without changing the miner', () => {
-    const lines = ['session closed for user alice', 'session closed for user bob', 'disk /dev/sda1 is full', 'VM Started'];
+    const lines = ['session closed for user alice', 'session closed for user bob', 'session closed for user carol', 'disk /dev/sda1 is full', 'VM Started'];
     const miner = mine(lines);
     const before = miner.templates();
 
@@ -117,7 +188,8 @@ describe('template ids', () => {
 
     expect(new Set(ids)).toEqual(new Set(before.map((template) => template.id)));
     expect(ids[0]).toBe(ids[1]);
-    expect(ids[2]).not.toBe(ids[0]);
+    expect(ids[2]).toBe(ids[1]);
+    expect(ids[3]).not.toBe(ids[0]);
     expect(miner.templates()).toEqual(before);
     expect(templateIdOf(miner, 'never seen before at all')).toBeUndefined();
   });
@@ -125,7 +197,7 @@ describe('template ids', () => {
 
 describe('bounded memory', () => {
   it('counts lines beyond the template cap in one overflow template', () => {
-    const miner = mine(Array.from({ length: 10 }, (_, i) => `${'abcdefghij'.charAt(i)}word message number ${i} here`), new TemplateMiner({ maxTemplates: 3 }));
+    const miner = mine(Array.from({ length: 10 }, (_, i) => 'alpha '.repeat(i + 1).trim()), new TemplateMiner({ maxTemplates: 3 }));
 
     const templates = miner.templates();
     expect(templates).toHaveLength(4);
@@ -133,13 +205,14 @@ describe('bounded memory', () => {
     expect(templates.reduce((sum, template) => sum + template.count, 0)).toBe(10);
   });
 
-  it('counts lines beyond the per-leaf cap in the overflow template too', () => {
-    const lines = ['job run alpha beta gamma', 'job run delta epsilon zeta', 'job run eta theta iota'];
+  it('mines a window in batches of maxBufferLines, later lines joining the templates of earlier batches', () => {
+    const lines = Array.from({ length: 23 }, (_, i) => (i % 3 === 0 ? `disk sd${i} is full` : `user u${i}x logged in from 10.0.0.${i}`));
 
-    const templates = mine(lines, new TemplateMiner({ maxClustersPerLeaf: 2 })).templates();
+    const batched = mine(lines, new TemplateMiner({ maxBufferLines: 5 })).templates();
+    const whole = mine(lines).templates();
 
-    expect(templates.map((template) => template.count)).toEqual([1, 1, 1]);
-    expect(templates.at(-1)).toMatchObject({ id: OVERFLOW_ID, examples: [{ line: 'job run eta theta iota' }] });
+    expect(batched.map((template) => [template.template, template.count])).toEqual(whole.map((template) => [template.template, template.count]));
+    expect(batched.map((template) => template.count)).toEqual([8, 15]);
   });
 
   it('keeps at most two examples per template, cut to maxExampleChars: the first and the latest that differs', () => {

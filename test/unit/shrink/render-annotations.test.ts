@@ -24,7 +24,7 @@ describe('renderWindow with annotations', () => {
 
     expect(lines[0]).toBe('# 53 lines, 2 templates, most important first; learning');
     expect(lines).toContain('3x NEW WARN disk <*> almost full');
-    expect(lines.find((line) => line.startsWith('50x'))).toMatch(/^50x request <\*> served in <\*> \[usual 3–15 a window\]$/);
+    expect(lines.find((line) => line.startsWith('50x'))).toMatch(/^50x request <1000–1049> served in <10–59>ms \[usual 3–15 a window\]$/);
     expect(lines.at(-1)).toBe('MISSING: heartbeat from <*> ok [seen in 20 of the last 20 runs, usual 1 a window]');
   });
 

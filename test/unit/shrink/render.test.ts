@@ -53,8 +53,8 @@ describe('renderWindow in templates mode', () => {
 
     const entries = out.text.split('\n').filter((line) => /^\d+x /.test(line));
     expect(entries[0]).toContain('ERROR connection to db-1 refused');
-    expect(entries[1]).toContain('WARN pool nearly exhausted, <*> free');
-    expect(entries[2]).toContain('cache hit ratio <*> percent');
+    expect(entries[1]).toContain('WARN pool nearly exhausted, <0–4> free');
+    expect(entries[2]).toContain('cache hit ratio <0–49> percent');
   });
 
   it('shows a template seen at most twice as its real lines, and a frequent one as a template with an example', () => {
@@ -64,7 +64,7 @@ describe('renderWindow in templates mode', () => {
 
     expect(out.text).toContain('1x fan 2 speed dropped to 800 rpm');
     expect(out.text).toContain('1x fan 3 speed dropped to 750 rpm');
-    expect(out.text).toContain('10x request <*> served in <*> ms');
+    expect(out.text).toContain('10x request <0–9> served in <0–27> ms');
     expect(out.text).toContain('e.g. request 0 served in 0 ms');
     expect(out.templateCount).toBe(2);
     expect(out.truncated).toBe(false);
@@ -75,7 +75,39 @@ describe('renderWindow in templates mode', () => {
 
     const out = renderWindow(window(texts), { mode: 'templates', ...roomy });
 
-    expect(out.text).toContain('3x tick <*> done @ Jun 14 15:16:01..15:20:11');
+    expect(out.text).toContain('3x tick <1–3> done @ Jun 14 15:16:01..15:20:11');
+  });
+
+  it('shows a number far from the others verbatim: 200 lines `request took 12ms` and one 9500ms', () => {
+    const texts = repeat(200, (i) => `2026-11-27T10:${String(Math.floor(i / 4)).padStart(2, '0')}:00Z INFO request took ${12 + (i % 5)}ms`);
+    texts.splice(137, 0, '2026-11-27T10:34:30Z INFO request took 9500ms');
+
+    const out = renderWindow(window(texts), { mode: 'templates', ...roomy });
+
+    expect(out.text.split('\n')).toEqual([
+      '# 201 lines, 1 templates, most important first',
+      '201x request took <12–9500>ms @ 2026-11-27T10:00:00Z..10:49:00Z',
+      '    e.g. request took 12ms',
+      '    e.g. request took 16ms',
+      '    outlier: request took 9500ms',
+    ]);
+  });
+
+  it('shows an outlier before second examples when room is short, and none within an ordinary spread', () => {
+    const spread = repeat(100, (i) => `job ${i} finished in ${200 + ((i * 37) % 300)} ms`);
+    const spike = [...repeat(40, (i) => `daily cost of service ${i} was ${12 + (i % 2) * 0.5} USD`), 'daily cost of service 99 was 88.00 USD'];
+
+    const roomyOut = renderWindow(window([...spread, ...spike]), { mode: 'templates', ...roomy });
+    const headOnly = renderWindow(window([...spread, ...spike]), { mode: 'templates', maxLines: 6, maxChars: 10_000 });
+
+    expect(roomyOut.text).toContain('    outlier: daily cost of service 99 was 88.00 USD');
+    expect(roomyOut.text).toContain('<12–88.00> USD');
+    expect(roomyOut.text).not.toContain('outlier: job');
+    expect(headOnly.text.split('\n').filter((line) => line.startsWith('    '))).toEqual([
+      '    e.g. daily cost of service 0 was 12 USD',
+      '    e.g. job 0 finished in 200 ms',
+      '    outlier: daily cost of service 99 was 88.00 USD',
+    ].sort((a, b) => headOnly.text.indexOf(a) - headOnly.text.indexOf(b)));
   });
 
   it('counts the templates it leaves out when the budget is too small for all', () => {

@@ -65,7 +65,9 @@ export function maskToken(token: string): string {
   let digit = false;
   for (let i = 0; i <= token.length; i += 1) {
     const code = i < token.length ? token.charCodeAt(i) : 0;
-    if (i < token.length && (code >= 128 || SEPARATOR[code] !== 1)) {
+    // a run of dots (`instruction......0`, `a..b`) separates like punctuation; a single dot does not
+    const dots = code === 46 && (token.charCodeAt(i + 1) === 46 || token.charCodeAt(i - 1) === 46);
+    if (i < token.length && (code >= 128 || SEPARATOR[code] !== 1) && !dots) {
       if (code >= 48 && code <= 57) digit = true;
       continue;
     }

@@ -11,10 +11,13 @@
  *    lets every template fit; when even the narrowest does not, the least important templates
  *    are left out and counted in `omittedTemplates`.
  * 2. with the room left, in order of importance: when first and last seen, then a real example
- *    line under templates that have variables, then the second example / second real line.
+ *    line under templates that have variables, then the lines whose number is an outlier for its
+ *    position (`    outlier: `), then the second example / second real line.
+ * A numeric variable shows its range in the window: `request took <12–9500>ms`.
  */
 import { levelRank } from './header.ts';
 import { TemplateMiner } from './drain.ts';
+import { templateWithRanges } from './numbers.ts';
 import type { LineMeta, MinedTemplate, MinerOptions, TemplateExample } from './drain.ts';
 
 /** `raw`: newest lines that fit; `templates`: every pattern, most important first. */
@@ -82,6 +85,7 @@ const NEW_SHARE = 0.1;
 const MIN_WIDTH = 32;
 const MAX_WIDTH = 160;
 const EXAMPLE_INDENT = '    e.g. ';
+const OUTLIER_INDENT = '    outlier: ';
 const ELLIPSIS = '…';
 
 /** Mines a window's lines into a fresh miner (the caller may then ask it for line template ids). */
@@ -228,14 +232,23 @@ interface Entry {
   readonly rare: boolean;
   time: string;
   extra: string[];
+  outliers: string[];
   /** Annotations: a word after the count (with its space) and a note after the template. */
   readonly tag: string;
   readonly note: string;
 }
 
+const headTexts = new WeakMap<MinedTemplate, string>();
+
+/** The text of a head line (worked out once per template: the width search asks for it often). */
 function headText(template: MinedTemplate, rare: boolean): string {
-  const first = template.examples[0];
-  return oneLine(rare && first !== undefined ? first.body : template.template);
+  let text = headTexts.get(template);
+  if (text === undefined) {
+    const first = template.examples[0];
+    text = oneLine(rare && first !== undefined ? first.body : templateWithRanges(template.template, template.numbers));
+    headTexts.set(template, text);
+  }
+  return text;
 }
 
 function headLine(entry: Entry, width: number): string {
@@ -254,8 +267,16 @@ function extrasOf(template: MinedTemplate, rare: boolean, width: number): string
     return [`1x ${levelTag(template)}${clip(oneLine(second.body), width)}${time}`];
   }
   if (!template.template.includes('<*>') && !template.overflow) return [];
-  const examples = [first, second].filter((example): example is TemplateExample => example !== undefined);
+  const outlier = new Set(template.outliers.map((line) => line.body));
+  const examples = [first, second].filter((example, index): example is TemplateExample => example !== undefined && (index === 0 || !outlier.has(example.body)));
   return examples.map((example) => `${EXAMPLE_INDENT}${clip(oneLine(example.body), width)}`);
+}
+
+/** Outlier lines other than the first example (a second example that is an outlier is shown as one). */
+function outliersOf(template: MinedTemplate, rare: boolean, width: number): string[] {
+  if (rare) return [];
+  const first = template.examples[0]?.body;
+  return template.outliers.filter((outlier) => outlier.body !== first).map((outlier) => `${OUTLIER_INDENT}${clip(oneLine(outlier.body), width)}`);
 }
 
 function timeOf(template: MinedTemplate, rare: boolean): string {
@@ -322,7 +343,7 @@ export function renderTemplates(
   const trailer = (annotations.trailer ?? []).filter((line) => room.take(line.length + 1, 1));
   const entries: Entry[] = ordered.map((template) => {
     const tag = tagOf(template);
-    return { template, rare: template.count <= RARE_COUNT, time: '', extra: [], tag: tag === '' ? '' : `${tag} `, note: noteOf(template) };
+    return { template, rare: template.count <= RARE_COUNT, time: '', extra: [], outliers: [], tag: tag === '' ? '' : `${tag} `, note: noteOf(template) };
   });
 
   // Pass 1: a head line per template, with its times if all fit so, as wide as lets all fit;
@@ -344,22 +365,33 @@ export function renderTemplates(
   }
   room.take(headCost(shown, width), shown.length);
 
-  // Pass 2: times (when they did not fit with everything), then the first extra of each, then the second.
+  // Pass 2: times (when they did not fit with everything), then the first extra of each, then the
+  // outlier lines (the most extreme of each template first), then the second extra.
   for (const entry of shown) {
     const time = entry.time === '' ? timeOf(entry.template, entry.rare) : '';
     if (time !== '' && room.take(time.length, 0)) entry.time = time;
   }
   const extras = shown.map((entry) => extrasOf(entry.template, entry.rare, width));
-  for (let round = 0; round < 2; round += 1) {
+  const outliers = shown.map((entry) => outliersOf(entry.template, entry.rare, width));
+  const addExtras = (round: number): void => {
     shown.forEach((entry, index) => {
       const extra = extras[index]?.[round];
       if (extra !== undefined && entry.extra.length === round && room.take(extra.length + 1, 1)) entry.extra.push(extra);
     });
+  };
+  addExtras(0);
+  const mostOutliers = outliers.reduce((most, list) => Math.max(most, list.length), 0);
+  for (let round = 0; round < mostOutliers; round += 1) {
+    shown.forEach((entry, index) => {
+      const line = outliers[index]?.[round];
+      if (line !== undefined && entry.outliers.length === round && room.take(line.length + 1, 1)) entry.outliers.push(line);
+    });
   }
+  addExtras(1);
 
   const omitted = ordered.length - shown.length;
   const out: string[] = showSummary ? [summary] : [];
-  for (const entry of shown) out.push(headLine(entry, width), ...entry.extra);
+  for (const entry of shown) out.push(headLine(entry, width), ...entry.extra, ...entry.outliers);
   const footer = `… ${omitted} more templates not shown`;
   if (omitted > 0 && room.take(footer.length + 1, 1)) out.push(footer);
   out.push(...trailer);
