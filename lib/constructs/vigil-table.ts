@@ -13,6 +13,8 @@ export const TABLE_INDEXES = {
   byParent: { partitionKey: 'parentPk', sortKey: 'parentSk' },
   /** Sparse: only enabled monitors carry `duePk`, sorted by `dueAt`, so the tick reads due ones. */
   due: { partitionKey: 'duePk', sortKey: 'dueAt' },
+  /** Sparse: only runs still `queued`/`running` carry `openPk` (sharded), so the reaper reads runs in flight. */
+  openRuns: { partitionKey: 'openPk', sortKey: 'openAt' },
 } as const;
 
 /** The attribute DynamoDB's TTL reads: epoch seconds (`MonitorRun.expiresAt`). */
@@ -59,7 +61,8 @@ const SCHEDULER = keys.heartbeat().pk;
  *   a monitor batch-deletes its runs) and creates manual runs; never the scheduler's heartbeat
  *   or the due index.
  * - scheduler: queries the due index, claims slots (UpdateItem in transactions), writes its
- *   heartbeat and closes or records runs; it deletes nothing.
+ *   heartbeat and closes or records runs (the reaper queries the open-runs index and closes runs
+ *   left open with UpdateItem); it deletes nothing.
  * - runner: reads its monitor, sources and targets, writes runs and the monitor's last run and
  *   alert state; no index, no delete.
  * - costCollector: lists sources (`byType`), reads targets, writes snapshots (in the source's
@@ -74,7 +77,7 @@ export const TABLE_GRANTS = {
   },
   scheduler: {
     reads: ['dynamodb:GetItem', 'dynamodb:Query'],
-    indexes: ['due'],
+    indexes: ['due', 'openRuns'],
     writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
     writablePartitions: partitionsOf(MONITORS, SCHEDULER),
   },

@@ -186,5 +186,6 @@ describe('local mode over HTTP', () => {
     app = await start();
 
     expect((await call('GET', `/targets/${targetId}`)).body).toEqual(before);
-  });
+    // Stops and starts DynamoDB Local: up to 120 s to start on a loaded machine.
+  }, 200_000);
 });

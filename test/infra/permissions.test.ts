@@ -110,11 +110,11 @@ describe('each role on the table', () => {
     );
   });
 
-  it('the scheduler: the due index, claims and its heartbeat; it deletes nothing', () => {
+  it('the scheduler: the due and open-runs indexes, claims, closing runs and its heartbeat; it deletes nothing', () => {
     expect(dynamoStatementsOf(roles.scheduler)).toEqual(
       tableStatements(
         ['dynamodb:GetItem', 'dynamodb:Query'],
-        ['due'],
+        ['due', 'openRuns'],
         ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         ['MONITOR#*', 'SCHEDULER'],
       ),

@@ -39,7 +39,7 @@ describe('the table', () => {
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
       AttributeDefinitions: Match.arrayEquals(
-        ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt'].map((name) => ({
+        ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt', 'openPk', 'openAt'].map((name) => ({
           AttributeName: name,
           AttributeType: 'S',
         })),
@@ -49,6 +49,7 @@ describe('the table', () => {
           ['byType', 'typePk', 'typeSk'],
           ['byParent', 'parentPk', 'parentSk'],
           ['due', 'duePk', 'dueAt'],
+          ['openRuns', 'openPk', 'openAt'],
         ].map(([indexName, partitionKey, sortKey]) => ({
           IndexName: indexName,
           KeySchema: [

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../local/dynamo-local.ts';
+import { stopGroup, trackGroup } from '../../local/process-group.ts';
 
 /** moto_server (an AWS emulator) is optional: tests that need it are skipped without it. */
 export const motoInstalled = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
@@ -20,16 +21,17 @@ export interface MotoData {
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // Its own process group, killed as a group when the test file ends (or its process exits).
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', detached: true });
+  trackGroup(child);
   for (let attempt = 0; ; attempt += 1) {
     try {
       if ((await fetch(`${endpoint}/moto-api/data.json`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (attempt > 150) {
-      child.kill();
+    if (attempt > 600) {
+      await stopGroup(child);
       throw new Error(`moto_server did not start at ${endpoint}`);
     }
     await new Promise((done) => setTimeout(done, 100));
@@ -38,8 +40,7 @@ export async function startMoto(): Promise<Moto> {
     endpoint,
     data: async () => (await fetch(`${endpoint}/moto-api/data.json`)).json() as Promise<MotoData>,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await stopGroup(child);
     },
   };
 }

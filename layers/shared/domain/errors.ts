@@ -68,3 +68,8 @@ export class MethodNotAllowedError extends VigilError {
 export class ForbiddenError extends VigilError {
   readonly code = 'forbidden';
 }
+
+/** A dependency (local mode's DynamoDB Local) is down for now; the request may be retried. */
+export class ServiceUnavailableError extends VigilError {
+  readonly code = 'service_unavailable';
+}

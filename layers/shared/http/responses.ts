@@ -9,6 +9,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  service_unavailable: 503,
 };
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '#domain/judge/redact.ts';
+import { NEAR_MISSES, SECRET_CASES } from './fixtures/secret-corpus.ts';
 
 describe('redactSecrets', () => {
   it.each([
@@ -106,5 +107,26 @@ describe('redactSecrets', () => {
     for (const input of inputs) redactSecrets(input);
 
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('the redaction corpus', () => {
+  it('holds at least 60 secret shapes and 60 near-misses', () => {
+    expect(new Set(SECRET_CASES.map((entry) => entry.shape)).size).toBeGreaterThanOrEqual(60);
+    expect(new Set(NEAR_MISSES).size).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(SECRET_CASES.map((entry) => [entry.shape, entry] as const))('redacts %s', (_shape, entry) => {
+    expect(entry.line).toContain(entry.secret);
+
+    const result = redactSecrets(entry.line);
+
+    expect(result.text).not.toContain(entry.secret);
+    expect(result.text).toContain('[REDACTED:');
+    expect(result.count).toBeGreaterThan(0);
+  });
+
+  it.each(NEAR_MISSES.map((line) => [line]))('leaves %s untouched', (line) => {
+    expect(redactSecrets(line)).toEqual({ text: line, count: 0, byKind: {} });
   });
 });

@@ -10,7 +10,7 @@ import { stableHash } from '#domain/schedule.ts';
  * | log source | LOGSOURCE#<id>     | LOGSOURCE              | typePk, typeSk; parentPk TARGET#<target id>   |
  * | monitor    | MONITOR#<id>       | MONITOR                | typePk, typeSk; duePk DUE#<0-15>, dueAt (on)  |
  * | reference  | MONITOR#<id>       | REF#LOGSOURCE#<ls id>  | parentPk LOGSOURCE#<ls id>, parentSk MONITOR# |
- * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL)                               |
+ * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL); openPk OPEN#<n>, openAt (open) |
  * | baseline   | MONITOR#<id>       | BASELINE#<label>       |                                               |
  * | heartbeat  | SCHEDULER          | HEARTBEAT              |                                               |
  */
@@ -106,6 +106,8 @@ export const STORAGE_ATTRIBUTES = [
   'parentSk',
   'duePk',
   'dueAt',
+  'openPk',
+  'openAt',
   'logSourceCount',
   'monitorCount',
 ] as const;

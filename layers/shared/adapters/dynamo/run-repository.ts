@@ -2,7 +2,9 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand 
 import { lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest } from '#domain/entities.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { RunRepository } from '#domain/ports.ts';
+import type { OpenRun, OpenRunRepository } from '#domain/use-cases/reap-stale-runs.ts';
 import { keys, pageKeys, RUN_PREFIX } from './keys.ts';
+import { listOpenSince, openRunAttributes } from './open-runs.ts';
 import { conditionFailure, failedOnCondition, transactWrite } from './transactions.ts';
 import { decodeNextToken, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
 
@@ -48,7 +50,7 @@ export async function deleteMonitorItems(table: Table, monitorId: string, prefix
  * Runs live in their monitor's partition, sorted by id (ULIDs sort by time), so the newest
  * run is the last item of the partition.
  */
-export class DynamoRunRepository implements RunRepository {
+export class DynamoRunRepository implements RunRepository, OpenRunRepository {
   constructor(private readonly table: Table) {}
 
   async create(run: MonitorRun): Promise<boolean> {
@@ -59,7 +61,7 @@ export class DynamoRunRepository implements RunRepository {
           {
             Put: {
               TableName: this.table.name,
-              Item: { ...keys.run(run.monitorId, run.id), ...run },
+              Item: { ...keys.run(run.monitorId, run.id), ...run, ...openRunAttributes(run) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -116,7 +118,7 @@ export class DynamoRunRepository implements RunRepository {
       await this.table.client.send(
         new PutCommand({
           TableName: this.table.name,
-          Item: { ...keys.run(run.monitorId, run.id), ...run },
+          Item: { ...keys.run(run.monitorId, run.id), ...run, ...openRunAttributes(run) },
           ConditionExpression: 'attribute_exists(pk)',
         }),
       );
@@ -125,6 +127,40 @@ export class DynamoRunRepository implements RunRepository {
       throw error;
     }
     await this.pointLastRun(run.monitorId, lastRunOf(run));
+  }
+
+  listOpenSince(before: Date, limit: number): Promise<OpenRun[]> {
+    return listOpenSince(this.table, before, limit);
+  }
+
+  async closeOpen(open: OpenRun, finishedAt: Date, reason: string): Promise<boolean> {
+    let closed: MonitorRun;
+    try {
+      const result = await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.run(open.monitorId, open.runId),
+          UpdateExpression: 'SET #status = :error, finishedAt = :finishedAt, #error = :reason REMOVE openPk, openAt',
+          ConditionExpression: '#status = :status AND openAt = :since',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: {
+            ':error': 'error',
+            ':finishedAt': finishedAt.toISOString(),
+            ':reason': reason,
+            ':status': open.status,
+            ':since': open.since,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      closed = runFromItem(result.Attributes ?? {});
+    } catch (error) {
+      // The run moved on (started, finished) or was deleted since it was listed.
+      if (conditionFailure(error)) return false;
+      throw error;
+    }
+    await this.pointLastRun(closed.monitorId, lastRunOf(closed));
+    return true;
   }
 
   /** Moves the monitor's `last_run` forward, never back to an older run. */

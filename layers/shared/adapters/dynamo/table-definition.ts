@@ -12,6 +12,8 @@ export const INDEX = {
   byParent: 'byParent',
   /** Sparse: enabled monitors by their next run time. */
   due: 'due',
+  /** Sparse and sharded: runs while `queued` or `running`, by when they entered that status (the reaper's). */
+  openRuns: 'openRuns',
 } as const;
 
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -29,7 +31,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt'].map(stringKey),
+    AttributeDefinitions: ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt', 'openPk', 'openAt'].map(stringKey),
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -38,6 +40,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       index(INDEX.byType, 'typePk', 'typeSk'),
       index(INDEX.byParent, 'parentPk', 'parentSk'),
       index(INDEX.due, 'duePk', 'dueAt'),
+      index(INDEX.openRuns, 'openPk', 'openAt'),
     ],
   };
 }

@@ -7,7 +7,7 @@ import { estimateCostUsd, type PriceTable } from './prices.ts';
 import { estimateTokens, fitToTokenBudget, linesByLabel, parsePayload } from './payload.ts';
 import type { Judge, JudgeCallUsage, JudgeMetrics, PreviousVerdict, VerdictStatus } from './ports.ts';
 import { buildUserMessage, JUDGE_SYSTEM_PROMPT } from './prompt.ts';
-import { redactSecrets } from './redact.ts';
+import { countRedactionMarks, redactSecrets } from './redact.ts';
 import { describeRuleResult, evaluateRules, maxStatus, statusFloor } from './rules.ts';
 import { decideJudgeSkip, judgeFingerprint } from './skip.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
@@ -141,7 +141,8 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   });
   const base = {
     rules: ruleResults,
-    redactions: redacted.count,
+    // the lines were redacted before rendering too: count every mark the payload holds
+    redactions: countRedactionMarks(redacted.text),
     payloadHash,
     droppedEvidence: 0,
     priceKnown: true,

@@ -3,7 +3,7 @@
  * what the deterministic rules say, and the summary says the model was not consulted.
  */
 import type { Finding } from '#domain/entities.ts';
-import { isCutMarker, linesByLabel, parsePayload } from './payload.ts';
+import { evidenceLines } from './evidence.ts';
 import type { Judge, JudgeOutcome, JudgeRequest } from './ports.ts';
 import { compileRulePattern, describeRuleResult, linesOfLabel, statusFloor } from './rules.ts';
 
@@ -17,17 +17,22 @@ export class RulesOnlyJudge implements Judge {
   constructor(private readonly reason = 'no Bedrock access in this environment') {}
 
   async judge(request: JudgeRequest): Promise<JudgeOutcome> {
-    const lines = linesByLabel(parsePayload(request.payload, request.labels));
+    // Each payload line with the log line it stands for (a summarised block's notation removed).
+    const lines = new Map<string, { shown: string; evidence: string }[]>();
+    for (const line of evidenceLines(request.payload, request.labels)) {
+      const ofLabel = lines.get(line.label);
+      if (ofLabel === undefined) lines.set(line.label, [line]);
+      else ofLabel.push(line);
+    }
     const breached = request.ruleResults.filter((result) => result.breached);
     const findings: Finding[] = breached.map((result) => {
       const regex = compileRulePattern(result.pattern);
-      const matching =
-        regex === null ? [] : linesOfLabel(lines, result.label).filter((line) => !isCutMarker(line) && regex.test(line));
+      const matching = regex === null ? [] : linesOfLabel(lines, result.label).filter((line) => regex.test(line.shown));
       return {
         title: `Rule breached: ${describeRuleResult(result)}`,
         severity: result.severity,
         label: result.label,
-        evidence: matching.slice(0, EVIDENCE_PER_RULE).map((line) => line.trim()),
+        evidence: [...new Set(matching.map((line) => line.evidence))].slice(0, EVIDENCE_PER_RULE),
         recommendation: null,
       };
     });

@@ -37,7 +37,7 @@ export function compileRulePattern(pattern: string): LinePattern | null {
 }
 
 /** The lines of `label` in `lines`, matched exactly first and then case-insensitively (labels are unique either way). */
-export function linesOfLabel(lines: ReadonlyMap<string, readonly string[]>, label: string): readonly string[] {
+export function linesOfLabel<T>(lines: ReadonlyMap<string, readonly T[]>, label: string): readonly T[] {
   const exact = lines.get(label);
   if (exact !== undefined) return exact;
   const wanted = label.toLowerCase();

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { Finding } from '#domain/entities.ts';
-import { isCutMarker, neutraliseFence, parsePayload } from './payload.ts';
+import { evidenceLines, quoteSpellings, type EvidenceLine } from './evidence.ts';
+import { neutraliseFence } from './payload.ts';
 import type { Verdict } from './ports.ts';
 
 export const VERDICT_TOOL_NAME = 'report_verdict';
@@ -47,7 +48,8 @@ export const VERDICT_JSON_SCHEMA: { [key: string]: JsonValue } = {
             type: 'array',
             maxItems: MAX_EVIDENCE_PER_FINDING,
             items: { type: 'string' },
-            description: 'Whole log lines copied verbatim from inside <logs>, one per item. Never paraphrase.',
+            description:
+              'Whole log lines copied verbatim from inside <logs>, one per item: for a summarised block, the line after `e.g. ` or `outlier: `, or a line shown whole without its count and time. Never paraphrase.',
           },
           recommendation: { type: 'string', description: 'What the operator should check or do next.' },
         },
@@ -111,11 +113,6 @@ export function parseVerdict(input: unknown): VerdictParse {
 // Below this length a fragment ("ERROR", "timeout") matches too many lines to stand for one.
 const MIN_FRAGMENT_CHARS = 20;
 
-interface PayloadLine {
-  text: string;
-  label: string;
-}
-
 /** A leading `[LABEL] ` or list bullet some models put before a quoted line. */
 function unquote(evidence: string, labels: readonly string[]): string {
   let text = evidence.trim().replace(/^(?:[-*•]\s+|\d+[.)]\s+)/, '');
@@ -133,37 +130,38 @@ export interface EvidenceCheck {
 }
 
 /**
- * Keeps only evidence that quotes the payload. A quote equal to a payload line (trimmed) stays;
- * a fragment of at least 20 characters is replaced by the whole line it comes from (in the
- * finding's label first); anything else, and the marker lines the budget cut leaves, is dropped
- * and counted. Labels are mapped to the monitor's spelling, or null when unknown.
+ * Keeps only evidence that quotes the payload, stored as the log line itself (see
+ * {@link evidenceLines}: without `e.g. `, `outlier: `, `Nx LEVEL ` or ` @ time`). A quote equal to a
+ * payload line, in any of those spellings, stays; a fragment of at least 20 characters is
+ * replaced by the line it comes from (in the finding's label first); anything else, and the
+ * marker and summary lines the renderer and the budget cut leave, is dropped and counted. Labels
+ * are mapped to the monitor's spelling, or null when unknown.
  */
 export function verifyEvidence(findings: readonly Finding[], payload: string, labels: readonly string[]): EvidenceCheck {
-  const lines: PayloadLine[] = parsePayload(payload, labels).flatMap((block) =>
-    block.lines
-      .filter((line) => line.trim() !== '' && !isCutMarker(line.trim()))
-      .map((line) => ({ text: line.trim(), label: block.label })),
-  );
+  const lines = evidenceLines(payload, labels);
   // The model read the lines with the fence neutralised: a quote may use either spelling.
-  const exact = new Map<string, PayloadLine>();
+  const exact = new Map<string, EvidenceLine>();
   for (const line of lines) {
-    for (const spelling of [line.text, neutraliseFence(line.text)]) if (!exact.has(spelling)) exact.set(spelling, line);
+    for (const text of [line.shown, line.evidence, ...line.aliases]) {
+      for (const spelling of [text, neutraliseFence(text)]) if (!exact.has(spelling)) exact.set(spelling, line);
+    }
   }
-  const contains = (line: PayloadLine, text: string) => line.text.includes(text) || neutraliseFence(line.text).includes(text);
+  const contains = (line: EvidenceLine, text: string) => line.shown.includes(text) || neutraliseFence(line.shown).includes(text);
 
   let dropped = 0;
   const checked = findings.map((finding) => {
     const label = labels.find((known) => known.toLowerCase() === finding.label?.toLowerCase()) ?? null;
     const evidence: string[] = [];
     for (const quote of finding.evidence) {
-      const text = unquote(quote, labels);
+      const spellings = quoteSpellings(unquote(quote, labels));
+      const text = spellings[spellings.length - 1] ?? '';
       const found =
-        exact.get(text) ??
+        spellings.map((spelling) => exact.get(spelling)).find((line) => line !== undefined) ??
         (text.length >= MIN_FRAGMENT_CHARS
           ? (lines.find((line) => line.label === label && contains(line, text)) ?? lines.find((line) => contains(line, text)))
           : undefined);
       if (found === undefined) dropped += 1;
-      else if (!evidence.includes(found.text)) evidence.push(found.text);
+      else if (!evidence.includes(found.evidence)) evidence.push(found.evidence);
     }
     return { ...finding, label, evidence: evidence.slice(0, MAX_EVIDENCE_PER_FINDING) };
   });

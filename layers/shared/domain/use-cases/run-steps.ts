@@ -12,6 +12,7 @@ import type { PriceTable } from '../judge/prices.ts';
 import type { NotificationChannels } from '../notify/channels.ts';
 import { notifyRun } from '../notify/notify-run.ts';
 import type { RetryPolicy } from '../notify/retry.ts';
+import { redactWindowLines } from '../judge/redact-lines.ts';
 import { maskLine, parseLine, renderWindow, templateId } from '../shrink/index.ts';
 import { referencedLogSourceIds } from '../monitor-references.ts';
 import type { Clock, LogSourceRepository, MonitorRepository, TargetRepository } from '../ports.ts';
@@ -42,8 +43,12 @@ export interface RunStepsDeps {
   baselineOptions?: BaselineOptions;
 }
 
-/** `templates` mode summarises every pattern (the template miner); `raw` keeps the newest lines. */
-export const renderInputWindow: WindowRenderer = (lines, options) => renderWindow(lines.map(toWindowLine), options);
+/**
+ * `templates` mode summarises every pattern (the template miner); `raw` keeps the newest lines.
+ * Secrets are redacted line by line before mining, so no template, example or outlier holds
+ * one, and none is cut in half where the renderer clips a line (see redactWindowLines).
+ */
+export const renderInputWindow: WindowRenderer = (lines, options) => renderWindow(redactWindowLines(lines, toWindowLine), options);
 
 function toWindowLine(line: CollectedLine) {
   const text = line.origin ? `[${line.origin}] ${line.text}` : line.text;

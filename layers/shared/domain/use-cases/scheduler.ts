@@ -31,6 +31,8 @@ export interface TickDeps {
   runRetentionDays: number;
   /** Due monitors read per page (per due-index shard); the work grows with due monitors, not all monitors. */
   pageSize?: number;
+  /** Closes every run left open past the run timeout plus a margin (reap-stale-runs.ts). */
+  reap?: () => Promise<number>;
   /** Claims in flight at once. @default {@link CLAIM_CONCURRENCY} */
   claimConcurrency?: number;
 }
@@ -59,6 +61,7 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
   const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0 };
+  result.closedStaleRuns += (await deps.reap?.()) ?? 0;
   let enqueueFailure: unknown = null;
   let nextToken: string | undefined;
   do {
