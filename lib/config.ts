@@ -114,6 +114,13 @@ const objectSchema = z.strictObject({
     )
     .default({}),
   /**
+   * Estimated model spend allowed per calendar month (UTC), USD, summed over every run's
+   * `estimated_cost_usd`. Once reached, runs are judged by the rules alone (`judge.fallback:
+   * "budget_reached"`) until the month ends or the budget is raised. Null for no cap.
+   * @default null
+   */
+  modelMonthlyBudgetUsd: z.number().positive().max(1_000_000).nullable().default(null),
+  /**
    * The verified SES identity alerts are emailed from (an address; its domain's identity works
    * too). Null turns email off: runs record each email as failed with the reason.
    * @default null

@@ -120,6 +120,7 @@ export class StatelessStack extends Stack {
         COST_COLLECTOR_HOURS: String(config.costCollectorHours),
         RUN_MARGIN_SECONDS: String(RUN_MARGIN_SECONDS),
         ...(Object.keys(config.modelPrices).length > 0 && { MODEL_PRICES_JSON: modelPricesJson(config.modelPrices) }),
+        ...(config.modelMonthlyBudgetUsd !== null && { MODEL_MONTHLY_BUDGET_USD: String(config.modelMonthlyBudgetUsd) }),
       },
     });
     table.bind(this.runnerFunction.function, TABLE_GRANTS.runner);

@@ -47,6 +47,7 @@ export interface LocalApp {
 function consoleJudgeMetrics(log: (line: string) => void): JudgeMetrics {
   return {
     record(usage) {
+      if (usage.fallback) log(`judge: rules only, ${usage.fallback.reason}`);
       if (usage.kind === 'bedrock' && usage.skipped === null) {
         log(`judge ${usage.modelId}: ${usage.inputTokens} tokens in, ${usage.outputTokens} out, ~$${usage.estimatedCostUsd.toFixed(4)}`);
       }
@@ -98,6 +99,7 @@ function localRunner(
       costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
       baselineLearningRuns: config.VIGIL_BASELINE_LEARNING_RUNS,
       ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
+      modelMonthlyBudgetUsd: config.VIGIL_MODEL_MONTHLY_BUDGET_USD ?? null,
     },
   });
 }

@@ -25,6 +25,8 @@ const schema = z.object({
   MODEL_PRICES_JSON: z.string().min(2).optional(),
   /** Runs a label's baseline learns before it marks templates `NEW` or `MISSING` (5 in AWS). */
   VIGIL_BASELINE_LEARNING_RUNS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Estimated model spend allowed per UTC month (USD); unset: no cap. */
+  VIGIL_MODEL_MONTHLY_BUDGET_USD: z.coerce.number().positive().max(1_000_000).optional(),
 });
 
 export type LocalConfig = z.output<typeof schema>;

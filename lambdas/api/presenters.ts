@@ -143,6 +143,8 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
       latency_ms: run.judge.latencyMs,
       estimated_cost_usd: run.judge.estimatedCostUsd,
       skipped: run.judge.skipped,
+      fallback: run.judge.fallback?.code ?? null,
+      fallback_reason: run.judge.fallback?.reason ?? null,
     },
     redactions: run.redactions,
     ...(options.payload && { payload: run.payload ?? null }),

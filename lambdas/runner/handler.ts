@@ -43,6 +43,7 @@ function fromEnvironment() {
       runRetentionDays: config.RUN_RETENTION_DAYS,
       costCollectorHours: config.COST_COLLECTOR_HOURS,
       ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
+      modelMonthlyBudgetUsd: config.MODEL_MONTHLY_BUDGET_USD ?? null,
     },
   });
   return { runner, marginMs: config.RUN_MARGIN_SECONDS * 1000 };

@@ -4,6 +4,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { keys } from '#adapters/dynamo/keys.ts';
+import { MODEL_GUARD_PARTITION } from '#adapters/dynamo/model-guard-repository.ts';
 
 /** The global secondary indexes the store queries, by name (the store code depends on them). */
 export const TABLE_INDEXES = {
@@ -64,7 +65,7 @@ const SCHEDULER = keys.heartbeat().pk;
  *   heartbeat and closes or records runs (the reaper queries the open-runs index and closes runs
  *   left open with UpdateItem); it deletes nothing.
  * - runner: reads its monitor, sources and targets, writes runs and the monitor's last run and
- *   alert state; no index, no delete.
+ *   alert state, and the model guard (circuit breaker, month's model spend); no index, no delete.
  * - costCollector: lists sources (`byType`), reads targets, writes snapshots (in the source's
  *   partition); no update, no delete.
  */
@@ -85,7 +86,7 @@ export const TABLE_GRANTS = {
     reads: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
     indexes: [],
     writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-    writablePartitions: partitionsOf(MONITORS),
+    writablePartitions: partitionsOf(MONITORS, MODEL_GUARD_PARTITION),
   },
   costCollector: {
     reads: ['dynamodb:GetItem', 'dynamodb:Query'],

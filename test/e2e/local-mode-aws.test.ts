@@ -106,6 +106,8 @@ describe.skipIf(!motoInstalled)('local mode with AWS behind emulators', () => {
       AWS_REGION: 'us-east-1',
       VIGIL_SENDER_EMAIL: SENDER,
       VIGIL_ALERT_TOPIC_ARN: topicArn,
+      // The first run's call (~$0.003) reaches it: later runs are judged by the rules alone.
+      VIGIL_MODEL_MONTHLY_BUDGET_USD: '0.002',
     });
     app = await startLocalApp(config, { log: () => undefined });
   });
@@ -189,5 +191,24 @@ describe.skipIf(!motoInstalled)('local mode with AWS behind emulators', () => {
     expect(again.notifications).toHaveLength(5);
     expect((await moto.data()).ses.Message).toHaveLength(2);
     expect(bedrock.requests).toHaveLength(1);
+
+    // New lines, but the month's model budget (VIGIL_MODEL_MONTHLY_BUDGET_USD) is spent: rules only, and it says so.
+    await new CloudWatchLogsClient({}).send(
+      new PutLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: 'web/app/task-1',
+        logEvents: [{ timestamp: Date.now() - 1000, message: 'ERROR order 2000 timeout after 30s' }],
+      }),
+    );
+    const third = (await call('POST', `/monitors/${monitor.id}/run-once`)).body;
+    await app.queue.idle();
+    const capped = (await call('GET', `/monitors/${monitor.id}/runs/${third.id}`)).body;
+
+    expect(bedrock.requests).toHaveLength(1);
+    expect(capped.status).toBe('alert');
+    expect(capped.judge).toMatchObject({ kind: 'rules', model_id: null, estimated_cost_usd: 0, skipped: null, fallback: 'budget_reached' });
+    expect(capped.judge.fallback_reason).toMatch(/^the monthly model budget is reached: \$0\.0030 of \$0\.0020 estimated for \d{4}-\d{2} \(UTC\); model calls resume on \d{4}-\d{2}-01/);
+    expect(capped.summary).toMatch(/^Rules only, the model was not consulted \(the monthly model budget is reached/);
+    expect(run.judge).toMatchObject({ fallback: null, fallback_reason: null });
   });
 });

@@ -32,6 +32,7 @@ describe('parseVigilConfig', () => {
       runnerMaxConcurrency: 5,
       allowedModelIds: ['global.anthropic.claude-haiku-4-5-20251001-v1:0'],
       modelPrices: {},
+      modelMonthlyBudgetUsd: null,
       senderEmail: null,
       allowedLogGroupArns: null,
       assumableRoleArns: ['arn:aws:iam::*:role/VigilRead*'],
@@ -151,6 +152,15 @@ describe('parseVigilConfig', () => {
 
     // Assess
     expect(config).toMatchObject(given);
+  });
+
+  it('reads a monthly model budget in USD, and refuses one that is not a positive number, naming the key', () => {
+    expect(parseVigilConfig({ modelMonthlyBudgetUsd: 250 }).modelMonthlyBudgetUsd).toBe(250);
+    expect(parseVigilConfig({ modelMonthlyBudgetUsd: 0.5 }).modelMonthlyBudgetUsd).toBe(0.5);
+    expect(parseVigilConfig({ modelMonthlyBudgetUsd: null }).modelMonthlyBudgetUsd).toBeNull();
+    for (const bad of [0, -5, '250', 2_000_000]) {
+      expect(problemsOf({ modelMonthlyBudgetUsd: bad })).toEqual([expect.stringMatching(/^vigil\.modelMonthlyBudgetUsd: /)]);
+    }
   });
 
   it("refuses MODEL_PRICES_JSON's own shape, naming the config's field names", () => {

@@ -7,6 +7,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePriceOverrides } from '#domain/judge/prices.ts';
 import type { SynthesizedFunction } from './support.ts';
+import { loadConfig } from '#config/env.ts';
 import { functionNamed, onlyKey, statefulOutput, synthTemplates } from './support.ts';
 
 let stateful: Template;
@@ -28,6 +29,7 @@ beforeAll(() => {
       runnerMaxConcurrency: 10,
       costCollectorHours: 1,
       senderEmail: 'vigil@example.com',
+      modelMonthlyBudgetUsd: 250.5,
       modelPrices: {
         'amazon.nova-micro': { inputPerMillion: 0.035, outputPerMillion: 0.14 },
         'eu.anthropic.claude-haiku-4-5': { inputPerMillion: 1.1, outputPerMillion: 5.5, regionalPremium: 0 },
@@ -177,6 +179,19 @@ describe('the runner function', () => {
       COST_COLLECTOR_HOURS: '1',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
+  });
+
+  it('passes modelMonthlyBudgetUsd as MODEL_MONTHLY_BUDGET_USD, which the runtime config reads back', () => {
+    const variables = functionNamed(custom, 'runner').properties.Environment.Variables;
+
+    expect(variables.MODEL_MONTHLY_BUDGET_USD).toBe('250.5');
+    expect(loadConfig({ TABLE_NAME: 't', MODEL_MONTHLY_BUDGET_USD: variables.MODEL_MONTHLY_BUDGET_USD as string }).MODEL_MONTHLY_BUDGET_USD).toBe(250.5);
+    expect(() => loadConfig({ TABLE_NAME: 't', MODEL_MONTHLY_BUDGET_USD: '0' })).toThrow(/MODEL_MONTHLY_BUDGET_USD: /);
+    expect(loadConfig({ TABLE_NAME: 't' }).MODEL_MONTHLY_BUDGET_USD).toBeUndefined();
+    // Only the runner judges: no other function gets the budget.
+    for (const name of ['api', 'scheduler', 'cost-collector']) {
+      expect(functionNamed(custom, name).properties.Environment.Variables).not.toHaveProperty('MODEL_MONTHLY_BUDGET_USD');
+    }
   });
 
   it('passes modelPrices in the shape the runtime parses (parsePriceOverrides)', () => {

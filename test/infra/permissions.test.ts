@@ -121,13 +121,13 @@ describe('each role on the table', () => {
     );
   });
 
-  it('the runner: its monitors and runs, no index, no delete', () => {
+  it('the runner: its monitors and runs and the model guard (breaker, spend), no index, no delete', () => {
     expect(dynamoStatementsOf(roles.runner)).toEqual(
       tableStatements(
         ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
         [],
         ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        ['MONITOR#*'],
+        ['MONITOR#*', 'MODELGUARD'],
       ),
     );
   });
@@ -227,6 +227,17 @@ describe('the runner role', () => {
     const actions = actionsOf(statementsOfFunction(stateless, roles.runner));
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
     expect(actions).not.toContain('sqs:SendMessage');
+  });
+
+  it("reads and updates the table's items, which the circuit breaker and the monthly model spend need (GetItem, UpdateItem with ADD)", () => {
+    const statements = statementsOfFunction(stateless, roles.runner);
+    const tableArn = statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::DynamoDB::Table'), 'Arn'] });
+    for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem']) {
+      const onTable = granting(statements, action).filter(
+        (statement) => statement.Effect === 'Allow' && [statement.Resource].flat().some((resource) => JSON.stringify(resource) === JSON.stringify(tableArn)),
+      );
+      expect(onTable, action).not.toEqual([]);
+    }
   });
 
   it('reads monitored accounts but not Cost Explorer (cost monitors read snapshots)', () => {

@@ -12,6 +12,11 @@ export interface BedrockFailure {
   reason: string;
   /** The model rejected `toolChoice` (some non-Anthropic models only do `auto`). */
   toolChoiceUnsupported: boolean;
+  /**
+   * The service gave no answer (throttled, 5xx, timed out, unreachable): stays true when the
+   * retries give up, so the circuit breaker can count it. False for refusals and bad requests.
+   */
+  unavailable: boolean;
 }
 
 const RETRYABLE_NAMES = new Set([
@@ -84,6 +89,7 @@ export function classifyBedrockError(error: unknown, modelId: string): BedrockFa
     retryable,
     reason,
     toolChoiceUnsupported,
+    unavailable: retryable,
   });
   switch (name) {
     case 'AccessDeniedException':

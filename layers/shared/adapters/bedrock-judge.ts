@@ -135,7 +135,8 @@ export class BedrockJudge implements Judge {
       ...outcome,
       usage: { ...usage, latencyMs: Math.max(0, this.environment.now() - started) },
     });
-    const failed = (error: string) => finish({ verdict: null, error, rawReply: clipRaw(replies), droppedEvidence: 0 });
+    const failed = (error: string, unavailable = false) =>
+      finish({ verdict: null, error, rawReply: clipRaw(replies), droppedEvidence: 0, ...(unavailable && { unavailable }) });
 
     let messages: Message[] = [{ role: 'user', content: [{ text: buildUserMessage(request) }] }];
     let forceTool = true;
@@ -155,7 +156,7 @@ export class BedrockJudge implements Judge {
           forceTool = false;
           continue;
         }
-        return failed(result.failure.reason);
+        return failed(result.failure.reason, result.failure.unavailable);
       }
 
       const response = result.value;

@@ -54,7 +54,7 @@ function deadlineFailure(last: BedrockFailure | null, attempts: number): Bedrock
     last === null
       ? "Bedrock was not called: the run's deadline left no time for a model call."
       : `${last.reason} (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: the run's deadline leaves no time for another)`;
-  return { name: last?.name ?? 'DeadlineExceeded', retryable: false, reason, toolChoiceUnsupported: false };
+  return { name: last?.name ?? 'DeadlineExceeded', retryable: false, reason, toolChoiceUnsupported: false, unavailable: last?.unavailable ?? false };
 }
 
 /**
@@ -77,7 +77,8 @@ export async function callWithinDeadline<T>(
     } catch (error) {
       last = classify(error);
       if (environment.now() >= deadline) {
-        const failure = { ...last, retryable: false, reason: `Bedrock did not answer before the run's deadline (${last.name}).` };
+        // A call still unanswered at the deadline is the service not answering, whatever aborted it.
+        const failure = { ...last, retryable: false, unavailable: true, reason: `Bedrock did not answer before the run's deadline (${last.name}).` };
         return { ok: false, failure, attempts: attempt };
       }
       if (!last.retryable) return { ok: false, failure: last, attempts: attempt };

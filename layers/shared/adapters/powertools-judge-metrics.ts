@@ -12,7 +12,8 @@ export const RULES_ONLY_DIMENSION = 'rules-only';
 /**
  * Records InputTokens, OutputTokens, JudgeLatency, EstimatedCostUsd and ModelCalls for judged
  * runs, SkippedRuns (with a `Reason` dimension) for skipped ones and JudgeErrors for runs without
- * a verdict, all with a `ModelId` dimension.
+ * a verdict, ModelFallbackRuns (with a `Reason`: `circuit_open`, `budget_reached`) for runs the
+ * model guard judged by the rules, all with a `ModelId` dimension.
  *
  * Each record goes out through `singleMetric()`: EMF gives every metric in one document the same
  * dimensions, so adding `ModelId` to the handler's shared instance would also stamp it on the
@@ -35,6 +36,8 @@ export class PowertoolsJudgeMetrics implements JudgeMetrics {
       return;
     }
     if (usage.failed) this.emit('JudgeErrors', MetricUnit.Count, 1, model);
+    // The circuit breaker or the monthly budget kept the model out: worth an alarm of your own.
+    if (usage.fallback) this.emit('ModelFallbackRuns', MetricUnit.Count, 1, { ...model, Reason: usage.fallback.code });
     if (usage.kind === 'rules') return;
     this.emit('ModelCalls', MetricUnit.Count, usage.modelCalls, model);
     this.emit('InputTokens', MetricUnit.Count, usage.inputTokens, model);

@@ -2,6 +2,7 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SourceReaders } from '#domain/collect/ports.ts';
+import { GuardedJudge } from '#domain/judge/guarded-judge.ts';
 import type { Judge, JudgeMetrics } from '#domain/judge/ports.ts';
 import type { PriceTable } from '#domain/judge/prices.ts';
 import { combineChannels, DeliveryError, type EmailSender, type NotificationChannels } from '#domain/notify/channels.ts';
@@ -25,11 +26,16 @@ export interface RunnerSettings {
   prices?: PriceTable;
   /** Runs a label's baseline learns before marking `NEW`/`MISSING`. @default 5 */
   baselineLearningRuns?: number;
+  /** Estimated model spend allowed per UTC month (USD); unset or null: no cap. */
+  modelMonthlyBudgetUsd?: number | null;
 }
 
 export type Runner = (request: RunRequest, deadline: number) => Promise<ExecuteRunResult>;
 
-/** The runner over its adapters: the same function in Lambda and in local mode. */
+/**
+ * The runner over its adapters: the same function in Lambda and in local mode. A model judge is
+ * guarded by the circuit breaker and the monthly budget kept in the table.
+ */
 export function createRunner(options: {
   store: Store;
   readers: SourceReaders;
@@ -40,12 +46,21 @@ export function createRunner(options: {
   settings: RunnerSettings;
 }): Runner {
   const { store, settings } = options;
+  const judge =
+    options.judge.kind === 'bedrock'
+      ? new GuardedJudge(options.judge, {
+          store: store.modelGuard,
+          clock: options.clock,
+          monthlyBudgetUsd: settings.modelMonthlyBudgetUsd ?? null,
+          ...(settings.prices && { prices: settings.prices }),
+        })
+      : options.judge;
   const steps = createRunSteps({
     logSources: store.logSources,
     targets: store.targets,
     monitors: store.monitors,
     readers: options.readers,
-    judge: options.judge,
+    judge,
     judgeMetrics: options.judgeMetrics,
     ...(settings.prices && { prices: settings.prices }),
     channels: options.channels,

@@ -225,6 +225,14 @@ export interface RuleResult {
 
 export type JudgeKind = 'bedrock' | 'rules';
 export type JudgeSkip = 'no_new_data' | 'unchanged' | 'usual';
+/** Why a run meant for a model was judged by the rules alone. */
+export type JudgeFallbackCode = 'circuit_open' | 'budget_reached';
+
+export interface JudgeFallback {
+  code: JudgeFallbackCode;
+  /** What happened and when model calls resume, for operators. */
+  reason: string;
+}
 
 export interface JudgeUsage {
   kind: JudgeKind;
@@ -234,6 +242,8 @@ export interface JudgeUsage {
   latencyMs: number;
   estimatedCostUsd: number;
   skipped: JudgeSkip | null;
+  /** Set when the circuit breaker or the monthly model budget kept the model out (`kind` is then `rules`). */
+  fallback?: JudgeFallback | null;
 }
 
 export type NotificationChannel = 'email' | 'sms' | 'topic';

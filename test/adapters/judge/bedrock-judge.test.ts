@@ -296,6 +296,8 @@ describe('BedrockJudge', () => {
       "Bedrock call failed (ThrottlingException): Too many requests, please wait before trying again. (gave up after 4 attempts: the run's deadline leaves no time for another)",
     );
     expect(outcome.usage.modelCalls).toBe(0);
+    // What the circuit breaker counts: the service gave no answer.
+    expect(outcome.unavailable).toBe(true);
   });
 
   it('does not call Bedrock when the deadline leaves no time for a call', async () => {
@@ -305,6 +307,7 @@ describe('BedrockJudge', () => {
 
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
     expect(outcome.error).toBe("Bedrock was not called: the run's deadline left no time for a model call.");
+    expect(outcome.unavailable).toBeUndefined();
   });
 
   it('reports a call that fails at the deadline as a deadline error', async () => {
@@ -317,6 +320,7 @@ describe('BedrockJudge', () => {
 
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(1);
     expect(outcome.error).toBe("Bedrock did not answer before the run's deadline (AbortError).");
+    expect(outcome.unavailable).toBe(true);
   });
 
   it.each([
@@ -366,6 +370,8 @@ describe('BedrockJudge', () => {
     expect(outcome.verdict).toBeNull();
     expect(outcome.error).toContain(reason);
     expect(outcome.rawReply).toBeNull();
+    // A refusal is an answer: the circuit breaker does not count it.
+    expect(outcome.unavailable).toBeUndefined();
   });
 
   it('asks again without forcing the tool when the model rejects toolChoice', async () => {

@@ -17,8 +17,8 @@ describe('classifyBedrockError', () => {
     ['ModelTimeoutException', new ModelTimeoutException({ message: 'too slow', $metadata: {} })],
     ['a socket reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
     ['a 429 without a known name', Object.assign(new Error('Too Many Requests'), { name: 'Unknown', $metadata: { httpStatusCode: 429 } })],
-  ])('retries %s', (_name, error) => {
-    expect(classifyBedrockError(error, MODEL).retryable).toBe(true);
+  ])('retries %s, and marks it as the service not answering', (_name, error) => {
+    expect(classifyBedrockError(error, MODEL)).toMatchObject({ retryable: true, unavailable: true });
   });
 
   it.each([
@@ -30,6 +30,7 @@ describe('classifyBedrockError', () => {
     const failure = classifyBedrockError(error, MODEL);
 
     expect(failure.retryable).toBe(false);
+    expect(failure.unavailable).toBe(false);
     expect(failure.reason).toContain(reason);
   });
 

@@ -68,6 +68,27 @@ describe('PowertoolsJudgeMetrics', () => {
     expect(shared.hasStoredMetrics()).toBe(false);
   });
 
+  it('emits ModelFallbackRuns with the reason for a run the circuit breaker or the budget kept from the model, and no usage', () => {
+    const adapter = new PowertoolsJudgeMetrics(new Metrics({ namespace: 'Vigil', serviceName: 'runner' }));
+
+    adapter.record(
+      record({
+        kind: 'rules',
+        modelId: null,
+        inputTokens: 0,
+        outputTokens: 0,
+        latencyMs: 0,
+        estimatedCostUsd: 0,
+        modelCalls: 0,
+        fallback: { code: 'budget_reached', reason: 'the monthly model budget is reached: …' },
+      }),
+    );
+
+    expect(emitted()).toEqual([
+      { namespace: 'Vigil', name: 'ModelFallbackRuns', unit: 'Count', value: 1, dimensions: ['service', 'ModelId', 'Reason'], model: 'rules-only', reason: 'budget_reached' },
+    ]);
+  });
+
   it('emits SkippedRuns with the reason for a skipped run, and nothing else', () => {
     const adapter = new PowertoolsJudgeMetrics(new Metrics({ namespace: 'Vigil', serviceName: 'runner' }));
 

@@ -1,6 +1,7 @@
 import type { Table } from './table.ts';
 import { DynamoBaselineRepository } from './baseline-repository.ts';
 import { DynamoLogSourceRepository } from './log-source-repository.ts';
+import { DynamoModelGuardRepository } from './model-guard-repository.ts';
 import { DynamoMonitorRepository } from './monitor-repository.ts';
 import { DynamoRunRepository } from './run-repository.ts';
 import { DynamoScheduleRepository } from './schedule-repository.ts';
@@ -15,6 +16,7 @@ export function createStore(table: Table) {
     monitors: new DynamoMonitorRepository(table),
     runs: new DynamoRunRepository(table),
     baselines: new DynamoBaselineRepository(table),
+    modelGuard: new DynamoModelGuardRepository(table),
     schedule,
     health: schedule,
   };

@@ -104,7 +104,16 @@ function applyFloor(status: VerdictStatus, ruleResults: RuleResult[]): { status:
 
 function usageOf(call: JudgeCallUsage, costUsd: number, skipped: JudgeSkip | null): JudgeUsage {
   const { kind, modelId, inputTokens, outputTokens, latencyMs } = call;
-  return { kind, modelId, inputTokens, outputTokens, latencyMs, estimatedCostUsd: costUsd, skipped };
+  return {
+    kind,
+    modelId,
+    inputTokens,
+    outputTokens,
+    latencyMs,
+    estimatedCostUsd: costUsd,
+    skipped,
+    ...(call.fallback && { fallback: call.fallback }),
+  };
 }
 
 /**
@@ -197,6 +206,12 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
 
   const common = {
     ...base,
+    // A fallback to the rules (breaker, budget) is fingerprinted as a rules verdict, so the model's
+    // first run after it is not skipped as `unchanged`.
+    payloadHash:
+      outcome.usage.kind === judge.kind
+        ? payloadHash
+        : judgeFingerprint({ kind: outcome.usage.kind, modelId: 'rules', prompt: request.prompt, ruleResults, payload: redacted.text }),
     judge: usage,
     priceKnown: cost.priced,
     cutLines: fitted.cutLines,

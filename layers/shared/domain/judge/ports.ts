@@ -2,7 +2,8 @@
  * The judge's ports: what `judgeRun` needs from a model (Bedrock, or the rules alone) and from
  * a metrics sink. Adapters live in `#adapters/*`; tests hand in fakes.
  */
-import type { Finding, FinalRunStatus, JudgeKind, JudgeUsage, RuleResult } from '#domain/entities.ts';
+import type { Finding, FinalRunStatus, JudgeFallback, JudgeKind, JudgeUsage, RuleResult } from '#domain/entities.ts';
+import type { BreakerState } from './breaker.ts';
 
 /** The verdict a judge can reach; `error` is not a verdict but a failed judgement. */
 export type VerdictStatus = Exclude<FinalRunStatus, 'error'>;
@@ -44,6 +45,8 @@ export interface JudgeCallUsage {
   latencyMs: number;
   /** Converse calls that were answered (1, or 2 with a repair turn; 0 when none was). */
   modelCalls: number;
+  /** Why the rules judged a run meant for the model (circuit breaker, budget). */
+  fallback?: JudgeFallback;
 }
 
 /** What a judge decided: a verdict, or an error with the reason (and the raw reply, if any). */
@@ -56,6 +59,11 @@ export interface JudgeOutcome {
   rawReply: string | null;
   /** Evidence lines the model quoted that are not in the payload: removed from the findings. */
   droppedEvidence: number;
+  /**
+   * The model service gave no answer (throttled, 5xx, timed out, unreachable) rather than
+   * refusing the request or answering badly: what the circuit breaker counts.
+   */
+  unavailable?: boolean;
 }
 
 /** Decides a run's verdict from its payload and rule results. */
@@ -86,4 +94,25 @@ export interface PreviousVerdict {
   status: FinalRunStatus;
   summary: string | null;
   findings: Finding[];
+}
+
+/**
+ * Where the circuit breaker and the month's model spend are kept, shared by every runner. Each
+ * method is one atomic step; the decisions are the pure functions of breaker.ts and spend-cap.ts.
+ */
+export interface ModelGuardStore {
+  /** The breaker of `modelId` (closed when never written). */
+  breaker(modelId: string): Promise<BreakerState>;
+  /** Counts one more run in a row without an answer; the state after the count. */
+  addFailure(modelId: string, reason: string, at: number): Promise<BreakerState>;
+  /** Opens the breaker until `until`, unless another runner opened it first (then false). */
+  open(modelId: string, at: number, until: number): Promise<boolean>;
+  /** Claims the half-open probe until `until`, unless another run holds it or the breaker moved on (then false). */
+  claimProbe(modelId: string, openedAt: number, at: number, until: number): Promise<boolean>;
+  /** Back to closed: the model answered. */
+  close(modelId: string): Promise<void>;
+  /** The estimated spend of `month` (`YYYY-MM`), micro-USD. */
+  spend(month: string): Promise<number>;
+  /** Adds `microUsd` to `month`'s spend atomically; the new total. */
+  addSpend(month: string, microUsd: number): Promise<number>;
 }
