@@ -99,6 +99,7 @@ function localRunner(
       apiBaseUrl: parts.url,
       runRetentionDays: config.RUN_RETENTION_DAYS,
       costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
+      baselineLearningRuns: config.VIGIL_BASELINE_LEARNING_RUNS,
       ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
       modelMonthlyBudgetUsd: config.VIGIL_MODEL_MONTHLY_BUDGET_USD ?? null,
     },

@@ -27,6 +27,8 @@ const schema = z.object({
   VIGIL_FILE_ROOTS: z.string().optional(),
   /** Further `Host` values the API answers to (comma separated), beyond 127.0.0.1, localhost and [::1]. */
   VIGIL_ALLOWED_HOSTS: z.string().optional(),
+  /** Runs a label's baseline learns before it marks templates `NEW` or `MISSING` (5 in AWS). */
+  VIGIL_BASELINE_LEARNING_RUNS: z.coerce.number().int().min(1).max(20).default(5),
   /** Estimated model spend allowed per UTC month (USD); unset: no cap. */
   VIGIL_MODEL_MONTHLY_BUDGET_USD: z.coerce.number().positive().max(1_000_000).optional(),
 });

@@ -92,6 +92,7 @@ export function presentMonitor(monitor: Monitor): Json {
     },
     model: monitor.model.modelId !== undefined ? { model_id: monitor.model.modelId } : {},
     no_data_status: monitor.noDataStatus ?? 'ok',
+    judge_when: monitor.judgeWhen ?? 'always',
     next_run_at: monitor.nextRunAt,
     last_run: monitor.lastRun
       ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }

@@ -224,8 +224,12 @@ export const monitorSchema = z
       .default({ email_recipients: [], sms_numbers: [], notify_on: 'alert_only', cooldown_minutes: 60 }),
     model: z.strictObject({ model_id: z.string().min(1).max(256).optional() }).default({}),
     no_data_status: z.enum(['ok', 'warn', 'alert']).default('ok'),
+    judge_when: z.enum(['always', 'unusual']).default('always'),
   })
   .superRefine((monitor, ctx) => {
+    if (monitor.judge_when === 'unusual' && monitor.window_config.mode !== 'templates') {
+      ctx.addIssue({ code: 'custom', path: ['judge_when'], message: 'unusual needs window_config.mode templates (the baseline compares templates)' });
+    }
     const labels = new Map<string, number>();
     monitor.inputs.forEach((input, i) => {
       const key = input.label.toLowerCase();
@@ -288,5 +292,6 @@ export function parseMonitor(body: unknown): MonitorSpec {
     },
     model: wire.model.model_id !== undefined ? { modelId: wire.model.model_id } : {},
     noDataStatus: wire.no_data_status,
+    judgeWhen: wire.judge_when,
   };
 }

@@ -112,6 +112,8 @@ describe('POST /monitors', () => {
     [{ notification_config: { email_recipients: ['not-an-email'] } }, 'notification_config.email_recipients[0]', 'must be an email address'],
     [{ notification_config: { sms_numbers: ['555-0100'] } }, 'notification_config.sms_numbers[0]', 'must be an E.164 phone number like +15555550100'],
     [{ notification_config: { notify_on: 'sometimes' } }, 'notification_config.notify_on', 'must be one of "alert_only", "warn_and_alert", "all"'],
+    [{ judge_when: 'sometimes' }, 'judge_when', 'must be one of "always", "unusual"'],
+    [{ judge_when: 'unusual', window_config: { mode: 'raw' } }, 'judge_when', 'unusual needs window_config.mode templates (the baseline compares templates)'],
   ])('rejects %j naming %s', async (overrides, path, message) => {
     const body = JSON.parse(JSON.stringify(monitor(overrides)).replaceAll('"COST"', JSON.stringify(costSource)));
     const error = await api.expectRejected(400, 'POST', '/monitors', { body });
@@ -172,6 +174,21 @@ describe('updating monitors', () => {
       { path: 'rules[0].severity', message: 'is required' },
       { path: 'rules[0].min_count', message: 'is required unless expect_at_least is set; a rule has exactly one of them' },
     ]);
+  });
+});
+
+describe('judge_when', () => {
+  it('defaults to always, keeps unusual across reads and updates, and refuses raw mode with it', async () => {
+    const created = (await api.call('POST', '/monitors', { body: monitor() })).body;
+    const unusual = await api.call('PUT', `/monitors/${created.id}`, { body: { judge_when: 'unusual' } });
+    const renamed = await api.call('PUT', `/monitors/${created.id}`, { body: { name: 'renamed' } });
+    const raw = await api.expectRejected(400, 'PUT', `/monitors/${created.id}`, { body: { window_config: { mode: 'raw' } } });
+
+    expect(created.judge_when).toBe('always');
+    expect(unusual.body.judge_when).toBe('unusual');
+    expect(renamed.body.judge_when).toBe('unusual');
+    expect((await api.call('GET', `/monitors/${created.id}`)).body.judge_when).toBe('unusual');
+    expect(raw.error.details).toEqual([{ path: 'judge_when', message: 'unusual needs window_config.mode templates (the baseline compares templates)' }]);
   });
 });
 

@@ -9,7 +9,9 @@ import { loadLocalConfig } from '../../local/local-config.ts';
 // Silence through local mode without credentials: an `expect_at_least` rule on a heartbeat and
 // `no_data_status`, over a file whose heartbeats stop between two runs.
 const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-silence-'));
-const logFile = join(dataDir, 'app.log');
+// File sources may not read inside the data directory: the log lives in a root of its own.
+const logDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-silence-logs-'));
+const logFile = join(logDir, 'app.log');
 let app: LocalApp | undefined;
 const clock = { now: () => new Date('2026-11-21T10:00:10.000Z') };
 
@@ -47,7 +49,7 @@ beforeAll(async () => {
     VIGIL_API_KEY: 'local-secret',
     VIGIL_AWS: 'off',
     VIGIL_TICK_SECONDS: '3600',
-    VIGIL_FILE_ROOTS: dataDir,
+    VIGIL_FILE_ROOTS: logDir,
   });
   app = await startLocalApp(config, { log: () => undefined, clock });
 });
@@ -55,6 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(logDir, { recursive: true, force: true });
 });
 
 describe('local mode: rules for silence', () => {

@@ -24,6 +24,8 @@ export interface RunnerSettings {
   runRetentionDays: number;
   costCollectorHours: number;
   prices?: PriceTable;
+  /** Runs a label's baseline learns before marking `NEW`/`MISSING`. @default 5 */
+  baselineLearningRuns?: number;
   /** Estimated model spend allowed per UTC month (USD); unset or null: no cap. */
   modelMonthlyBudgetUsd?: number | null;
 }
@@ -69,6 +71,8 @@ export function createRunner(options: {
     collectConcurrency: settings.collectConcurrency,
     apiBaseUrl: settings.apiBaseUrl,
     costCollectorHours: settings.costCollectorHours,
+    baselines: store.baselines,
+    ...(settings.baselineLearningRuns !== undefined && { baselineOptions: { learningRuns: settings.baselineLearningRuns } }),
   });
   return (request, deadline) =>
     executeRun(request, {

@@ -131,6 +131,12 @@ export interface WindowConfig {
 
 export type NotifyOn = 'alert_only' | 'warn_and_alert' | 'all';
 
+/**
+ * When the model is asked: `always` (unless there is no new data or nothing changed), or
+ * `unusual`: only when the window differs from the monitor's baseline or a rule is breached.
+ */
+export type JudgeWhen = 'always' | 'unusual';
+
 export interface NotificationConfig {
   emailRecipients: string[];
   smsNumbers: string[];
@@ -178,6 +184,8 @@ export interface MonitorSpec {
   model: ModelSettings;
   /** The status when every input was read and none had a line; absent (monitors stored before it) means `ok`. */
   noDataStatus?: NoDataStatus;
+  /** @default 'always' (monitors stored before the field existed have none) */
+  judgeWhen?: JudgeWhen;
 }
 
 export interface Monitor extends MonitorSpec {
@@ -238,7 +246,7 @@ export interface RuleResult {
 }
 
 export type JudgeKind = 'bedrock' | 'rules';
-export type JudgeSkip = 'no_new_data' | 'unchanged';
+export type JudgeSkip = 'no_new_data' | 'unchanged' | 'usual';
 /** Why a run meant for a model was judged by the rules alone. */
 export type JudgeFallbackCode = 'circuit_open' | 'budget_reached';
 

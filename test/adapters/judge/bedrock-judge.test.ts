@@ -93,6 +93,34 @@ describe('BedrockJudge', () => {
     time = new FakeTime();
   });
 
+  it("explains the payload's notation in the system prompt it sends", async () => {
+    // Prepare
+    bedrock.on(ConverseCommand).resolves(toolReply(validInput));
+
+    // Act
+    await judgeWith(time).judge(request(), { deadline: START + 60_000 });
+
+    // Assess: counts, <*> and numeric ranges, examples and outliers, NEW, usual ranges, MISSING,
+    // the learning phase, and that counts are facts like rule results.
+    const system = bedrock.commandCalls(ConverseCommand)[0]?.args[0].input.system ?? [];
+    expect(system).toHaveLength(1);
+    const text = system[0] && 'text' in system[0] ? String(system[0].text) : '';
+    for (const phrase of [
+      '"6x ERROR container app task <*> stopped" means 6 lines of that shape at level ERROR',
+      '<*> stands for a part that varies',
+      '<12–9500> for a number that ranged from 12 to 9500',
+      'Indented "e.g." lines are real example lines',
+      '"outlier:" lines are real lines',
+      'NEW after the count marks a template this monitor has never seen',
+      '"[usual 3–15 a window]" after a template says its count this window is outside',
+      '"MISSING: <template> [seen in 19 of the last 20 runs, usual 1–2 a window]"',
+      'still learning, nothing is marked NEW or MISSING yet',
+      'computed in code over every line, like the rule results: they are facts',
+    ]) {
+      expect(text).toContain(phrase);
+    }
+  });
+
   it('sends the system prompt, the fenced payload and the forced verdict tool', async () => {
     // Prepare
     bedrock.on(ConverseCommand).resolves(toolReply(validInput));

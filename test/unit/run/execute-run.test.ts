@@ -60,6 +60,21 @@ async function setup(stepOverrides: Partial<RunSteps> = {}, budgetMs = 10_000) {
 }
 
 describe('executeRun', () => {
+  it("tells collection which run it collects for (the baseline counts each run once)", async () => {
+    const asked: string[] = [];
+    const { monitor, deps } = await setup({
+      collect: async (_monitor, _deadline, run) => {
+        asked.push(run?.id ?? 'none');
+        return { text: '[ALL]\nx', inputs: { ALL: { lines: 1, chars: 1, truncated: false, error: null } }, linesByLabel: new Map([['ALL', ['x']]]) };
+      },
+    });
+    const slot = '2026-11-21T10:00:00.000Z';
+
+    await executeRun({ kind: 'schedule', monitorId: monitor.id, scheduledFor: slot }, deps);
+
+    expect(asked).toEqual([scheduledRunId(monitor.id, new Date(slot))]);
+  });
+
   it('turns a schedule slot into one finished run with its verdict, inputs and notifications', async () => {
     const { monitor, deps } = await setup();
     const slot = '2026-11-21T10:00:00.000Z';

@@ -1,4 +1,5 @@
 import type { Table } from './table.ts';
+import { DynamoBaselineRepository } from './baseline-repository.ts';
 import { DynamoLogSourceRepository } from './log-source-repository.ts';
 import { DynamoModelGuardRepository } from './model-guard-repository.ts';
 import { DynamoMonitorRepository } from './monitor-repository.ts';
@@ -14,6 +15,7 @@ export function createStore(table: Table) {
     logSources: new DynamoLogSourceRepository(table),
     monitors: new DynamoMonitorRepository(table),
     runs: new DynamoRunRepository(table),
+    baselines: new DynamoBaselineRepository(table),
     modelGuard: new DynamoModelGuardRepository(table),
     schedule,
     health: schedule,

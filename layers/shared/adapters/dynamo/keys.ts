@@ -11,6 +11,7 @@ import { stableHash } from '#domain/schedule.ts';
  * | monitor    | MONITOR#<id>       | MONITOR                | typePk, typeSk; duePk DUE#<0-15>, dueAt (on)  |
  * | reference  | MONITOR#<id>       | REF#LOGSOURCE#<ls id>  | parentPk LOGSOURCE#<ls id>, parentSk MONITOR# |
  * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL); openPk OPEN#<n>, openAt (open) |
+ * | baseline   | MONITOR#<id>       | BASELINE#<label>       |                                               |
  * | heartbeat  | SCHEDULER          | HEARTBEAT              |                                               |
  */
 export const ENTITY = {
@@ -56,10 +57,12 @@ export const keys = {
     sk: `REF#LOGSOURCE#${logSourceId}`,
   }),
   run: (monitorId: string, runId: string) => ({ pk: `MONITOR#${monitorId}`, sk: `RUN#${runId}` }),
+  baseline: (monitorId: string, label: string) => ({ pk: `MONITOR#${monitorId}`, sk: `${BASELINE_PREFIX}${label}` }),
   heartbeat: () => ({ pk: 'SCHEDULER', sk: 'HEARTBEAT' }),
 };
 
 export const RUN_PREFIX = 'RUN#';
+export const BASELINE_PREFIX = 'BASELINE#';
 
 const ID = '[0-9A-Za-z_-]{1,64}';
 const exactly = (pattern: string) => new RegExp(`^${pattern}$`);

@@ -3,8 +3,8 @@ import type { AlertState, Monitor, Page, PageRequest } from '#domain/entities.ts
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/ports.ts';
 import { referencedLogSourceIds, referencePath } from '#domain/monitor-references.ts';
-import { duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
-import { deleteRuns } from './run-repository.ts';
+import { BASELINE_PREFIX, duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
+import { deleteMonitorItems, deleteRuns } from './run-repository.ts';
 import { INDEX } from './table-definition.ts';
 import {
   conditionFailure,
@@ -29,6 +29,7 @@ export function monitorFromItem(item: Item): Monitor {
     notificationConfig: item.notificationConfig,
     model: item.model ?? {},
     ...(item.noDataStatus != null && { noDataStatus: item.noDataStatus }),
+    judgeWhen: item.judgeWhen ?? 'always',
     nextRunAt: item.nextRunAt ?? null,
     lastRun: item.lastRun ?? null,
     alertState: item.alertState ?? null,
@@ -51,6 +52,7 @@ const SPEC_FIELDS = [
   'notificationConfig',
   'model',
   'noDataStatus',
+  'judgeWhen',
   'nextRunAt',
   'version',
   'updatedAt',
@@ -144,7 +146,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
     const assignments = SPEC_FIELDS.filter((field) => scheduleChanges || field !== 'nextRunAt').map((field) => {
       names[`#${field}`] = field;
       // An optional field left out (a monitor stored before it existed) is written as null.
-      values[`:${field}`] = monitor[field] ?? null;
+      values[`:${field}`] = field === 'judgeWhen' ? (monitor.judgeWhen ?? 'always') : (monitor[field] ?? null);
       return `#${field} = :${field}`;
     });
     if (scheduleChanges && due.duePk) {
@@ -209,6 +211,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
       // The history goes once the monitor is gone, so a refused delete leaves it whole. A runner
       // cannot add a run afterwards: a run's create checks that its monitor exists.
       await deleteRuns(this.table, id);
+      await deleteMonitorItems(this.table, id, BASELINE_PREFIX);
       return;
     }
   }

@@ -16,13 +16,18 @@ const BATCH_WRITE_LIMIT = 25;
 
 /** Deletes every run of a monitor, a page and a batch at a time. */
 export async function deleteRuns(table: Table, monitorId: string): Promise<void> {
+  await deleteMonitorItems(table, monitorId, RUN_PREFIX);
+}
+
+/** Deletes the items of a monitor's partition whose sort key starts with `prefix`. */
+export async function deleteMonitorItems(table: Table, monitorId: string, prefix: string): Promise<void> {
   let startKey: Item | undefined;
   do {
     const page = await table.client.send(
       new QueryCommand({
         TableName: table.name,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':prefix': RUN_PREFIX },
+        ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':prefix': prefix },
         ProjectionExpression: 'pk, sk',
         ExclusiveStartKey: startKey,
       }),

@@ -50,7 +50,13 @@ function block(input: CollectedInput, window: RenderedWindow | null, maxChars: n
  */
 function renderWithin(render: WindowRenderer, input: CollectedInput, mode: WindowMode, maxLines: number, maxChars: number): RenderedWindow {
   if (maxLines <= 0 || maxChars <= 0) return CUT_TO_NOTHING;
-  const window = render(input.lines, { mode, maxLines, maxChars, ...(input.mode !== undefined && { inputMode: input.mode }) });
+  const window = render(input.lines, {
+    mode,
+    maxLines,
+    maxChars,
+    label: input.label,
+    ...(input.mode !== undefined && { inputMode: input.mode }),
+  });
   if (window.text.length <= maxChars && lineCount(window.text) <= maxLines) return { ...window, chars: window.text.length };
   return { ...keepNewest(window.text.split('\n'), maxLines, maxChars), truncated: true, omittedTemplates: window.omittedTemplates };
 }

@@ -3,6 +3,7 @@
  * renderer that keeps the newest lines within `maxLines` and `maxChars`.
  */
 import type { InputMode, WindowMode } from '../entities.ts';
+import type { MinedTemplate, TemplateAnnotations } from '../shrink/index.ts';
 import type { CollectedLine } from './types.ts';
 
 export interface RenderOptions {
@@ -11,6 +12,10 @@ export interface RenderOptions {
   maxChars: number;
   /** The input's mode, when known: `cost` and `insights` inputs are tables, not free text. */
   inputMode?: InputMode;
+  /** The input's label, for renderers that compare a label with its past (the baseline). */
+  label?: string;
+  /** Marks for the templates mined from the input (its baseline's `NEW`, usual ranges, `MISSING`). */
+  annotate?: (templates: readonly MinedTemplate[]) => TemplateAnnotations;
 }
 
 /** A rendered window: `text` holds `lines` lines and `chars` characters. */

@@ -39,6 +39,11 @@ export interface JudgeRunRequest {
   noDataStatus?: VerdictStatus;
   /** The monitor's newest finished run, for the `unchanged` skip. */
   previousRun: PreviousVerdict | null;
+  /**
+   * `judge_when: "unusual"` and a window its baseline calls usual: unless a rule is breached, the
+   * run is `ok` without a model call (`usual`).
+   */
+  skipWhenUsual?: boolean;
   /** Input tokens the model may be sent (system prompt and instruction included). */
   maxInputTokens: number;
   /** Epoch milliseconds by which the judge must have answered. */
@@ -82,6 +87,9 @@ function requestOverheadTokens(request: JudgeRunRequest, labels: string[], ruleR
   const message = buildUserMessage({ monitorName: request.monitorName, prompt: request.prompt, labels, ruleResults, payload: '' });
   return estimateTokens(JUDGE_SYSTEM_PROMPT) + estimateTokens(JSON.stringify(VERDICT_JSON_SCHEMA)) + estimateTokens(message);
 }
+
+const USUAL_SUMMARY =
+  'Every template was known and within its usual range, none usually present was missing, and no rule was breached; the model was not called (judge_when: unusual).';
 
 function noNewDataSummary(inputs: Readonly<Record<string, InputStats>>): string {
   const failed = Object.entries(inputs)
@@ -146,7 +154,12 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   const lineCounts = Object.fromEntries(
     Object.entries(request.inputs).map(([label, stats]) => [label, stats.error === null ? stats.lines : 0]),
   );
-  const skipped = decideJudgeSkip({ lineCounts, payloadHash, previousRun: request.previousRun });
+  const skipped = decideJudgeSkip({
+    lineCounts,
+    payloadHash,
+    previousRun: request.previousRun,
+    usual: request.skipWhenUsual === true && !ruleResults.some((result) => result.breached),
+  });
   const base = {
     rules: ruleResults,
     // the lines were redacted before rendering too: count every mark the payload holds
@@ -179,7 +192,9 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
     return {
       ...base,
       status,
-      summary: [noNewDataSummary(request.inputs), noDataNote, note].filter((part) => part !== null).join(' '),
+      summary: [skipped === 'usual' ? USUAL_SUMMARY : noNewDataSummary(request.inputs), noDataNote, note]
+        .filter((part) => part !== null)
+        .join(' '),
       findings: [],
       judge: usage,
       rawReply: null,

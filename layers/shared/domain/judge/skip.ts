@@ -35,16 +35,20 @@ export interface SkipDecisionInput {
   lineCounts: Readonly<Record<string, number>>;
   payloadHash: string;
   previousRun: PreviousVerdict | null;
+  /** The window is usual for its baseline and the monitor asks the model only when it is not (no rule breached). */
+  usual?: boolean;
 }
 
 /**
  * Whether the model can be skipped: `no_new_data` when no input brought a line, `unchanged` when
- * the previous run asked the very same question (same hash) and got a verdict (an `error` run
- * has none to reuse), else null (ask the model).
+ * `usual` when the monitor asks the model only for unusual windows and this one is usual,
+ * `unchanged` when the previous run asked the very same question (same hash) and got a verdict
+ * (an `error` run has none to reuse), else null (ask the model).
  */
-export function decideJudgeSkip({ lineCounts, payloadHash, previousRun }: SkipDecisionInput): JudgeSkip | null {
+export function decideJudgeSkip({ lineCounts, payloadHash, previousRun, usual }: SkipDecisionInput): JudgeSkip | null {
   const total = Object.values(lineCounts).reduce((sum, lines) => sum + Math.max(0, lines), 0);
   if (total === 0) return 'no_new_data';
+  if (usual === true) return 'usual';
   if (previousRun !== null && previousRun.status !== 'error' && previousRun.payloadHash === payloadHash) return 'unchanged';
   return null;
 }

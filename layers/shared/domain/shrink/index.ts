@@ -10,4 +10,4 @@ export type { LineMeta, MinedTemplate, MinerOptions, TemplateExample } from './d
 export { templateWithRanges } from './numbers.ts';
 export type { NumberRange } from './numbers.ts';
 export { RARE_COUNT, mineWindow, orderTemplates, renderRaw, renderTemplates, renderWindow } from './render.ts';
-export type { RenderBudget, RenderMode, RenderWindowOptions, RenderedWindow, WindowLine } from './render.ts';
+export type { RenderBudget, RenderMode, RenderWindowOptions, RenderedWindow, TemplateAnnotations, WindowLine } from './render.ts';

@@ -41,6 +41,23 @@ export interface RenderWindowOptions extends RenderBudget {
   readonly mode: RenderMode;
   /** Settings of the miner. @default the miner's defaults */
   readonly miner?: MinerOptions;
+  /** Marks from outside the window (the monitor's baseline), given the window's templates. */
+  readonly annotate?: (templates: readonly MinedTemplate[]) => TemplateAnnotations;
+}
+
+/**
+ * What a caller adds to the templates shown (the monitor's baseline: `NEW`, usual ranges,
+ * `MISSING`). Marked templates count as notable when ordering.
+ */
+export interface TemplateAnnotations {
+  /** A word shown after a template's count, e.g. `NEW`. */
+  readonly tagOf?: (template: MinedTemplate) => string | undefined;
+  /** Shown after a template and its times, e.g. ` [usual 3–15 a window]`. */
+  readonly noteOf?: (template: MinedTemplate) => string | undefined;
+  /** Appended to the summary line. */
+  readonly summaryNote?: string;
+  /** Lines shown after the templates (`MISSING: …`); room is kept for them before the templates. */
+  readonly trailer?: readonly string[];
 }
 
 /** The rendered payload text and what it holds. */
@@ -105,7 +122,8 @@ function lineMeta(line: WindowLine): LineMeta | undefined {
 export function renderWindow(lines: readonly WindowLine[], options: RenderWindowOptions): RenderedWindow {
   const miner = mineWindow(lines, options.miner);
   if (options.mode === 'raw') return renderRaw(lines, options, miner);
-  return renderTemplates(miner.templates(), options, miner.lines);
+  const templates = miner.templates();
+  return renderTemplates(templates, options, miner.lines, options.annotate?.(templates));
 }
 
 /**
@@ -159,10 +177,15 @@ function band(template: MinedTemplate): number {
  * Importance order: errors and fatals, then warnings; within a band, rare (seen at most twice) or
  * new (first seen in the newest tenth of the window) templates first, then by count, then newest.
  */
-export function orderTemplates(templates: readonly MinedTemplate[], totalLines?: number): MinedTemplate[] {
+export function orderTemplates(
+  templates: readonly MinedTemplate[],
+  totalLines?: number,
+  marked: (template: MinedTemplate) => boolean = () => false,
+): MinedTemplate[] {
   const total = totalLines ?? templates.reduce((max, template) => Math.max(max, template.lastIndex + 1), 0);
   const newFrom = total - Math.max(1, Math.floor(total * NEW_SHARE));
-  const notable = (template: MinedTemplate): number => (template.count <= RARE_COUNT || template.firstIndex >= newFrom ? 1 : 0);
+  const notable = (template: MinedTemplate): number =>
+    template.count <= RARE_COUNT || template.firstIndex >= newFrom || marked(template) ? 1 : 0;
   return [...templates].sort(
     (a, b) =>
       band(b) - band(a) ||
@@ -210,6 +233,9 @@ interface Entry {
   time: string;
   extra: string[];
   outliers: string[];
+  /** Annotations: a word after the count (with its space) and a note after the template. */
+  readonly tag: string;
+  readonly note: string;
 }
 
 const headTexts = new WeakMap<MinedTemplate, string>();
@@ -229,7 +255,7 @@ function headLine(entry: Entry, width: number): string {
   const { template, rare } = entry;
   // a rare template whose second real line is shown too: each line stands for itself
   const count = rare && entry.extra.length > 0 ? 1 : template.count;
-  return `${count}x ${levelTag(template)}${clip(headText(template, rare), width)}${entry.time}`;
+  return `${count}x ${entry.tag}${levelTag(template)}${clip(headText(template, rare), width)}${entry.time}${entry.note}`;
 }
 
 /** Extras in the order they are added: an example (templates with variables, overflow), then a second one. */
@@ -301,13 +327,24 @@ function widestFit(entries: readonly Entry[], chars: number): number | undefined
  * Renders mined templates within the budget (see the module comment for the layout).
  * `totalLines` is the window's line count, for the summary and for telling new templates.
  */
-export function renderTemplates(templates: readonly MinedTemplate[], budget: RenderBudget, totalLines?: number): RenderedWindow {
-  const ordered = orderTemplates(templates, totalLines);
+export function renderTemplates(
+  templates: readonly MinedTemplate[],
+  budget: RenderBudget,
+  totalLines?: number,
+  annotations: TemplateAnnotations = {},
+): RenderedWindow {
+  const tagOf = (template: MinedTemplate) => annotations.tagOf?.(template) ?? '';
+  const noteOf = (template: MinedTemplate) => annotations.noteOf?.(template) ?? '';
+  const ordered = orderTemplates(templates, totalLines, (template) => tagOf(template) !== '' || noteOf(template) !== '');
   const lineCount = totalLines ?? ordered.reduce((sum, template) => sum + template.count, 0);
   const room = new Room(budget);
-  const summary = `# ${lineCount} lines, ${ordered.length} templates, most important first`;
+  const summary = `# ${lineCount} lines, ${ordered.length} templates, most important first${annotations.summaryNote ?? ''}`;
   const showSummary = ordered.length > 0 && room.take(summary.length + 1, 1);
-  const entries: Entry[] = ordered.map((template) => ({ template, rare: template.count <= RARE_COUNT, time: '', extra: [], outliers: [] }));
+  const trailer = (annotations.trailer ?? []).filter((line) => room.take(line.length + 1, 1));
+  const entries: Entry[] = ordered.map((template) => {
+    const tag = tagOf(template);
+    return { template, rare: template.count <= RARE_COUNT, time: '', extra: [], outliers: [], tag: tag === '' ? '' : `${tag} `, note: noteOf(template) };
+  });
 
   // Pass 1: a head line per template, with its times if all fit so, as wide as lets all fit;
   // otherwise the most important ones that fit at the narrowest width.
@@ -357,13 +394,14 @@ export function renderTemplates(templates: readonly MinedTemplate[], budget: Ren
   for (const entry of shown) out.push(headLine(entry, width), ...entry.extra, ...entry.outliers);
   const footer = `… ${omitted} more templates not shown`;
   if (omitted > 0 && room.take(footer.length + 1, 1)) out.push(footer);
+  out.push(...trailer);
   const text = out.join('\n');
   const cut = shown.some((entry) => headLine(entry, width) !== headLine(entry, Number.MAX_SAFE_INTEGER));
   return {
     text,
     lines: countLines(text),
     chars: text.length,
-    truncated: omitted > 0 || cut,
+    truncated: omitted > 0 || cut || trailer.length < (annotations.trailer?.length ?? 0),
     templateCount: ordered.length,
     omittedTemplates: omitted,
     templateIds: shown.map((entry) => entry.template.id),

@@ -17,6 +17,8 @@ export interface CollectedPayload {
   inputs: Record<string, InputStats>;
   /** Each label's window lines, for the rules and the rules-only judge. */
   linesByLabel: Map<string, string[]>;
+  /** Every label matched its baseline: nothing new, missing or outside its usual range (templates mode). */
+  usual?: boolean;
 }
 
 /** The verdict and its bookkeeping, as the run records it. */
@@ -36,7 +38,8 @@ export function capText(text: string, maxBytes: number): string {
 
 /** The three stages of a run, composed from the collect, judge and notify modules. */
 export interface RunSteps {
-  collect(monitor: Monitor, deadline: number): Promise<CollectedPayload>;
+  /** `run` names the run being collected, so its baseline update counts once. */
+  collect(monitor: Monitor, deadline: number, run?: Pick<MonitorRun, 'id'>): Promise<CollectedPayload>;
   judge(monitor: Monitor, payload: CollectedPayload, previous: MonitorRun | null, deadline: number): Promise<JudgedRun>;
   /** Never throws for a failed delivery: that is an outcome. */
   notify(run: MonitorRun, monitor: Monitor): Promise<NotificationOutcome[]>;
@@ -145,7 +148,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   try {
     const judged = await beforeDeadline(
       (async () => {
-        const payload = await deps.steps.collect(monitor, deadline);
+        const payload = await deps.steps.collect(monitor, deadline, running);
         const failed = Object.entries(payload.inputs).filter(([, stats]) => stats.error !== null);
         if (failed.length > 0 && failed.length === Object.keys(payload.inputs).length) {
           // Nothing was read: there is nothing to judge, and saying `ok` would hide the outage.

@@ -1,4 +1,5 @@
 import type { LogSource, MonitorRun, Target } from '../entities.ts';
+import { RunBaselines, type BaselineOptions, type BaselineRepository } from '../baseline/index.ts';
 import { collectInputs } from '../collect/collect-inputs.ts';
 import { buildPayload } from '../collect/payload.ts';
 import type { SourceReaders } from '../collect/ports.ts';
@@ -38,6 +39,9 @@ export interface RunStepsDeps {
   /** The management API's base URL, for links in notifications. */
   apiBaseUrl: string;
   costCollectorHours?: number;
+  /** The monitors' baselines (templates mode marks `NEW`, usual ranges, `MISSING`); none: no marks. */
+  baselines?: BaselineRepository;
+  baselineOptions?: BaselineOptions;
 }
 
 /**
@@ -77,7 +81,7 @@ function previousVerdict(run: MonitorRun | null): PreviousVerdict | null {
  */
 export function createRunSteps(deps: RunStepsDeps): RunSteps {
   return {
-    async collect(monitor, deadline) {
+    async collect(monitor, deadline, run) {
       const sources = await deps.logSources.getMany(referencedLogSourceIds(monitor));
       const targets = new Map<string, Target>();
       for (const targetId of new Set([...sources.values()].map((source: LogSource) => source.targetId))) {
@@ -91,7 +95,22 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         concurrency: deps.collectConcurrency,
         ...(deps.costCollectorHours !== undefined && { costCollectorHours: deps.costCollectorHours }),
       });
-      const payload = buildPayload(collected, monitor.windowConfig, renderInputWindow);
+      const baselines =
+        deps.baselines && run && monitor.windowConfig.mode === 'templates'
+          ? await RunBaselines.open(deps.baselines, monitor.id, run.id, deps.baselineOptions)
+          : undefined;
+      // Baselines compare templates of free-text logs; cost lines and Insights rows (often `stats`
+      // results) carry their meaning in numbers a template hides, so they are never called usual.
+      const freeTextLabels = new Set(monitor.inputs.filter((input) => input.mode === 'filter' || input.mode === 'tail').map((input) => input.label));
+      const render: WindowRenderer = baselines
+        ? (lines, options) => {
+            const { label } = options;
+            if (label === undefined || !freeTextLabels.has(label)) return renderInputWindow(lines, options);
+            return renderInputWindow(lines, { ...options, annotate: (templates) => baselines.annotate(label, templates) });
+          }
+        : renderInputWindow;
+      const payload = buildPayload(collected, monitor.windowConfig, render);
+      await baselines?.record(deps.clock.now().toISOString());
       const inputs = { ...payload.inputs };
       for (const input of collected) {
         const stats = inputs[input.label];
@@ -101,6 +120,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         text: payload.text,
         inputs,
         linesByLabel: new Map(collected.map((input) => [input.label, input.lines.map(formatLine)])),
+        ...(baselines && { usual: baselines.usual(collected.map((input) => input.label)) }),
       };
     },
 
@@ -116,6 +136,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           linesByLabel: payload.linesByLabel,
           noDataStatus: monitor.noDataStatus ?? 'ok',
           previousRun: previousVerdict(previous),
+          skipWhenUsual: monitor.judgeWhen === 'unusual' && payload.usual === true,
           maxInputTokens: deps.maxInputTokens,
           deadline,
         },
