@@ -116,6 +116,8 @@ describe('BedrockJudge', () => {
       '"MISSING: <template> [seen in 19 of the last 20 runs, usual 1–2 a window]"',
       'still learning, nothing is marked NEW or MISSING yet',
       'computed in code over every line, like the rule results: they are facts',
+      'Structured inputs (cost data, Logs Insights results with named fields) are not templated: they are tables',
+      'cells separated by " | "',
     ]) {
       expect(text).toContain(phrase);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '#domain/judge/redact.ts';
 import { parseLine } from '#domain/shrink/header.ts';
 import { maskLine, maskSpanning } from '#domain/shrink/masking.ts';
+import { renderWindow } from '#domain/shrink/render.ts';
 import { adversarialLines } from '../../../bench/lib/adversarial.ts';
 
 // The single regular expression maskSpanning used before it scanned URLs by hand: quadratic on
@@ -72,6 +73,8 @@ describe('linear time on adversarial lines', () => {
     ['maskLine', maskLine],
     ['parseLine', parseLine],
     ['redactSecrets', redactSecrets],
+    ['renderWindow (raw)', (line) => renderWindow([{ text: line }], { mode: 'raw', maxLines: 10, maxChars: 2000 })],
+    ['renderWindow (templates)', (line) => renderWindow([{ text: line }], { mode: 'templates', maxLines: 10, maxChars: 2000 })],
   ];
 
   it.each(functions)('%s handles every 64 KB line within the bound', (_name, fn) => {
@@ -89,4 +92,19 @@ describe('linear time on adversarial lines', () => {
     }
     expect(slow).toEqual([]);
   }, 120_000);
+});
+
+describe('line breaks inside a line', () => {
+  it('renders a line of 64 K line breaks and a character in bounded time (no backtracking trim)', () => {
+    const text = `${'\r\n'.repeat(32 * 1024)}x${'\n'.repeat(32 * 1024)}`;
+    let ms = Infinity;
+    let shown = '';
+    for (let rep = 0; rep < 2; rep += 1) {
+      const started = performance.now();
+      shown = renderWindow([{ text }], { mode: 'raw', maxLines: 10, maxChars: 200_000 }).text;
+      ms = Math.min(ms, performance.now() - started);
+    }
+    expect(shown.endsWith('x')).toBe(true);
+    expect(ms).toBeLessThan(400);
+  }, 60_000);
 });

@@ -20,6 +20,7 @@ export const PAYLOAD_NOTATION = [
   '- NEW after the count marks a template this monitor has never seen in its past runs. "[usual 3–15 a window]" after a template says its count this window is outside what past runs usually had. "MISSING: <template> [seen in 19 of the last 20 runs, usual 1–2 a window]" is a template that is usually present (a heartbeat, a periodic job) and is absent now.',
   '- While the summary line says the baseline is still learning, nothing is marked NEW or MISSING yet: do not read the absence of marks as "nothing is new".',
   '- A template\'s count, its range and these marks are computed in code over every line, like the rule results: they are facts, do not recount them.',
+  '- Structured inputs (cost data, Logs Insights results with named fields) are not templated: they are tables under a caption such as "# daily cost in USD: 7 days × 2 groups, oldest first" or "# table: 3 rows × 2 columns, in the query\'s order", one row per line with cells separated by " | ", the first row naming the columns. Their values are shown exactly as read; month-to-date and forecast lines follow a cost table.',
 ].join('\n');
 
 export const JUDGE_SYSTEM_PROMPT = [

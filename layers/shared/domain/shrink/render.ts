@@ -199,7 +199,10 @@ export function orderTemplates(
 /** One line per input line: a trailing line break goes, inner ones show as `⏎`, tabs as spaces. */
 function oneLine(text: string): string {
   if (!/[\r\n\t]/.test(text)) return text;
-  return text.replace(/[\r\n]+$/, '').replace(/\r?\n|\r/g, '⏎').replace(/\t/g, ' ');
+  // trailing breaks trimmed by hand: /[\r\n]+$/ retries from every break of a long run (quadratic)
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end -= 1;
+  return text.slice(0, end).replace(/\r?\n|\r/g, '⏎').replace(/\t/g, ' ');
 }
 
 /** Cuts text to `width` characters, marking the cut with `…` and never splitting a surrogate pair. */
