@@ -4,7 +4,7 @@ import { CLAIM_BATCH_LIMIT, type ClaimOutcome, type DueMonitor, type HealthProbe
 import { DUE_PARTITIONS, duePartitionOf, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { cancellationReasons, conditionFailure } from './transactions.ts';
-import { decodeNextToken, type Item, type Table } from './table.ts';
+import { decodeNextToken, decodeTokenObject, type Item, type Table } from './table.ts';
 import { ValidationError } from '#domain/errors.ts';
 
 /** Tries of one batch of claims when a whole transaction fails (throttling, a cancellation with no reason per item). */
@@ -167,14 +167,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
 function decodeDueToken(token: string | undefined): Array<readonly [string, Item]> | null {
   if (token === undefined) return null;
   const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
-  const entries = Object.entries(decoded as Record<string, unknown>);
+  const entries = Object.entries(decodeTokenObject(token));
   if (entries.length === 0) throw invalid();
   return entries.map(([partition, startKey]) => {
     if (!DUE_PARTITIONS.includes(partition)) throw invalid();

@@ -23,6 +23,19 @@ export function encodeNextToken(lastKey: Item | undefined): string | null {
 /** What each attribute of a list's LastEvaluatedKey must be: this exact value, or match this. */
 export type PageKeyShape = Record<string, string | RegExp>;
 
+/** The JSON object a `next_token` encodes (base64url); anything else is a 400 on `next_token`. */
+export function decodeTokenObject(token: string): Record<string, unknown> {
+  const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
+  return decoded as Record<string, unknown>;
+}
+
 /**
  * Decodes a `next_token` back to an ExclusiveStartKey, checking it belongs to this list: exactly
  * the list's key attributes, each of the shape that list produces (its partition, its sort-key
@@ -32,13 +45,7 @@ export type PageKeyShape = Record<string, string | RegExp>;
 export function decodeNextToken(token: string | undefined, shape: PageKeyShape): Item | undefined {
   if (token === undefined) return undefined;
   const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
+  const decoded = decodeTokenObject(token);
   const entries = Object.entries(decoded);
   if (entries.length !== Object.keys(shape).length) throw invalid();
   for (const [name, value] of entries) {
