@@ -1,34 +1,13 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApp, type LocalApp } from '../../local/app.ts';
-import { freePort } from '../../local/dynamo-local.ts';
-import { loadLocalConfig } from '../../local/local-config.ts';
+import { LocalHarness } from '../support/local-harness.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-baseline-'));
-// File sources may not read inside the data directory: the log lives in a root of its own.
-const logDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-baseline-logs-'));
-const logFile = join(logDir, 'app.log');
-let app: LocalApp | undefined;
+const local = new LocalHarness('baseline');
+const logFile = join(local.logDir, 'app.log');
 const clock = { now: () => new Date('2026-11-27T10:00:10.000Z') };
-
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${app?.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-api-key': 'local-secret' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
-async function runOnce(monitorId: string) {
-  const queued = await call('POST', `/monitors/${monitorId}/run-once`);
-  expect(queued.status).toBe(202);
-  await app?.queue.idle();
-  return (await call('GET', `/monitors/${monitorId}/runs/${queued.body.id}`)).body;
-}
+const call = (method: string, path: string, body?: unknown) => local.call(method, path, body);
+const runOnce = (monitorId: string) => local.runOnce(monitorId);
 
 beforeAll(async () => {
   const lines = Array.from({ length: 60 }, (_, i) => {
@@ -36,24 +15,11 @@ beforeAll(async () => {
     return i % 10 === 0 ? `${at} INFO heartbeat from worker-${i % 3} ok` : `${at} INFO order ${1000 + i} filled in ${20 + (i % 9)}ms`;
   });
   writeFileSync(logFile, `${lines.join('\n')}\n`);
-  const config = loadLocalConfig({
-    PORT: String(await freePort()),
-    VIGIL_DATA_DIR: dataDir,
-    VIGIL_API_KEY: 'local-secret',
-    VIGIL_AWS: 'off',
-    VIGIL_TICK_SECONDS: '3600',
-    VIGIL_FILE_ROOTS: logDir,
-    // One learning run, so the second run already compares (the default is 5).
-    VIGIL_BASELINE_LEARNING_RUNS: '1',
-  });
-  app = await startLocalApp(config, { log: () => undefined, clock });
+  // One learning run, so the second run already compares (the default is 5).
+  await local.start(clock, { VIGIL_BASELINE_LEARNING_RUNS: '1' });
 }, 120_000);
 
-afterAll(async () => {
-  await app?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(logDir, { recursive: true, force: true });
-});
+afterAll(() => local.stop());
 
 describe('baselines in local mode, without AWS credentials', () => {
   it('shows a new kind of line appended between two runs as NEW in the second run, once; judge_when unusual skips a usual window', async () => {

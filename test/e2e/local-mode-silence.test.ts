@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApp, type LocalApp } from '../../local/app.ts';
-import { freePort } from '../../local/dynamo-local.ts';
-import { loadLocalConfig } from '../../local/local-config.ts';
+import { LocalHarness } from '../support/local-harness.ts';
 
 // Silence through local mode without credentials: an `expect_at_least` rule on a heartbeat and
 // `no_data_status`, over a file whose heartbeats stop between two runs.
-const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-silence-'));
-// File sources may not read inside the data directory: the log lives in a root of its own.
-const logDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-silence-logs-'));
-const logFile = join(logDir, 'app.log');
-let app: LocalApp | undefined;
+const local = new LocalHarness('silence');
+const logFile = join(local.logDir, 'app.log');
 const clock = { now: () => new Date('2026-11-21T10:00:10.000Z') };
+const call = (method: string, path: string, body?: unknown) => local.call(method, path, body);
+const runOnce = (monitorId: string) => local.runOnce(monitorId);
 
 /** 60 lines of work; with `heartbeats`, every tenth line is a heartbeat instead. */
 function writeLog(heartbeats: boolean): void {
@@ -24,41 +20,12 @@ function writeLog(heartbeats: boolean): void {
   writeFileSync(logFile, `${lines.join('\n')}\n`);
 }
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${app?.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-api-key': 'local-secret' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
-async function runOnce(monitorId: string) {
-  const queued = await call('POST', `/monitors/${monitorId}/run-once`);
-  expect(queued.status).toBe(202);
-  await app?.queue.idle();
-  return (await call('GET', `/monitors/${monitorId}/runs/${queued.body.id}`)).body;
-}
-
 beforeAll(async () => {
   writeLog(true);
-  const config = loadLocalConfig({
-    PORT: String(await freePort()),
-    VIGIL_DATA_DIR: dataDir,
-    VIGIL_API_KEY: 'local-secret',
-    VIGIL_AWS: 'off',
-    VIGIL_TICK_SECONDS: '3600',
-    VIGIL_FILE_ROOTS: logDir,
-  });
-  app = await startLocalApp(config, { log: () => undefined, clock });
-});
+  await local.start(clock);
+}, 120_000);
 
-afterAll(async () => {
-  await app?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(logDir, { recursive: true, force: true });
-});
+afterAll(() => local.stop());
 
 describe('local mode: rules for silence', () => {
   let sourceId: string;
