@@ -282,7 +282,7 @@ function entropy(value: string): number {
  * A value that looks machine-made or chosen as a password: with a digit and a letter, and either
  * three kinds of characters (lower, upper, digit, symbol) in 6+ characters, or 16+ characters
  * with at least 3 bits of entropy each (hex and base64 keys). Words, numbers, versions such as
- * `v2` and placeholders stay.
+ * `v2` and stand-ins (`<*>`, `[REDACTED:…]`) stay.
  */
 function isHighEntropy(value: string): boolean {
   if (value.length < 6 || value.includes('[REDACTED:') || value.includes('<*>') || NOT_A_SECRET.test(value) || JAVA_OBJECT.test(value)) {
