@@ -91,6 +91,38 @@ describe('fitToTokenBudget', () => {
     expect(Math.abs((fitted.cutByLabel.A ?? 0) - (fitted.cutByLabel.B ?? 0))).toBeLessThanOrEqual(1);
   });
 
+  it('cuts a templates-mode block from its end: the summary and the most important templates stay', () => {
+    const templates = Array.from({ length: 200 }, (_, i) => `${200 - i}x template number ${String(i).padStart(4, '0')} <*>`.padEnd(60, '.'));
+    const text = ['[APP]', '# 20100 lines, 200 templates, most important first', '3x ERROR disk <*> failed', ...templates].join('\n');
+
+    const fitted = fitToTokenBudget(text, 700, ['APP']);
+
+    const lines = parsePayload(fitted.payload, ['APP'])[0]?.lines ?? [];
+    expect(estimateTokens(fitted.payload)).toBeLessThanOrEqual(700);
+    expect(lines.slice(0, 2)).toEqual(['# 20100 lines, 200 templates, most important first', '3x ERROR disk <*> failed']);
+    expect(lines.at(-1)).toBe(`(vigil: ${fitted.cutLines} less important lines cut to fit the model's input budget)`);
+    expect(isCutMarker(lines.at(-1) ?? '')).toBe(true);
+    expect(lines).toHaveLength(202 - fitted.cutLines + 1);
+  });
+
+  it('cuts a table between its header and its newest rows: caption, header, newest days and totals stay', () => {
+    const days = Array.from({ length: 300 }, (_, i) => `2026-${String(1 + Math.floor(i / 28)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} | 12.50 | 0.30`);
+    const text = ['[BUDGET]', '# daily cost in USD: 300 days × 2 groups, oldest first', 'day | EC2 | CloudWatch', ...days, 'month-to-date since 2026-11-01 total 408.60 USD'].join('\n');
+
+    const fitted = fitToTokenBudget(text, 600, ['BUDGET']);
+
+    const lines = parsePayload(fitted.payload, ['BUDGET'])[0]?.lines ?? [];
+    expect(estimateTokens(fitted.payload)).toBeLessThanOrEqual(600);
+    expect(lines.slice(0, 3)).toEqual([
+      '# daily cost in USD: 300 days × 2 groups, oldest first',
+      'day | EC2 | CloudWatch',
+      `(vigil: ${fitted.cutLines} older table rows cut to fit the model's input budget)`,
+    ]);
+    expect(lines.at(-2)).toBe(days.at(-1));
+    expect(lines.at(-1)).toBe('month-to-date since 2026-11-01 total 408.60 USD');
+    expect(isCutMarker(lines[2] ?? '')).toBe(true);
+  });
+
   it('keeps the beginning of a single line longer than the whole budget', () => {
     const text = `[JSON]\n${'{"k":"v"},'.repeat(3000)}`;
 

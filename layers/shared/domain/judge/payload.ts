@@ -92,13 +92,19 @@ export function neutraliseFence(text: string): string {
   return text.replace(FENCE_TAG, '&lt;$1');
 }
 
-const CUT_MARKER = /^\(vigil: \d+ older lines? cut to fit the model's input budget\)$/;
+const CUT_MARKER = /^\(vigil: \d+ (?:older|less important|older table) (?:lines?|rows?) cut to fit the model's input budget\)$/;
 // Room kept in a cut block for its marker line: the marker is under 70 characters.
 const MARKER_RESERVE = 72;
 
-function cutMarker(count: number): string {
-  return `(vigil: ${count} older ${count === 1 ? 'line' : 'lines'} cut to fit the model's input budget)`;
+function cutMarker(count: number, what: 'older' | 'less important' | 'older table' = 'older'): string {
+  const noun = what === 'older table' ? (count === 1 ? 'row' : 'rows') : count === 1 ? 'line' : 'lines';
+  return `(vigil: ${count} ${what} ${noun} cut to fit the model's input budget)`;
 }
+
+/** A templates-mode block starts with its summary and lists templates most important first. */
+const TEMPLATES_SUMMARY = /^# \d+ lines?\b/;
+/** A table starts with its caption and its header row (collect/table.ts). */
+const TABLE_CAPTION = /^# (?:table|daily cost)\b/;
 
 /** True for the line {@link fitToTokenBudget} leaves where it cut: it is ours, not a log line. */
 export function isCutMarker(line: string): boolean {
@@ -134,8 +140,39 @@ function waterLevel(sizes: readonly number[], available: number): number {
   return Number.POSITIVE_INFINITY;
 }
 
+/**
+ * Cuts a block to `cap` characters the way its shape asks: a templates-mode block keeps its
+ * summary and its most important templates (the first lines) and drops from the end; a table
+ * keeps its caption and header row and then its newest rows and trailer (month to date,
+ * forecast); free-text lines keep the newest. Each says with a marker how much went.
+ */
+function cutBlock(lines: readonly string[], cap: number): { lines: string[]; cut: number } {
+  const first = lines[0] ?? '';
+  if (TEMPLATES_SUMMARY.test(first)) return keepFirst(lines, cap);
+  if (TABLE_CAPTION.test(first) && lines.length > 2) {
+    const head = lines.slice(0, 2);
+    const rest = keepNewest(lines.slice(2), cap - bodySize(head), 'older table');
+    return { lines: [...head, ...rest.lines], cut: rest.cut };
+  }
+  return keepNewest(lines, cap);
+}
+
+/** Keeps the first lines of `lines` within `cap` characters, ending with a marker for the cut. */
+function keepFirst(lines: readonly string[], cap: number): { lines: string[]; cut: number } {
+  const room = Math.max(0, cap - MARKER_RESERVE);
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (size + line.length + 1 > room) break;
+    kept.push(line);
+    size += line.length + 1;
+  }
+  const cut = lines.length - kept.length;
+  return { lines: cut > 0 ? [...kept, cutMarker(cut, 'less important')] : kept, cut };
+}
+
 /** Keeps the newest lines of `lines` within `cap` characters, ending with a marker for the cut. */
-function keepNewest(lines: readonly string[], cap: number): { lines: string[]; cut: number } {
+function keepNewest(lines: readonly string[], cap: number, what: 'older' | 'older table' = 'older'): { lines: string[]; cut: number } {
   const room = Math.max(0, cap - MARKER_RESERVE);
   const kept: string[] = [];
   let size = 0;
@@ -151,14 +188,15 @@ function keepNewest(lines: readonly string[], cap: number): { lines: string[]; c
     kept.push(`${newest.slice(0, room - 2)}…`);
   }
   const cut = lines.length - kept.length;
-  return { lines: cut > 0 ? [cutMarker(cut), ...kept] : kept, cut };
+  return { lines: cut > 0 ? [cutMarker(cut, what), ...kept] : kept, cut };
 }
 
 /**
  * Cuts `payload` so that {@link estimateTokens} of it stays within `maxInputTokens`. Every block
- * keeps its `[LABEL]` header; the oldest lines of the largest blocks go first, and a cut block
- * starts with a marker line saying how many lines were removed, so the model knows the window
- * is partial. A payload that already fits is returned unchanged.
+ * keeps its `[LABEL]` header; the largest blocks are cut first, each as its shape asks (see
+ * cutBlock: free text loses its oldest lines, a templates block its least important templates, a
+ * table its oldest rows), with a marker line saying how many lines were removed, so the model
+ * knows the window is partial. A payload that already fits is returned unchanged.
  */
 export function fitToTokenBudget(payload: string, maxInputTokens: number, labels?: readonly string[]): FittedPayload {
   if (estimateTokens(payload) <= maxInputTokens) return { payload, cutLines: 0, cutByLabel: {} };
@@ -170,7 +208,7 @@ export function fitToTokenBudget(payload: string, maxInputTokens: number, labels
   let cutLines = 0;
   const fitted = blocks.map((block, index) => {
     if ((sizes[index] ?? 0) <= cap) return block;
-    const { lines, cut } = keepNewest(block.lines, cap);
+    const { lines, cut } = cutBlock(block.lines, cap);
     cutLines += cut;
     if (cut > 0) cutByLabel[block.label] = (cutByLabel[block.label] ?? 0) + cut;
     return { label: block.label, lines };
