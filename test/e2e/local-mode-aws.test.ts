@@ -16,12 +16,12 @@ import { startLocalApp, type LocalApp } from '../../local/app.ts';
 import { freePort } from '../../local/dynamo-local.ts';
 import { loadLocalConfig } from '../../local/local-config.ts';
 import { startBedrockEmulator, type BedrockEmulator } from '../support/bedrock-emulator.ts';
-import { motoInstalled, setEnvironment, startMoto, type Moto } from '../support/moto.ts';
+import { setEnvironment, startMoto, type Moto } from '../support/moto.ts';
 
 const SENDER = 'vigil@example.com';
 const GROUP = '/vigil/e2e/orders';
 
-describe.skipIf(!motoInstalled)('local mode with AWS behind emulators', () => {
+describe('local mode with AWS behind emulators', () => {
   let moto: Moto;
   let bedrock: BedrockEmulator;
   let app: LocalApp;

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../local/dynamo-local.ts';
 import { stopGroup, trackGroup } from '../../local/process-group.ts';
 
-/** moto_server (an AWS emulator) is optional: tests that need it are skipped without it. */
+/** Whether moto_server (an AWS emulator) is on the PATH; `.ci/run` installs it when missing. */
 export const motoInstalled = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 
 export interface Moto {
@@ -19,6 +19,8 @@ export interface MotoData {
 
 /** Starts moto_server on a free loopback port and waits until it answers. */
 export async function startMoto(): Promise<Moto> {
+  // The emulator suites fail, never skip, without it: a green run must mean they ran.
+  if (!motoInstalled) throw new Error("moto_server is not installed: pip install 'moto[server]' (.ci/run does this when it is missing)");
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   // Its own process group, killed as a group when the test file ends (or its process exits).

@@ -15,12 +15,12 @@ import { combineChannels } from '#domain/notify/channels.ts';
 import type { NotifyRunDeps } from '#domain/notify/notify-run.ts';
 import { notifyRun } from '#domain/notify/notify-run.ts';
 import { API_BASE_URL, InMemoryAlertStates, NOW, makeMonitor, makeRun } from '../../unit/notify/fixtures.ts';
-import { motoInstalled, startMoto, type Moto } from '../../support/moto.ts';
+import { startMoto, type Moto } from '../../support/moto.ts';
 
 const SENDER = 'vigil@example.com';
 const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_SES', 'AWS_ENDPOINT_URL_SNS', 'AWS_ENDPOINT_URL_SQS'] as const;
 
-describe.skipIf(!motoInstalled)('notifyRun against an AWS emulator', () => {
+describe('notifyRun against an AWS emulator', () => {
   let moto: Moto;
   let endpoint: string;
   const savedEnvironment = new Map<string, string | undefined>();
