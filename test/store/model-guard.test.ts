@@ -5,6 +5,7 @@ import { DynamoModelGuardRepository, modelGuardKeys } from '#adapters/dynamo/mod
 import { createRunner } from '#config/runner-context.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
 import { aLogSource, aMonitor, aTarget, expectSources } from '../support/builders.ts';
+import { SENDING_CHANNELS } from '../support/run-steps.ts';
 import { createTestStore } from '../support/store.ts';
 import { fakeReaders } from '../unit/collect/fakes.ts';
 import { MovableClock, ScriptedModelJudge, THROTTLED } from '../unit/judge/model-guard-fakes.ts';
@@ -113,12 +114,7 @@ describe('the runner with the model guard (DynamoDB Local)', () => {
       readers,
       judge: model,
       judgeMetrics: { record: () => undefined },
-      channels: {
-        topicName: null,
-        sendEmail: async () => ({ status: 'sent', detail: null }),
-        sendSms: async () => ({ status: 'sent', detail: null }),
-        publishTopic: async () => ({ status: 'sent', detail: null }),
-      },
+      channels: SENDING_CHANNELS,
       clock,
       settings: {
         defaultModelId: MODEL,

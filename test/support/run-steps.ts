@@ -1,11 +1,29 @@
 import type { LogSource, Target } from '#domain/entities.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
-import { createRunSteps } from '#domain/use-cases/run-steps.ts';
+import { createRunSteps, type RunStepsDeps } from '#domain/use-cases/run-steps.ts';
+import type { NotificationChannels } from '#domain/notify/channels.ts';
 import type { fakeReaders } from '../unit/collect/fakes.ts';
 
-/** The run steps over one source of one target, the rules-only judge and channels that always send. */
-export function stepsOver(source: LogSource, target: Target, readers: ReturnType<typeof fakeReaders>, now = new Date('2026-11-21T10:00:00.000Z')) {
+/** Notification channels that always send. */
+export const SENDING_CHANNELS: NotificationChannels = {
+  topicName: null,
+  sendEmail: async () => ({ status: 'sent', detail: null }),
+  sendSms: async () => ({ status: 'sent', detail: null }),
+  publishTopic: async () => ({ status: 'sent', detail: null }),
+};
+
+/**
+ * The run steps over one source of one target, the rules-only judge and channels that always
+ * send; `overrides` replaces any of the dependencies (a judge, baselines, …).
+ */
+export function stepsOver(
+  source: LogSource,
+  target: Target,
+  readers: ReturnType<typeof fakeReaders>,
+  now = new Date('2026-11-21T10:00:00.000Z'),
+  overrides: Partial<RunStepsDeps> = {},
+) {
   return createRunSteps({
     logSources: { getMany: async () => new Map([[source.id, source]]) },
     targets: { get: async (id) => (id === target.id ? target : null) },
@@ -13,17 +31,13 @@ export function stepsOver(source: LogSource, target: Target, readers: ReturnType
     readers,
     judge: new RulesOnlyJudge('test'),
     judgeMetrics: { record: () => undefined },
-    channels: {
-      topicName: null,
-      sendEmail: async () => ({ status: 'sent', detail: null }),
-      sendSms: async () => ({ status: 'sent', detail: null }),
-      publishTopic: async () => ({ status: 'sent', detail: null }),
-    },
+    channels: SENDING_CHANNELS,
     notifyRetry: DEFAULT_RETRY_POLICY,
     clock: { now: () => now },
     defaultModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
     maxInputTokens: 30_000,
     collectConcurrency: 2,
     apiBaseUrl: 'http://127.0.0.1:3000',
+    ...overrides,
   });
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Monitor } from '#domain/entities.ts';
 import type { Judge, JudgeOutcome, JudgeRequest } from '#domain/judge/ports.ts';
-import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
-import { createRunSteps } from '#domain/use-cases/run-steps.ts';
 import { aLogSource, aMonitor, aTarget } from '../../support/builders.ts';
+import { stepsOver } from '../../support/run-steps.ts';
 import { fakeReaders } from '../collect/fakes.ts';
 import { InMemoryBaselines } from './fakes.ts';
 
@@ -42,27 +41,7 @@ function setup(overrides: Partial<Monitor> = {}) {
   const baselines = new InMemoryBaselines();
   const judge = new CountingJudge();
   const monitor = aMonitor(source.id, { inputs: [{ label: 'APP', mode: 'filter', filterPattern: '' }], ...overrides });
-  const steps = createRunSteps({
-    logSources: { getMany: async () => new Map([[source.id, source]]) },
-    targets: { get: async (id) => (id === target.id ? target : null) },
-    monitors: { get: async () => null, swapAlertState: async () => true },
-    readers,
-    judge,
-    judgeMetrics: { record: () => undefined },
-    channels: {
-      topicName: null,
-      sendEmail: async () => ({ status: 'sent', detail: null }),
-      sendSms: async () => ({ status: 'sent', detail: null }),
-      publishTopic: async () => ({ status: 'sent', detail: null }),
-    },
-    notifyRetry: DEFAULT_RETRY_POLICY,
-    clock: { now: () => NOW },
-    defaultModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
-    maxInputTokens: 30_000,
-    collectConcurrency: 1,
-    apiBaseUrl: 'http://127.0.0.1:3000',
-    baselines,
-  });
+  const steps = stepsOver(source, target, readers, NOW, { judge, baselines, collectConcurrency: 1 });
   /** Collects and judges run number `n` over `lines`. */
   const run = async (n: number, lines: string[]) => {
     window = lines;
