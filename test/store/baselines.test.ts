@@ -3,18 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBaselineRepository } from '#adapters/dynamo/baseline-repository.ts';
 import type { Table } from '#adapters/dynamo/index.ts';
 import { recordRun, type LabelBaseline, type ObservedTemplate } from '#domain/baseline/index.ts';
-import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../support/builders.ts';
-import { createTestStore } from '../support/store.ts';
+import { aMonitor, aRun, expectSources } from '../support/builders.ts';
+import { createTestStoreWithSource, type createTestStore } from '../support/store.ts';
 
 let ctx: Awaited<ReturnType<typeof createTestStore>>;
 let sourceId: string;
 beforeAll(async () => {
-  ctx = await createTestStore('vigil-baselines');
-  const target = aTarget();
-  await ctx.store.targets.create(target);
-  const source = aLogSource(target.id);
-  await ctx.store.logSources.create(source);
-  sourceId = source.id;
+  ({ ctx, sourceId } = await createTestStoreWithSource('vigil-baselines'));
 });
 
 async function aStoredMonitor() {

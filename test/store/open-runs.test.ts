@@ -2,19 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { reapStaleRuns } from '#domain/use-cases/reap-stale-runs.ts';
 import { tick } from '#domain/use-cases/scheduler.ts';
-import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../support/builders.ts';
+import { aMonitor, aRun, expectSources } from '../support/builders.ts';
 import { RecordingQueue } from '../support/api.ts';
-import { createTestStore } from '../support/store.ts';
+import { createTestStoreWithSource, type createTestStore } from '../support/store.ts';
 
 let ctx: Awaited<ReturnType<typeof createTestStore>>;
 let sourceId: string;
 beforeAll(async () => {
-  ctx = await createTestStore('vigil-open-runs');
-  const target = aTarget();
-  await ctx.store.targets.create(target);
-  const source = aLogSource(target.id);
-  await ctx.store.logSources.create(source);
-  sourceId = source.id;
+  ({ ctx, sourceId } = await createTestStoreWithSource('vigil-open-runs'));
 });
 
 async function aStoredMonitor() {

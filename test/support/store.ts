@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { createStore, type Table } from '#adapters/dynamo/index.ts';
 import { ensureTable, localDynamoClient } from '../../local/dynamo-local.ts';
 import { documentClient } from '#clients/dynamo.ts';
+import { aLogSource, aTarget } from './builders.ts';
 
 let tableCounter = 0;
 
@@ -14,6 +15,16 @@ export async function createTestStore(prefix = 'vigil-test') {
   await ensureTable(client, name);
   const table: Table = { client: documentClient(client), name };
   return { table, store: createStore(table), scanAll: () => scanAll(table.client, name) };
+}
+
+/** A fresh store holding one target and one log source of it, for tests about monitors and runs. */
+export async function createTestStoreWithSource(prefix: string) {
+  const ctx = await createTestStore(prefix);
+  const target = aTarget();
+  await ctx.store.targets.create(target);
+  const source = aLogSource(target.id);
+  await ctx.store.logSources.create(source);
+  return { ctx, sourceId: source.id };
 }
 
 /** Every item in the table, sorted by key: what "the table is unchanged" compares. */
