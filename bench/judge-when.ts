@@ -4,7 +4,7 @@
  *
  *   npm run bench:judge-when -- [dir] [--json] [--windows 288] [--lines 200] [--seed 1]
  *
- * For each Loghub system in `dir` (default ../shared/datasets/loghub-2k), every window is
+ * For each Loghub system in `dir` (a folder of Loghub-2k samples), every window is
  * `--lines` lines drawn at random (with replacement, kept in file order) from the system's
  * real log: a steady system by construction, whose rare lines still turn up now and then. Each
  * window is mined, compared with the baseline of the windows before it (as a run does:
@@ -14,12 +14,10 @@
  * day gets 3 lines of another system appended, and must call the model.
  */
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RunBaselines, type BaselineRepository, type LabelBaseline, type LabelClassification } from '#domain/baseline/index.ts';
 import { renderWindow, type WindowLine } from '#domain/shrink/index.ts';
 import { findSystems, loadSystem, type LoghubSystem } from './lib/loghub.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LABEL = 'LOGS';
 const RUNS_A_DAY = 288;
 const BUDGET = { maxLines: 500, maxChars: 8000 } as const;
@@ -33,7 +31,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { dir: resolve(REPO_ROOT, '../shared/datasets/loghub-2k'), json: false, windows: 288, lines: 200, seed: 1 };
+  const args: Args = { dir: '', json: false, windows: 288, lines: 200, seed: 1 };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     const number = () => {
@@ -46,8 +44,9 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--lines') args.lines = number();
     else if (arg === '--seed') args.seed = number();
     else if (!arg.startsWith('--')) args.dir = resolve(arg);
-    else throw new Error(`unknown option ${arg} (use [dir] [--json] [--windows N] [--lines N] [--seed N])`);
+    else throw new Error(`unknown option ${arg} (use <dir> [--json] [--windows N] [--lines N] [--seed N])`);
   }
+  if (args.dir === '') throw new Error('give the folder of Loghub-2k samples (X_2k.log beside X_2k.log_structured.csv): npm run bench:judge-when -- <dir>');
   return args;
 }
 

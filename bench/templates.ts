@@ -1,7 +1,7 @@
 /**
- * Template mining benchmark on Loghub-style data (default: ../shared/datasets/loghub-2k).
+ * Template mining benchmark on Loghub-style data (a folder of Loghub-2k samples, given as <dir>).
  *
- *   npm run bench:templates -- [dir] [--json] [--reps N]
+ *   npm run bench:templates -- <dir> [--json] [--reps N]
  *
  * Per system and on average: grouping accuracy of the miner on the `Content` column; parsing
  * accuracy against the corrected templates (`X.log_structured_corrected.csv`, normalised as in
@@ -13,7 +13,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TemplateMiner, mineWindow, renderWindow } from '#domain/shrink/index.ts';
 import type { RenderBudget, WindowLine } from '#domain/shrink/index.ts';
 import { eventCoverage } from './lib/coverage.ts';
@@ -26,7 +25,6 @@ import { DRAIN_PUBLISHED_GA, formatTable, meanFigures } from './lib/report.ts';
 import type { SystemResult } from './lib/report.ts';
 
 const BUDGET: RenderBudget = { maxChars: 8000, maxLines: 10000 };
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 interface Args {
   readonly dir: string;
@@ -35,7 +33,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  let dir = resolve(REPO_ROOT, '../shared/datasets/loghub-2k');
+  let dir = '';
   let json = false;
   let reps = 20;
   for (let i = 0; i < argv.length; i += 1) {
@@ -43,8 +41,9 @@ function parseArgs(argv: readonly string[]): Args {
     if (arg === '--json') json = true;
     else if (arg === '--reps') reps = Math.max(1, Number(argv[++i] ?? reps));
     else if (!arg.startsWith('--')) dir = resolve(arg);
-    else throw new Error(`unknown option ${arg} (use [dir] [--json] [--reps N])`);
+    else throw new Error(`unknown option ${arg} (use <dir> [--json] [--reps N])`);
   }
+  if (dir === '') throw new Error('give the folder of Loghub-2k samples (X_2k.log beside X_2k.log_structured.csv): npm run bench:templates -- <dir>');
   return { dir, json, reps };
 }
 
