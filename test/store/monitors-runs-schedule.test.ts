@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ulid } from 'ulid';
 import type { AlertState } from '#domain/entities.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
@@ -183,30 +182,6 @@ describe('the scheduler over the due index', () => {
     expect((await store.runs.list(queued.id, { limit: 5 })).items).toEqual([]);
     expect((await store.runs.list(refused.id, { limit: 5 })).items).toMatchObject([{ status: 'error', error: 'could not queue the run: SQS refused one' }]);
     expect((await store.monitors.get(failing.id))?.nextRunAt).toBe('2026-11-21T10:00:00.000Z');
-  });
-
-  it('closes, at the next slot, a run the runner left unfinished for over an hour, and leaves a recent one', async () => {
-    const { store } = await createTestStore('vigil-stale');
-    const target = aTarget();
-    await store.targets.create(target);
-    const source = aLogSource(target.id);
-    await store.logSources.create(source);
-    const [stale, recent] = [aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T10:00:00.000Z' }), aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T10:00:00.000Z' })];
-    for (const m of [stale, recent]) await store.monitors.create(m, expectSources([source.id]));
-    const staleRun = aRun(stale.id, { id: ulid(Date.parse('2026-11-21T08:30:00Z')), status: 'running' });
-    const recentRun = aRun(recent.id, { id: ulid(Date.parse('2026-11-21T09:45:00Z')), status: 'running' });
-    await store.runs.create(staleRun);
-    await store.runs.create(recentRun);
-
-    const result = await tick({ schedule: store.schedule, runs: store.runs, queue: new RecordingQueue(), clock: { now: () => new Date('2026-11-21T10:00:05Z') }, runRetentionDays: 90 });
-
-    expect(result.closedStaleRuns).toBe(1);
-    expect(await store.runs.get(stale.id, staleRun.id)).toMatchObject({
-      status: 'error',
-      finishedAt: '2026-11-21T10:00:05.000Z',
-      error: expect.stringMatching(/^the runner did not finish this run \(stopped 90 minutes ago/),
-    });
-    expect((await store.runs.get(recent.id, recentRun.id))?.status).toBe('running');
   });
 
   it('records slots the queue refused as error runs and fails the tick', async () => {

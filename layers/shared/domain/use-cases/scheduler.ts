@@ -1,5 +1,4 @@
-import { decodeTime } from 'ulid';
-import { CLAIM_BATCH_LIMIT, EnqueueError, type ClaimOutcome, type Clock, type DueMonitor, type RunQueue, type RunRequest, type RunRepository, type ScheduleRepository } from '../ports.ts';
+import { CLAIM_BATCH_LIMIT, EnqueueError, type ClaimOutcome, type Clock, type RunQueue, type RunRequest, type RunRepository, type ScheduleRepository } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
 import { forEachConcurrently } from '../concurrency.ts';
 import { nextSlotAfter } from '../schedule.ts';
@@ -19,7 +18,7 @@ export interface TickResult {
 /**
  * A run still `queued` or `running` this long after it was created will not finish: its message
  * was received three times (each within the runner's 15-minute limit) and went to the
- * dead-letter queue, or local mode stopped. The monitor's next slot closes it as an `error` run.
+ * dead-letter queue, or local mode stopped. The tick's reaper (reap-stale-runs.ts) closes it as an `error` run.
  */
 export const STALE_RUN_MS = 60 * 60 * 1000;
 
@@ -67,7 +66,6 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
   do {
     const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
     const claimed: ScheduledRequest[] = [];
-    const claimedDue: DueMonitor[] = [];
     result.due += page.items.length;
     await forEachConcurrently(chunk(page.items, CLAIM_BATCH_LIMIT), deps.claimConcurrency ?? CLAIM_CONCURRENCY, async (batch) => {
       const claims = batch.map((due) => ({
@@ -85,15 +83,9 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
         const outcome = outcomes[i];
         if (outcome === 'claimed') {
           claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
-          claimedDue.push(due);
         } else if (outcome === 'lost') result.lost += 1;
         else result.failedClaims += 1;
       });
-    });
-    await forEachConcurrently(claimedDue, deps.claimConcurrency ?? CLAIM_CONCURRENCY, async (due) => {
-      // The slot is claimed and is queued below whatever happens here; a failure to close the
-      // old run is retried at the monitor's next slot.
-      if (await closeStaleRun(due, now, deps).catch(() => false)) result.closedStaleRuns += 1;
     });
     result.claimed += claimed.length;
     if (claimed.length > 0) {
@@ -111,23 +103,6 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
   if (enqueueFailure !== null) throw enqueueFailure;
   await deps.schedule.recordHeartbeat(now);
   return result;
-}
-
-/** Closes the monitor's last run as `error` if the runner left it unfinished long ago. */
-async function closeStaleRun(due: DueMonitor, now: Date, deps: TickDeps): Promise<boolean> {
-  const last = due.lastRun;
-  if (last === null || (last.status !== 'queued' && last.status !== 'running')) return false;
-  if (now.getTime() - decodeTime(last.id) < STALE_RUN_MS) return false;
-  const run = await deps.runs.get(due.monitorId, last.id);
-  if (!run || (run.status !== 'queued' && run.status !== 'running')) return false;
-  const closed = {
-    ...run,
-    status: 'error' as const,
-    finishedAt: now.toISOString(),
-    error: `the runner did not finish this run (stopped ${Math.round((now.getTime() - decodeTime(last.id)) / 60_000)} minutes ago without a result; see the run queue's dead-letter queue and the runner's logs)`,
-  };
-  await deps.runs.save(closed);
-  return true;
 }
 
 async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, deps: TickDeps): Promise<void> {
