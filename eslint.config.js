@@ -24,10 +24,38 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The CDK app shares only the contract (plain constants) and pure code with the runtime:
+    // nothing that would pull AWS SDK clients or Powertools into synth.
+    files: ['lib/**', 'bin/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // A regex: in gitignore-style groups a leading `#` starts a comment.
+              regex: '^(@aws-sdk/|@aws-lambda-powertools/|#adapters/(?!dynamo/keys\\.ts$)|#composition/(?!contract\\.ts$)|#http/|#powertools/|#local/)',
+              message: 'lib/ imports only layers/shared/composition/contract.ts, the domain and the table keys from the runtime.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The domain is free of AWS and of process.env (DESIGN.md).
     files: ['layers/shared/domain/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'] },
+            // A regex: in gitignore-style groups a leading `#` starts a comment.
+            { regex: '^#(adapters|composition|http|powertools)/', message: 'The domain defines ports; adapters, composition and HTTP depend on it, not the reverse.' },
+          ],
+        },
+      ],
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'The domain takes its settings as arguments.' }],
     },
   },
