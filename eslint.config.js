@@ -34,7 +34,7 @@ export default tseslint.config(
           patterns: [
             {
               // A regex: in gitignore-style groups a leading `#` starts a comment.
-              regex: '^(@aws-sdk/|@aws-lambda-powertools/|#adapters/(?!dynamo/keys\\.ts$)|#composition/(?!contract\\.ts$)|#http/|#powertools/|#local/)',
+              regex: '^(@aws-sdk/|@aws-lambda-powertools/|#adapters/(?!dynamo/keys\\.ts$)|#composition/(?!contract\\.ts$)|#http/|#local/)',
               message: 'lib/ imports only layers/shared/composition/contract.ts, the domain and the table keys from the runtime.',
             },
           ],
@@ -50,9 +50,12 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'] },
-            // A regex: in gitignore-style groups a leading `#` starts a comment.
-            { regex: '^#(adapters|composition|http|powertools)/', message: 'The domain defines ports; adapters, composition and HTTP depend on it, not the reverse.' },
+            { group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'The domain is free of AWS (DESIGN.md).' },
+            // Adapters, wiring, HTTP and local mode depend on the domain, never the reverse.
+            {
+              regex: '^#(adapters|composition|http|local)/|/(adapters|composition|http|local)/',
+              message: 'The domain depends on nothing outside layers/shared/domain (DESIGN.md).',
+            },
           ],
         },
       ],

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { ManagementContext } from '#domain/use-cases/context.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
 import { managementContextFromEnvironment } from '#composition/management.ts';
 import { Router } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';

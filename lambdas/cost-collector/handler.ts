@@ -11,8 +11,8 @@ import {
   type CostCollectorDeps,
 } from '#domain/collect/collect-cost-snapshots.ts';
 import { costCollectorFromEnvironment } from '#composition/cost-collector.ts';
-import { logger, metrics } from '#powertools/index.ts';
-import { withEventHandler } from '#powertools/with-handler.ts';
+import { logger, metrics } from '#adapters/powertools/index.ts';
+import { withEventHandler } from '#adapters/powertools/with-handler.ts';
 
 export interface CostCollectionSummary {
   collected: number;

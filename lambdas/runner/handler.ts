@@ -1,7 +1,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { runnerFromEnvironment } from '#composition/runner.ts';
-import { logger } from '#powertools/index.ts';
-import { withEventHandler } from '#powertools/with-handler.ts';
+import { logger } from '#adapters/powertools/index.ts';
+import { withEventHandler } from '#adapters/powertools/with-handler.ts';
 import { processBatch } from './process-batch.ts';
 
 /** A run is started only with at least this long left before the margin. */

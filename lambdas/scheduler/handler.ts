@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { tick, type TickDeps } from '#domain/use-cases/scheduler.ts';
+import { tick, type TickDeps } from '#domain/scheduling/scheduler.ts';
 import { schedulerTickFromEnvironment } from '#composition/scheduler.ts';
-import { logger, metrics } from '#powertools/index.ts';
-import { withEventHandler } from '#powertools/with-handler.ts';
+import { logger, metrics } from '#adapters/powertools/index.ts';
+import { withEventHandler } from '#adapters/powertools/with-handler.ts';
 
 /** One tick per EventBridge invocation (rate 1 minute); exported bare for tests. */
 export async function runTick(deps: TickDeps) {

@@ -1,6 +1,6 @@
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import { listCostSources, type CostCollectorDeps } from '#domain/collect/collect-cost-snapshots.ts';
-import type { Clock } from '#domain/ports.ts';
+import type { Clock } from '#domain/model/ports.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
 import { traced } from './instrument.ts';

@@ -1,4 +1,4 @@
-import { tracer } from '#powertools/index.ts';
+import { tracer } from '#adapters/powertools/index.ts';
 
 /** Wraps an SDK client so its calls appear in X-Ray (Lambda); a no-op where the tracer is off. */
 export type Instrument = <C>(client: C) => C;

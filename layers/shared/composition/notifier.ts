@@ -1,8 +1,8 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SesEmailSender } from '#adapters/notify/ses-email-sender.ts';
-import { SnsSmsSender } from '#adapters/notify/sns-sms-sender.ts';
-import { SnsTopicPublisher } from '#adapters/notify/sns-topic-publisher.ts';
+import { SesEmailSender } from '#adapters/ses/ses-email-sender.ts';
+import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { SnsTopicPublisher } from '#adapters/sns/sns-topic-publisher.ts';
 import { combineChannels, DeliveryError, type EmailSender, type NotificationChannels } from '#domain/notify/channels.ts';
 import type { Instrument } from './instrument.ts';
 

@@ -1,8 +1,8 @@
-import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
-import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
+import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import type { Table } from '#adapters/dynamo/index.ts';
 import type { FileTailer, SourceReaders } from '#domain/collect/ports.ts';
-import type { Clock } from '#domain/ports.ts';
+import type { Clock } from '#domain/model/ports.ts';
 import type { Instrument } from './instrument.ts';
 
 /** The collectors' readers, with the AWS clients they build per target kept at hand. */

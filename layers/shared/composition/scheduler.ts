@@ -1,7 +1,9 @@
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
-import type { Clock, RunQueue, ScheduleRepository } from '#domain/ports.ts';
-import { reapStaleRuns } from '#domain/use-cases/reap-stale-runs.ts';
-import { STALE_RUN_MS, type TickDeps } from '#domain/use-cases/scheduler.ts';
+import type { Clock } from '#domain/model/ports.ts';
+import type { RunQueue } from '#domain/runs/ports.ts';
+import type { ScheduleRepository } from '#domain/scheduling/ports.ts';
+import { reapStaleRuns } from '#domain/runs/reap-stale-runs.ts';
+import { STALE_RUN_MS, type TickDeps } from '#domain/scheduling/scheduler.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
 import { traced } from './instrument.ts';

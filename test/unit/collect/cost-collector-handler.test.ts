@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { metrics } from '#powertools/index.ts';
+import { metrics } from '#adapters/powertools/index.ts';
 import { CostCollectionError } from '#domain/collect/collect-cost-snapshots.ts';
 import type { CostExplorerPort } from '#domain/collect/ports.ts';
 import type { CostSnapshot } from '#domain/collect/types.ts';
-import type { LogSource } from '#domain/entities.ts';
+import type { LogSource } from '#domain/model/entities.ts';
 import { collectCosts } from '../../../lambdas/cost-collector/handler.ts';
 import { aLogSource, aTarget } from '../../support/builders.ts';
 import { fixedClock } from './fakes.ts';
