@@ -3,6 +3,7 @@ import type { ManagementContext } from '#domain/model/management-context.ts';
 import { managementContextFromEnvironment } from '#composition/management.ts';
 import { Router } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
+import { feedbackRoutes } from './resources/feedback.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
 import { monitorRoutes } from './resources/monitors.ts';
@@ -16,6 +17,7 @@ export function createApi(ctx: ManagementContext): HttpFunction {
     ...logSourceRoutes(ctx),
     ...monitorRoutes(ctx),
     ...runRoutes(ctx),
+    ...feedbackRoutes(ctx),
     ...healthRoutes(ctx),
   ]);
   return mapErrors((event) => router.handle(event));

@@ -1,4 +1,6 @@
 import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/model/entities.ts';
+import type { Feedback } from '#domain/feedback/types.ts';
+import type { Insights, Suggestion } from '#domain/insights/insights.ts';
 
 /** Domain entities as API.md shows them: snake_case, optional fields left out. */
 
@@ -153,6 +155,13 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
     redactions: run.redactions,
     ...(options.payload && { payload: run.payload ?? null }),
     notifications: run.notifications,
+    feedback: (run.feedback ?? []).map((item) => ({
+      id: item.id,
+      verdict: item.verdict,
+      finding_index: item.findingIndex,
+      note: item.note,
+      created_at: item.createdAt,
+    })),
     raw_reply: run.rawReply,
     error: run.error,
   };
@@ -160,4 +169,82 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
 
 export function presentPage<T>(page: Page<T>, present: (item: T) => Json): Json {
   return { items: page.items.map(present), next_token: page.nextToken };
+}
+
+export function presentFeedback(feedback: Feedback): Json {
+  return {
+    id: feedback.id,
+    monitor_id: feedback.monitorId,
+    run_id: feedback.runId,
+    verdict: feedback.verdict,
+    finding_index: feedback.findingIndex,
+    note: feedback.note,
+    created_at: feedback.createdAt,
+    run_at: feedback.runAt,
+    run_status: feedback.runStatus,
+    finding_titles: feedback.findingTitles,
+    expected_templates: feedback.expectedTemplates,
+    rule_breaches: feedback.ruleBreaches,
+    anomaly_feedback: feedback.anomalyFeedback.map((outcome) => ({
+      anomaly_id: outcome.anomalyId,
+      value: outcome.value,
+      status: outcome.status,
+      reason: outcome.reason,
+    })),
+  };
+}
+
+function presentSuggestion(suggestion: Suggestion): Json {
+  switch (suggestion.kind) {
+    case 'raise_min_count':
+      return { kind: suggestion.kind, label: suggestion.label, pattern: suggestion.pattern, current: suggestion.current, suggested: suggestion.suggested, message: suggestion.message };
+    case 'lengthen_interval':
+      return { kind: suggestion.kind, current: suggestion.current, suggested: suggestion.suggested, message: suggestion.message };
+    case 'cheaper_model':
+      return {
+        kind: suggestion.kind,
+        current: suggestion.current,
+        suggested: suggestion.suggested,
+        current_cost_usd: suggestion.currentCostUsd,
+        estimated_cost_usd: suggestion.estimatedCostUsd,
+        message: suggestion.message,
+      };
+    case 'expect_at_least':
+      return {
+        kind: suggestion.kind,
+        label: suggestion.label,
+        pattern: suggestion.pattern,
+        expect_at_least: suggestion.expectAtLeast,
+        template: suggestion.template,
+        message: suggestion.message,
+      };
+  }
+}
+
+export function presentInsights(insights: Insights): Json {
+  const { runs, feedback, model } = insights;
+  return {
+    monitor_id: insights.monitorId,
+    days: insights.days,
+    from: insights.from,
+    to: insights.to,
+    runs: { total: runs.total, by_status: runs.byStatus, per_day: runs.perDay, complete: runs.complete },
+    notifications: insights.notifications,
+    feedback: {
+      total: feedback.total,
+      correct: feedback.correct,
+      false_positive: feedback.falsePositive,
+      missed: feedback.missed,
+      false_positive_rate: feedback.falsePositiveRate,
+    },
+    new_templates: insights.newTemplates.map((t) => ({ label: t.label, template: t.template, first_seen: t.firstSeen })),
+    model: {
+      model_runs: model.modelRuns,
+      skipped_runs: model.skippedRuns,
+      input_tokens: model.inputTokens,
+      output_tokens: model.outputTokens,
+      estimated_cost_usd: model.estimatedCostUsd,
+    },
+    suggestions: insights.suggestions.map(presentSuggestion),
+  };
 }

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { RunQueue, RunRequest } from '#domain/runs/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { FileAccess } from '#domain/collect/file-access.ts';
+import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
 import { ulidGenerator } from '#composition/management.ts';
 import { createApi } from '../../lambdas/api/handler.ts';
 import { createTestStore } from './store.ts';
@@ -67,7 +68,7 @@ export interface ApiHarness {
 /** The real API handler over a fresh DynamoDB Local table; `fileAccess` is local mode's file roots. */
 export async function createApiHarness(
   settings: Partial<ManagementContext['settings']> = {},
-  parts: { fileAccess?: FileAccess } = {},
+  parts: { fileAccess?: FileAccess; anomalyFeedback?: AnomalyFeedbackSender } = {},
 ): Promise<ApiHarness> {
   const { store, scanAll } = await createTestStore('vigil-api');
   const queue = new RecordingQueue();
@@ -75,6 +76,7 @@ export async function createApiHarness(
   const clock = { now: () => new Date(now), set: (iso: string) => (now = new Date(iso)) };
   const ctx: ManagementContext = {
     ...store,
+    runHistory: store.runs,
     queue,
     clock,
     ids: ulidGenerator,
@@ -83,6 +85,7 @@ export async function createApiHarness(
       test: async (source) => ({ ok: true, message: `tested ${source.name}`, sample: ['line 1'], lineCount: 1 }),
     },
     ...(parts.fileAccess && { fileAccess: parts.fileAccess }),
+    ...(parts.anomalyFeedback && { anomalyFeedback: parts.anomalyFeedback }),
   };
   const api = createApi(ctx);
   const call: ApiHarness['call'] = async (method, path, options) => {

@@ -5,6 +5,7 @@ import type { SourceReaders } from '#domain/collect/ports.ts';
 import { testLogSource } from '#domain/log-sources/test-log-source.ts';
 import type { Clock, IdGenerator } from '#domain/model/ports.ts';
 import type { RunQueue } from '#domain/runs/ports.ts';
+import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
 import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/model/management-context.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
@@ -40,17 +41,21 @@ export function createManagementContext(options: {
   sourceTester: SourceTester;
   /** Local mode's file roots; without it `file` sources are refused. */
   fileAccess?: FileAccess;
+  /** Cost Anomaly Detection feedback, when the stack allows it. */
+  anomalyFeedback?: AnomalyFeedbackSender;
   clock?: Clock;
   ids?: IdGenerator;
 }): ManagementContext {
   return {
     ...options.store,
+    runHistory: options.store.runs,
     queue: options.queue,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? ulidGenerator,
     settings: options.settings,
     sourceTester: options.sourceTester,
     ...(options.fileAccess && { fileAccess: options.fileAccess }),
+    ...(options.anomalyFeedback && { anomalyFeedback: options.anomalyFeedback }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Table } from './table.ts';
 import { DynamoBaselineRepository } from './baseline-repository.ts';
+import { DynamoFeedbackRepository } from './feedback-repository.ts';
 import { DynamoLogSourceRepository } from './log-source-repository.ts';
 import { DynamoModelGuardRepository } from './model-guard-repository.ts';
 import { DynamoMonitorRepository } from './monitor-repository.ts';
@@ -16,6 +17,7 @@ export function createStore(table: Table) {
     monitors: new DynamoMonitorRepository(table),
     runs: new DynamoRunRepository(table),
     baselines: new DynamoBaselineRepository(table),
+    feedback: new DynamoFeedbackRepository(table),
     modelGuard: new DynamoModelGuardRepository(table),
     schedule,
     health: schedule,

@@ -12,6 +12,7 @@ import { stableHash } from '#domain/scheduling/schedule.ts';
  * | reference  | MONITOR#<id>       | REF#LOGSOURCE#<ls id>  | parentPk LOGSOURCE#<ls id>, parentSk MONITOR# |
  * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL); openPk OPEN#<n>, openAt (open) |
  * | baseline   | MONITOR#<id>       | BASELINE#<label>       |                                               |
+ * | feedback   | MONITOR#<id>       | FEEDBACK#<time>#<id>   |                                               |
  * | heartbeat  | SCHEDULER          | HEARTBEAT              |                                               |
  */
 export const ENTITY = {
@@ -62,10 +63,12 @@ export const keys = {
   run: (monitorId: string, runId: string) => ({ pk: `MONITOR#${monitorId}`, sk: `RUN#${runId}` }),
   baseline: (monitorId: string, label: string) => ({ pk: `MONITOR#${monitorId}`, sk: `${BASELINE_PREFIX}${label}` }),
   heartbeat: () => ({ pk: 'SCHEDULER', sk: 'HEARTBEAT' }),
+  feedback: (monitorId: string, createdAt: string, id: string) => ({ pk: `MONITOR#${monitorId}`, sk: `${FEEDBACK_PREFIX}${createdAt}#${id}` }),
 };
 
 export const RUN_PREFIX = 'RUN#';
 export const BASELINE_PREFIX = 'BASELINE#';
+export const FEEDBACK_PREFIX = 'FEEDBACK#';
 
 const ID = '[0-9A-Za-z_-]{1,64}';
 const exactly = (pattern: string) => new RegExp(`^${pattern}$`);
@@ -91,6 +94,10 @@ export const pageKeys = {
     parentSk: exactly(`${ENTITY.monitor}#${ID}`),
   }),
   runsOfMonitor: (monitorId: string) => ({ pk: keys.monitor(monitorId).pk, sk: exactly(`${RUN_PREFIX}${ID}`) }),
+  feedbackOfMonitor: (monitorId: string) => ({
+    pk: keys.monitor(monitorId).pk,
+    sk: exactly(`${FEEDBACK_PREFIX}\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#${ID}`),
+  }),
   due: (partition: string) => ({
     pk: exactly(`${ENTITY.monitor}#${ID}`),
     sk: ENTITY.monitor,

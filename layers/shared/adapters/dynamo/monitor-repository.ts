@@ -3,7 +3,7 @@ import type { AlertState, Monitor, Page, PageRequest } from '#domain/model/entit
 import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/monitors/ports.ts';
 import { referencedLogSourceIds, referencePath } from '#domain/monitors/monitor-references.ts';
-import { BASELINE_PREFIX, duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
+import { BASELINE_PREFIX, FEEDBACK_PREFIX, duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
 import { deleteMonitorItems, deleteRuns } from './run-repository.ts';
 import { INDEX } from './table-definition.ts';
 import {
@@ -212,6 +212,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
       // cannot add a run afterwards: a run's create checks that its monitor exists.
       await deleteRuns(this.table, id);
       await deleteMonitorItems(this.table, id, BASELINE_PREFIX);
+      await deleteMonitorItems(this.table, id, FEEDBACK_PREFIX);
       return;
     }
   }

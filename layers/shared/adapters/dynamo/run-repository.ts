@@ -1,7 +1,10 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest } from '#domain/model/entities.ts';
-import { NotFoundError } from '#domain/model/errors.ts';
+import { ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { RunRepository } from '#domain/runs/ports.ts';
+import type { RunHistoryReader } from '#domain/insights/monitor-insights.ts';
+import type { RunRecord } from '#domain/insights/insights.ts';
+import { encodeTime } from 'ulid';
 import type { OpenRun, OpenRunRepository } from '#domain/runs/reap-stale-runs.ts';
 import { keys, pageKeys, RUN_PREFIX } from './keys.ts';
 import { listOpenSince, openRunAttributes } from './open-runs.ts';
@@ -13,6 +16,14 @@ export function runFromItem(item: Item): MonitorRun {
 }
 
 const BATCH_WRITE_LIMIT = 25;
+/** What insights read of a run: everything but the payload and the raw reply (the bulk of an item). */
+const RECORD_ATTRIBUTES = [
+  'id', 'monitorId', 'trigger', 'status', 'scheduledFor', 'createdAt', 'startedAt', 'finishedAt', 'summary', 'findings',
+  'inputs', 'rules', 'judge', 'notifications', 'redactions', 'payloadHash', 'error', 'feedback', 'expiresAt',
+] as const satisfies ReadonlyArray<keyof RunRecord>;
+
+/** Tries of a run's save that lost a race with feedback being added to it. */
+const SAVE_ATTEMPTS = 4;
 
 /** Deletes every run of a monitor, a page and a batch at a time. */
 export async function deleteRuns(table: Table, monitorId: string): Promise<void> {
@@ -50,7 +61,7 @@ export async function deleteMonitorItems(table: Table, monitorId: string, prefix
  * Runs live in their monitor's partition, sorted by id (ULIDs sort by time), so the newest
  * run is the last item of the partition.
  */
-export class DynamoRunRepository implements RunRepository, OpenRunRepository {
+export class DynamoRunRepository implements RunRepository, OpenRunRepository, RunHistoryReader {
   constructor(private readonly table: Table) {}
 
   async create(run: MonitorRun): Promise<boolean> {
@@ -113,20 +124,59 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
     return items[0] ?? null;
   }
 
+  /**
+   * Replaces the run, keeping feedback an operator added since `run` was read: the write names
+   * how many feedback items it carries and, when the stored run holds more, takes them and tries again.
+   */
   async save(run: MonitorRun): Promise<void> {
-    try {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: { ...keys.run(run.monitorId, run.id), ...run, ...openRunAttributes(run) },
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (conditionFailure(error)) throw new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`);
-      throw error;
+    let saving = run;
+    for (let attempt = 1; ; attempt += 1) {
+      const { feedback, ...fields } = saving;
+      const held = feedback?.length ?? 0;
+      try {
+        await this.table.client.send(
+          new PutCommand({
+            TableName: this.table.name,
+            Item: { ...keys.run(saving.monitorId, saving.id), ...fields, ...(held > 0 && { feedback }), ...openRunAttributes(saving) },
+            ConditionExpression:
+              held === 0 ? 'attribute_exists(pk) AND attribute_not_exists(feedback)' : 'attribute_exists(pk) AND size(feedback) = :held',
+            ...(held > 0 && { ExpressionAttributeValues: { ':held': held } }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        break;
+      } catch (error) {
+        const failure = conditionFailure(error);
+        if (!failure) throw error;
+        if (failure.item === null) throw new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`);
+        if (attempt >= SAVE_ATTEMPTS) throw new ConflictError(`run ${run.id} kept changing while it was saved`);
+        saving = { ...saving, feedback: runFromItem(failure.item).feedback ?? [] };
+      }
     }
     await this.pointLastRun(run.monitorId, lastRunOf(run));
+  }
+
+  /** Runs from `since` on, newest first: one key range of the partition (ids sort by time), payloads left out. */
+  async since(monitorId: string, since: Date, limit: number): Promise<RunRecord[]> {
+    const found: RunRecord[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':from': `${RUN_PREFIX}${encodeTime(since.getTime(), 10)}`, ':to': `${RUN_PREFIX}~` },
+          ProjectionExpression: RECORD_ATTRIBUTES.map((_, index) => `#a${index}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(RECORD_ATTRIBUTES.map((name, index) => [`#a${index}`, name])),
+          ScanIndexForward: false,
+          Limit: Math.min(1000, limit - found.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(page.Items ?? []).map((item) => runFromItem(item) as RunRecord));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && found.length < limit);
+    return found;
   }
 
   listOpenSince(before: Date, limit: number): Promise<OpenRun[]> {

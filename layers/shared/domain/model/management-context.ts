@@ -8,6 +8,9 @@ import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunQueue, RunRepository } from '../runs/ports.ts';
 import type { ScheduleRepository } from '../scheduling/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
+import type { AnomalyFeedbackSender, FeedbackRepository } from '../feedback/ports.ts';
+import type { BaselineRepository } from '../baseline/ports.ts';
+import type { RunHistoryReader } from '../insights/monitor-insights.ts';
 
 /** Everything the management use-cases may need; each takes only the parts it uses. */
 export interface ManagementContext {
@@ -15,6 +18,11 @@ export interface ManagementContext {
   logSources: LogSourceRepository;
   monitors: MonitorRepository;
   runs: RunRepository;
+  feedback: FeedbackRepository;
+  /** The runs of a period, for insights. */
+  runHistory: RunHistoryReader;
+  /** The monitors' baselines (insights count the templates new in a period). */
+  baselines: BaselineRepository;
   schedule: ScheduleRepository;
   health: HealthProbe;
   queue: RunQueue;
@@ -25,6 +33,8 @@ export interface ManagementContext {
   sourceTester: SourceTester;
   /** Which paths `file` sources may name (local mode); absent, file sources are refused. */
   fileAccess?: FileAccess;
+  /** Cost Anomaly Detection feedback; present only when the stack allows `ce:ProvideAnomalyFeedback`. */
+  anomalyFeedback?: AnomalyFeedbackSender;
 }
 
 export interface SourceTester {

@@ -7,6 +7,7 @@ import {
   type NotificationOutcome,
 } from '../model/entities.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
+import type { Feedback } from '../feedback/types.ts';
 import type { Clock } from '../model/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunRepository, RunRequest } from './ports.ts';
@@ -21,6 +22,8 @@ export interface CollectedPayload {
   linesByLabel: Map<string, string[]>;
   /** Every label matched its baseline: nothing new, missing or outside its usual range (templates mode). */
   usual?: boolean;
+  /** The monitor's newest operator feedback, newest first, read before the window was rendered. */
+  feedback?: readonly Feedback[];
 }
 
 /** The verdict and its bookkeeping, as the run records it. */

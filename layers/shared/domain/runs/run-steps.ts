@@ -21,6 +21,10 @@ import type { LogSourceRepository } from '../log-sources/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
 import type { RunSteps } from './execute-run.ts';
+import { expectedTemplatesOf, withExpectedNotes } from '../feedback/expected.ts';
+import { guidanceLines } from '../feedback/guidance.ts';
+import type { FeedbackRepository } from '../feedback/ports.ts';
+import { GUIDANCE_FEEDBACK } from '../feedback/types.ts';
 
 export interface RunStepsDeps {
   logSources: Pick<LogSourceRepository, 'getMany'>;
@@ -46,6 +50,8 @@ export interface RunStepsDeps {
   /** The monitors' baselines (templates mode marks `NEW`, usual ranges, `MISSING`); none: no marks. */
   baselines?: BaselineRepository;
   baselineOptions?: BaselineOptions;
+  /** Operators' feedback: guidance for the model and templates marked expected; none: neither. */
+  feedback?: Pick<FeedbackRepository, 'recent'>;
 }
 
 /**
@@ -73,7 +79,7 @@ export function lineTemplateId(line: string): string {
 
 function previousVerdict(run: MonitorRun | null): PreviousVerdict | null {
   if (!run || run.status === 'queued' || run.status === 'running') return null;
-  return { payloadHash: run.payloadHash, status: run.status, summary: run.summary, findings: run.findings };
+  return { payloadHash: run.payloadHash, status: run.status, summary: run.summary, findings: run.findings, finishedAt: run.finishedAt };
 }
 
 /**
@@ -106,13 +112,19 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
       // Baselines compare templates of free-text logs; cost lines and Insights rows (often `stats`
       // results) carry their meaning in numbers a template hides, so they are never called usual.
       const freeTextLabels = new Set(monitor.inputs.filter((input) => input.mode === 'filter' || input.mode === 'tail').map((input) => input.label));
-      const render: WindowRenderer = baselines
-        ? (lines, options) => {
-            const { label } = options;
-            if (label === undefined || !freeTextLabels.has(label)) return renderInputWindow(lines, options);
-            return renderInputWindow(lines, { ...options, annotate: (templates) => baselines.annotate(label, templates) });
-          }
-        : renderInputWindow;
+      const feedback = deps.feedback ? await deps.feedback.recent(monitor.id, GUIDANCE_FEEDBACK) : [];
+      const expected = expectedTemplatesOf(feedback);
+      const render: WindowRenderer =
+        baselines || expected.length > 0
+          ? (lines, options) => {
+              const { label } = options;
+              if (label === undefined || !freeTextLabels.has(label)) return renderInputWindow(lines, options);
+              return renderInputWindow(lines, {
+                ...options,
+                annotate: (templates) => withExpectedNotes(baselines?.annotate(label, templates), expected, label) ?? {},
+              });
+            }
+          : renderInputWindow;
       const payload = buildPayload(collected, monitor.windowConfig, render);
       await baselines?.record(deps.clock.now().toISOString());
       const inputs = { ...payload.inputs };
@@ -125,6 +137,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         inputs,
         linesByLabel: new Map(collected.map((input) => [input.label, input.lines.map(formatLine)])),
         ...(baselines && { usual: baselines.usual(collected.map((input) => input.label)) }),
+        feedback,
       };
     },
 
@@ -140,6 +153,8 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           linesByLabel: payload.linesByLabel,
           noDataStatus: monitor.noDataStatus ?? 'ok',
           previousRun: previousVerdict(previous),
+          guidance: guidanceLines(payload.feedback ?? []),
+          expected: expectedTemplatesOf(payload.feedback ?? []),
           skipWhenUsual: monitor.judgeWhen === 'unusual' && payload.usual === true,
           maxInputTokens: deps.maxInputTokens,
           deadline,
