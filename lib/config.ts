@@ -163,6 +163,13 @@ const objectSchema = z.strictObject({
    * @default 6
    */
   costCollectorHours: z.int().min(1).max(24).default(DEFAULTS.costCollectorHours),
+  /**
+   * Lets the API pass operators' feedback on findings that quote a Cost Anomaly Detection anomaly
+   * on to it (`ce:ProvideAnomalyFeedback`: YES for correct, NO for false_positive), which tunes AWS's
+   * detection for the account. Off, the feedback is stored and the item says it was not sent.
+   * @default false
+   */
+  anomalyFeedback: z.boolean().default(false),
   /** Steady-state requests per second and burst per API key. @default { rateLimit: 10, burstLimit: 20 } */
   apiThrottle: z
     .strictObject({

@@ -76,9 +76,11 @@ export class StatelessStack extends Stack {
         [ENV.COST_COLLECTOR_HOURS]: String(config.costCollectorHours),
         // The runner may invoke only these (ModelAccess); the API refuses monitors naming others.
         [ENV.ALLOWED_MODEL_IDS]: config.allowedModelIds.join(','),
+        ...(config.anomalyFeedback && { [ENV.ANOMALY_FEEDBACK]: 'on' }),
       },
     });
     table.bind(this.apiFunction, TABLE_GRANTS.api);
+    if (config.anomalyFeedback) monitoredAccounts.grantAnomalyFeedback(this.apiFunction);
     runQueue.bindSender(this.apiFunction, ENV.RUN_QUEUE_URL);
     monitoredAccounts.grantLogRead(this.apiFunction);
 

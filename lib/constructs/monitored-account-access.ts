@@ -16,6 +16,9 @@ export const UNSCOPED_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'logs:GetQue
 /** Cost Explorer reads of the cost collector; none supports resource-level permissions. */
 export const COST_EXPLORER_ACTIONS = ['ce:GetAnomalies', 'ce:GetCostAndUsage', 'ce:GetCostForecast'] as const;
 
+/** What the API may tell Cost Anomaly Detection when `anomalyFeedback` is on. */
+export const ANOMALY_FEEDBACK_ACTIONS = ['ce:ProvideAnomalyFeedback'] as const;
+
 export interface MonitoredAccountAccessProps {
   /**
    * Log group ARN patterns the log readers may read (config `allowedLogGroupArns`).
@@ -54,6 +57,20 @@ export class MonitoredAccountAccess extends Construct {
   grantCostRead(fn: VigilFunction): void {
     this.attach(fn, (this.costExplorer ??= this.createCostExplorerPolicy()));
     this.grantAssumeRoles(fn);
+  }
+
+  /** `ce:ProvideAnomalyFeedback` in the stack's own account (the `anomalyFeedback` setting). */
+  grantAnomalyFeedback(fn: VigilFunction): void {
+    const policy = new Policy(this, 'CostAnomalyFeedback', {
+      statements: [new PolicyStatement({ actions: [...ANOMALY_FEEDBACK_ACTIONS], resources: ['*'] })],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ce:ProvideAnomalyFeedback names an anomaly by the id GetAnomalies returned at run time; anomalies have ' +
+        'no ARN a policy could list. It only labels an anomaly YES or NO, and is off unless anomalyFeedback is set.',
+    });
+    this.attach(fn, policy);
   }
 
   private grantAssumeRoles(fn: VigilFunction): void {

@@ -24,6 +24,7 @@ const variables = z.object({
   [ENV.COLLECT_CONCURRENCY]: z.coerce.number().int().min(1).max(10).default(DEFAULTS.collectConcurrency),
   [ENV.COST_COLLECTOR_HOURS]: z.coerce.number().int().min(1).max(24).default(DEFAULTS.costCollectorHours),
   [ENV.RUN_MARGIN_SECONDS]: z.coerce.number().int().min(5).max(120).default(DEFAULTS.runMarginSeconds),
+  [ENV.ANOMALY_FEEDBACK]: z.literal('on').optional(),
   [ENV.AWS_REGION]: z.string().min(1),
 });
 
@@ -53,6 +54,7 @@ const functionEnvironments = {
     RUN_RETENTION_DAYS: true,
     ALLOWED_MODEL_IDS: true,
     COST_COLLECTOR_HOURS: true,
+    ANOMALY_FEEDBACK: true,
   }),
   scheduler: variables.pick({ TABLE_NAME: true, RUN_QUEUE_URL: true, RUN_RETENTION_DAYS: true }),
   runner: variables.pick({

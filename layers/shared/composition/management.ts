@@ -9,7 +9,10 @@ import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
 import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/model/management-context.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
-import { traced } from './instrument.ts';
+import { traced, type Instrument } from './instrument.ts';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { CostAnomalyFeedbackSender } from '#adapters/cost-explorer/anomaly-feedback.ts';
+import { COST_EXPLORER_REGION } from '#adapters/aws-source-clients.ts';
 import { sourceReaders } from './readers.ts';
 import { sqsRunQueue } from './run-queue.ts';
 import { openTable } from './table.ts';
@@ -59,6 +62,15 @@ export function createManagementContext(options: {
   };
 }
 
+/** How long the API waits for Cost Anomaly Detection before recording the feedback as failed. */
+const ANOMALY_FEEDBACK_TIMEOUT_MS = 3_000;
+
+/** `ce:ProvideAnomalyFeedback` as the API function's own identity (the stack's account). */
+export function anomalyFeedbackSender(instrument: Instrument): AnomalyFeedbackSender {
+  const client = instrument(new CostExplorerClient({ region: COST_EXPLORER_REGION, maxAttempts: 2 }));
+  return new CostAnomalyFeedbackSender(client, { clock: systemClock, maxAttempts: 2, timeoutMs: ANOMALY_FEEDBACK_TIMEOUT_MS });
+}
+
 /** How long `POST /log-sources/{id}/test` may read (the API function times out at 10 s). */
 const SOURCE_TEST_TIMEOUT_MS = 7_000;
 
@@ -74,6 +86,7 @@ export function managementContextFromEnvironment(env: Record<string, string | un
       runRetentionDays: config.RUN_RETENTION_DAYS,
       ...(config.ALLOWED_MODEL_IDS && { allowedModelIds: config.ALLOWED_MODEL_IDS }),
     },
+    ...(config.ANOMALY_FEEDBACK === 'on' && { anomalyFeedback: anomalyFeedbackSender(traced) }),
     sourceTester: sourceTester({
       readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, instrument: traced }),
       clock: systemClock,

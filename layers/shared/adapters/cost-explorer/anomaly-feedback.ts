@@ -7,9 +7,8 @@ import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
 import type { AnomalyFeedbackValue } from '#domain/feedback/types.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { callAws } from '../aws-errors.ts';
+import { COST_EXPLORER_REGION } from '../aws-source-clients.ts';
 
-/** Cost Explorer is served from us-east-1 (see cost-explorer-reader.ts). */
-export const COST_EXPLORER_REGION = 'us-east-1';
 
 export class CostAnomalyFeedbackSender implements AnomalyFeedbackSender {
   constructor(
