@@ -12,6 +12,7 @@ import { createManagementContext, systemClock } from '#config/management-context
 import { tracer } from '#powertools/index.ts';
 import { Router } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
+import { toApiError } from './errors.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
 import { monitorRoutes } from './resources/monitors.ts';
@@ -27,7 +28,13 @@ export function createApi(ctx: ManagementContext): HttpFunction {
     ...runRoutes(ctx),
     ...healthRoutes(ctx),
   ]);
-  return mapErrors((event) => router.handle(event));
+  return mapErrors(async (event) => {
+    try {
+      return await router.handle(event);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  });
 }
 
 /** How long `POST /log-sources/{id}/test` may read (the API function times out at 10 s). */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertState } from '#domain/entities.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
+import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError } from '#domain/errors.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
 import { tick } from '#domain/use-cases/scheduler.ts';
 import { nextSlotAfter } from '#domain/schedule.ts';
@@ -34,8 +34,12 @@ describe('monitors', () => {
       .create(aMonitor(sourceId), expectSources([sourceId], 'file'))
       .catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details[0]?.path).toBe('log_source_id');
+    expect(error).toBeInstanceOf(BrokenReferenceError);
+    expect((error as BrokenReferenceError).problem).toEqual({
+      reason: 'unfit',
+      reference: { kind: 'log_source', id: sourceId },
+      message: `log source ${sourceId} changed mode to cloudwatch_logs (expected file); check the inputs again`,
+    });
   });
 
   it('refuses an update written against a stale version', async () => {
@@ -241,8 +245,8 @@ describe('the sharded due index', () => {
 
   it('refuses a due token that is not one it made', async () => {
     const other = Buffer.from(JSON.stringify({ 'DUE#99': { pk: 'MONITOR#x', sk: 'MONITOR', duePk: 'DUE#99', dueAt: '2026-11-21T10:00:00.000Z' } })).toString('base64url');
-    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: other })).rejects.toThrow(ValidationError);
-    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: 'not-json' })).rejects.toThrow(ValidationError);
+    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: other })).rejects.toThrow(InvalidCursorError);
+    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: 'not-json' })).rejects.toThrow(InvalidCursorError);
   });
 
   it('still runs a monitor written before sharding, and moves it to its shard when it claims the slot', async () => {

@@ -4,8 +4,8 @@ import { CLAIM_BATCH_LIMIT, type ClaimOutcome, type DueMonitor, type HealthProbe
 import { DUE_PARTITIONS, duePartitionOf, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { cancellationReasons, conditionFailure } from './transactions.ts';
-import { decodeNextToken, decodeTokenObject, type Item, type Table } from './table.ts';
-import { ValidationError } from '#domain/errors.ts';
+import { decodeCursorObject, encodeCursor, startKeyOf, type Item, type Table } from './table.ts';
+import { InvalidCursorError } from '#domain/errors.ts';
 
 /** Tries of one batch of claims when a whole transaction fails (throttling, a cancellation with no reason per item). */
 const CLAIM_ATTEMPTS = 3;
@@ -32,7 +32,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
    * position; a partition that is done is not read again.
    */
   async listDue(now: Date, page: PageRequest): Promise<Page<DueMonitor>> {
-    const positions = decodeDueToken(page.nextToken);
+    const positions = decodeDueCursor(page.nextToken);
     const partitions = positions === null ? DUE_PARTITIONS.map((partition) => [partition, undefined] as const) : [...positions];
     const results = await Promise.all(
       partitions.map(async ([partition, startKey]) => {
@@ -63,7 +63,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
           lastRun: (item.lastRun as LastRunSummary | undefined) ?? null,
         })),
       ),
-      nextToken: unfinished.size > 0 ? Buffer.from(JSON.stringify(Object.fromEntries(unfinished)), 'utf8').toString('base64url') : null,
+      nextToken: encodeCursor(unfinished.size > 0 ? Object.fromEntries(unfinished) : undefined),
     };
   }
 
@@ -161,17 +161,15 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
 }
 
 /**
- * The positions of a `listDue` token: each unfinished partition with its ExclusiveStartKey, each
- * checked like any list's token (its partition, a monitor key); null for the first page.
+ * The positions of a `listDue` cursor: each unfinished partition with its ExclusiveStartKey, each
+ * checked like any list's cursor (its partition, a monitor key); null for the first page.
  */
-function decodeDueToken(token: string | undefined): Array<readonly [string, Item]> | null {
-  if (token === undefined) return null;
-  const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
-  const entries = Object.entries(decodeTokenObject(token));
-  if (entries.length === 0) throw invalid();
+function decodeDueCursor(cursor: string | undefined): Array<readonly [string, Item]> | null {
+  if (cursor === undefined) return null;
+  const entries = Object.entries(decodeCursorObject(cursor));
+  if (entries.length === 0) throw new InvalidCursorError();
   return entries.map(([partition, startKey]) => {
-    if (!DUE_PARTITIONS.includes(partition)) throw invalid();
-    const encoded = Buffer.from(JSON.stringify(startKey), 'utf8').toString('base64url');
-    return [partition, decodeNextToken(encoded, pageKeys.due(partition)) as Item] as const;
+    if (!DUE_PARTITIONS.includes(partition)) throw new InvalidCursorError();
+    return [partition, startKeyOf(startKey, pageKeys.due(partition))] as const;
   });
 }
