@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertState } from '#domain/entities.ts';
 import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError } from '#domain/errors.ts';
 import { scheduledRunId } from '#domain/run-identity.ts';
-import { tick } from '#domain/use-cases/scheduler.ts';
+import { tick, TickIncompleteError } from '#domain/use-cases/scheduler.ts';
 import { nextSlotAfter } from '#domain/schedule.ts';
 import { DUE_SHARDS, duePartitionOf, keys, LEGACY_DUE_PARTITION } from '#adapters/dynamo/keys.ts';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -175,13 +175,26 @@ describe('the scheduler over the due index', () => {
       // The batch holding the failing monitor is throttled; the others claim theirs one by one.
       claimMany: async (claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> =>
         claims.some((c) => c.monitorId === failing.id)
-          ? Promise.all(claims.map((c) => (c.monitorId === failing.id ? 'failed' as const : store.schedule.claim(c.monitorId, c.from, c.to).then((won) => (won ? 'claimed' as const : 'lost' as const)))))
+          ? Promise.all(
+              claims.map((c): Promise<ClaimOutcome> | ClaimOutcome =>
+                c.monitorId === failing.id
+                  ? { kind: 'failed', reason: 'ThrottlingException: Rate exceeded' }
+                  : store.schedule.claim(c.monitorId, c.from, c.to).then((won) => ({ kind: won ? 'claimed' : 'lost' })),
+              ),
+            )
           : store.schedule.claimMany(claims),
     };
 
     const error = await tick({ schedule, runs: store.runs, queue, clock: { now: () => new Date('2026-11-21T10:00:05Z') }, runRetentionDays: 90 }).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(EnqueueError);
+    expect(error).toBeInstanceOf(TickIncompleteError);
+    expect((error as TickIncompleteError).cause).toBeInstanceOf(EnqueueError);
+    expect((error as TickIncompleteError).unqueued).toEqual([
+      { monitorId: refused.id, slot: '2026-11-21T10:00:00.000Z', reason: 'EnqueueError: SQS refused one; recorded as an error run' },
+    ]);
+    expect((error as TickIncompleteError).result.failedClaims).toEqual([
+      { monitorId: failing.id, slot: '2026-11-21T10:00:00.000Z', reason: 'ThrottlingException: Rate exceeded' },
+    ]);
     expect(queue.sent).toEqual([queued.id]);
     expect((await store.runs.list(queued.id, { limit: 5 })).items).toEqual([]);
     expect((await store.runs.list(refused.id, { limit: 5 })).items).toMatchObject([{ status: 'error', error: 'could not queue the run: SQS refused one' }]);
@@ -278,8 +291,9 @@ describe('the sharded due index', () => {
 
     const outcomes = await store.schedule.claimMany(claims);
 
-    expect(outcomes).toEqual(['claimed', 'claimed', 'lost', 'claimed', 'claimed']);
+    const [claimed, lost] = [{ kind: 'claimed' }, { kind: 'lost' }];
+    expect(outcomes).toEqual([claimed, claimed, lost, claimed, claimed]);
     for (const m of monitors) expect((await store.monitors.get(m.id))?.nextRunAt).toBe('2026-11-21T10:01:00.000Z');
-    expect(await store.schedule.claimMany(claims)).toEqual(['lost', 'lost', 'lost', 'lost', 'lost']);
+    expect(await store.schedule.claimMany(claims)).toEqual([lost, lost, lost, lost, lost]);
   });
 });

@@ -39,8 +39,8 @@ export interface TargetRepository {
 
 export interface LogSourceRepository {
   /**
-   * Creates the source and counts it on its target in one transaction. ValidationError on
-   * `target_id` when the target is missing, or is not a `local` target for a `file` source.
+   * Creates the source and counts it on its target in one transaction. BrokenReferenceError
+   * (the target reference) when the target is missing, or is not `local` for a `file` source.
    */
   create(source: LogSource): Promise<void>;
   get(id: string): Promise<LogSource | null>;
@@ -58,13 +58,13 @@ export type SourceExpectations = ReadonlyMap<string, LogSourceMode>;
 
 export interface MonitorRepository {
   /**
-   * Creates the monitor and its references in one transaction; ValidationError on the
-   * referencing field when a source vanished or changed mode meanwhile.
+   * Creates the monitor and its references in one transaction; BrokenReferenceError (the
+   * monitor's reference to the source) when a source vanished or changed mode meanwhile.
    */
   create(monitor: Monitor, sources: SourceExpectations): Promise<void>;
   get(id: string): Promise<Monitor | null>;
   list(page: PageRequest, filter?: { logSourceId?: string }): Promise<Page<Monitor>>;
-  /** Replaces the monitor at `previous.version`, moving its references with it. */
+  /** Replaces the monitor at `previous.version`, moving its references with it (BrokenReferenceError as for create). */
   update(monitor: Monitor, previous: Monitor, sources: SourceExpectations): Promise<void>;
   /** Deletes the run history, then the monitor and its references. NotFoundError when missing. */
   delete(id: string): Promise<void>;
@@ -106,7 +106,12 @@ export interface SlotClaim {
   to: string;
 }
 
-export type ClaimOutcome = 'claimed' | 'lost' | 'failed';
+/**
+ * How one claim ended: `claimed` (this tick won the slot), `lost` (another tick won it, or the
+ * monitor changed), or `failed` — neither (a conflict with another write, throttling): the slot
+ * stays due for the next tick, and `reason` says why.
+ */
+export type ClaimOutcome = { kind: 'claimed' } | { kind: 'lost' } | { kind: 'failed'; reason: string };
 
 /** The most claims one `claimMany` call takes (DynamoDB's TransactWriteItems limit). */
 export const CLAIM_BATCH_LIMIT = 100;
@@ -124,8 +129,7 @@ export interface ScheduleRepository {
   claim(monitorId: string, from: string, to: string): Promise<boolean>;
   /**
    * {@link claim} for up to {@link CLAIM_BATCH_LIMIT} slots in as few requests as the store
-   * allows; the outcome of each, in order. `failed`: neither won nor lost (a conflict with
-   * another write, throttling), so the slot stays due for the next tick.
+   * allows; the outcome of each, in order.
    */
   claimMany(claims: readonly SlotClaim[]): Promise<ClaimOutcome[]>;
   recordHeartbeat(at: Date): Promise<void>;

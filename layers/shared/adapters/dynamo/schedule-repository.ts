@@ -3,12 +3,16 @@ import type { LastRunSummary, Page, PageRequest } from '#domain/entities.ts';
 import { CLAIM_BATCH_LIMIT, type ClaimOutcome, type DueMonitor, type HealthProbe, type ScheduleRepository, type SlotClaim } from '#domain/ports.ts';
 import { DUE_PARTITIONS, duePartitionOf, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
-import { cancellationReasons, conditionFailure } from './transactions.ts';
+import { cancellationReasons, conditionFailure, reasonsByRole } from './transactions.ts';
 import { decodeCursorObject, encodeCursor, startKeyOf, type Item, type Table } from './table.ts';
 import { InvalidCursorError } from '#domain/errors.ts';
+import { describeError } from '#domain/notify/channels.ts';
 
 /** Tries of one batch of claims when a whole transaction fails (throttling, a cancellation with no reason per item). */
 const CLAIM_ATTEMPTS = 3;
+
+const CLAIMED: ClaimOutcome = { kind: 'claimed' };
+const LOST: ClaimOutcome = { kind: 'lost' };
 
 /** A cancellation or error worth one more try: throttled, or cancelled for no item's fault. */
 function isTransient(error: unknown): boolean {
@@ -91,7 +95,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
    */
   async claimMany(claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> {
     if (claims.length > CLAIM_BATCH_LIMIT) throw new RangeError(`at most ${CLAIM_BATCH_LIMIT} claims at once, got ${claims.length}`);
-    const outcomes: ClaimOutcome[] = claims.map(() => 'failed');
+    const outcomes = new Map<number, ClaimOutcome>();
     const alone: number[] = [];
     let pending = claims.map((claim, index) => ({ claim, index }));
     // Each cancellation that names its items removes at least one, so only failures are counted.
@@ -101,17 +105,18 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
         await this.table.client.send(
           new TransactWriteCommand({ TransactItems: pending.map(({ claim }) => ({ Update: this.claimUpdate(claim) })) }),
         );
-        for (const { index } of pending) outcomes[index] = 'claimed';
+        for (const { index } of pending) outcomes.set(index, CLAIMED);
         pending = [];
       } catch (error) {
-        const reasons = cancellationReasons(error);
-        const decided = reasons?.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
+        // The pending claims are the roles of the transaction's operations, in order.
+        const reasons = reasonsByRole(error, pending);
+        const decided = reasons?.some(({ code }) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict');
         if (reasons && decided) {
-          pending = pending.filter(({ index }, position) => {
-            const code = reasons[position]?.code;
-            if (code === 'ConditionalCheckFailed') outcomes[index] = 'lost';
-            if (code === 'TransactionConflict') alone.push(index);
-            return code !== 'ConditionalCheckFailed' && code !== 'TransactionConflict';
+          pending = reasons.flatMap(({ role, code }) => {
+            if (code === 'ConditionalCheckFailed') outcomes.set(role.index, LOST);
+            else if (code === 'TransactionConflict') alone.push(role.index);
+            else return [role];
+            return [];
           });
           continue;
         }
@@ -122,13 +127,16 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
     }
     for (const index of alone) {
       const { monitorId, from, to } = claims[index] as SlotClaim;
-      // A claim that fails again stays 'failed': its slot is still due at the next tick.
-      outcomes[index] = await this.claim(monitorId, from, to).then(
-        (won): ClaimOutcome => (won ? 'claimed' : 'lost'),
-        (): ClaimOutcome => 'failed',
+      // A claim that fails again is `failed`: its slot is still due at the next tick.
+      outcomes.set(
+        index,
+        await this.claim(monitorId, from, to).then(
+          (won): ClaimOutcome => (won ? CLAIMED : LOST),
+          (error: unknown): ClaimOutcome => ({ kind: 'failed', reason: describeError(error) }),
+        ),
       );
     }
-    return outcomes;
+    return claims.map((_, index) => outcomes.get(index) ?? { kind: 'failed', reason: 'the claim was never decided' });
   }
 
   private claimUpdate({ monitorId, from, to }: SlotClaim) {
