@@ -4,7 +4,7 @@ import {
   InvalidReferencesError,
   ValidationError,
   type ReferenceProblem,
-} from '#domain/errors.ts';
+} from '#domain/model/errors.ts';
 
 /** The request field a reference problem is about, in API.md's path style. */
 export function referencePath(problem: ReferenceProblem): string {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LogSource } from '#domain/entities.ts';
-import type { LogSourceRepository } from '#domain/ports.ts';
+import type { LogSource } from '#domain/model/entities.ts';
+import type { LogSourceRepository } from '#domain/log-sources/ports.ts';
 import { createApi } from '../../lambdas/api/handler.ts';
 import { apiEvent, createApiHarness, type ApiHarness } from '../support/api.ts';
 

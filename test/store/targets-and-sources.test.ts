@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError } from '#domain/errors.ts';
+import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError } from '#domain/model/errors.ts';
 import { aLogSource, aMonitor, aTarget, expectSources } from '../support/builders.ts';
 import { createTestStore } from '../support/store.ts';
 

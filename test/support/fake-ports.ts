@@ -4,24 +4,15 @@
  * `previous` is a ConflictError, a log source needs its target) and records what it was asked,
  * so a test can assert what reached the store. Lists page by id with the last id as the cursor.
  */
-import type { AlertState, LogSource, Monitor, MonitorRun, Page, PageRequest, Target } from '#domain/entities.ts';
-import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError } from '#domain/errors.ts';
-import type {
-  ClaimOutcome,
-  Clock,
-  DueMonitor,
-  IdGenerator,
-  LogSourceRepository,
-  MonitorRepository,
-  RunQueue,
-  RunRepository,
-  RunRequest,
-  ScheduleRepository,
-  SlotClaim,
-  SourceExpectations,
-  TargetRepository,
-} from '#domain/ports.ts';
-import type { ManagementContext } from '#domain/use-cases/context.ts';
+import type { AlertState, LogSource, Monitor, MonitorRun, Page, PageRequest, Target } from '#domain/model/entities.ts';
+import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError } from '#domain/model/errors.ts';
+import type { Clock, IdGenerator } from '#domain/model/ports.ts';
+import type { LogSourceRepository } from '#domain/log-sources/ports.ts';
+import type { MonitorRepository, SourceExpectations } from '#domain/monitors/ports.ts';
+import type { RunQueue, RunRepository, RunRequest } from '#domain/runs/ports.ts';
+import type { ClaimOutcome, DueMonitor, ScheduleRepository, SlotClaim } from '#domain/scheduling/ports.ts';
+import type { TargetRepository } from '#domain/targets/ports.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
 
 /** Items sorted by id, a page after the cursor (the last id of the previous page). */
 function pageOf<T extends { id: string }>(all: Iterable<T>, page: PageRequest): Page<T> {

@@ -2,7 +2,7 @@
  * Errors only HTTP has: the body, the media type, the method, the API key, a dependency that is
  * down for now. The domain never throws these; `responses.ts` maps them to their status codes.
  */
-import { VigilError } from '#domain/errors.ts';
+import { VigilError } from '#domain/model/errors.ts';
 
 export class PayloadTooLargeError extends VigilError {
   readonly code = 'payload_too_large';

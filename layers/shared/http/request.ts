@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ValidationError } from '#domain/errors.ts';
+import { ValidationError } from '#domain/model/errors.ts';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors.ts';
 
 /** API.md: request bodies are JSON of at most 256 KiB. */

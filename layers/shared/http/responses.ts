@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ValidationError, VigilError } from '#domain/errors.ts';
+import { ValidationError, VigilError } from '#domain/model/errors.ts';
 import { MethodNotAllowedError } from './errors.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {

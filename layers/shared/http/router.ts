@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { NotFoundError } from '#domain/errors.ts';
+import { NotFoundError } from '#domain/model/errors.ts';
 import { MethodNotAllowedError } from './errors.ts';
 import { toHttpRequest, type HttpRequest } from './request.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LogSource } from '#domain/entities.ts';
-import { BrokenReferenceError, ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
+import type { LogSource } from '#domain/model/entities.ts';
+import { BrokenReferenceError, ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
 import { SourceReadError } from '#domain/collect/errors.ts';
 import type { FileAccess } from '#domain/collect/file-access.ts';
 import {
@@ -11,7 +11,7 @@ import {
   testLogSourceById,
   updateLogSource,
   type LogSourceBody,
-} from '#domain/use-cases/log-sources.ts';
+} from '#domain/log-sources/manage-log-sources.ts';
 import { fakeManagementContext } from '../../support/fake-ports.ts';
 
 const LOCAL = { localMode: true, runRetentionDays: 90 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LogSource, MonitorSpec } from '#domain/entities.ts';
-import { BrokenReferenceError, ConflictError, InvalidReferencesError, NotFoundError, type ValidationError } from '#domain/errors.ts';
-import { nextSlotAfter } from '#domain/schedule.ts';
-import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from '#domain/use-cases/monitors.ts';
+import type { LogSource, MonitorSpec } from '#domain/model/entities.ts';
+import { BrokenReferenceError, ConflictError, InvalidReferencesError, NotFoundError, type ValidationError } from '#domain/model/errors.ts';
+import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
+import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from '#domain/monitors/manage-monitors.ts';
 import { aMonitor } from '../../support/builders.ts';
 import { fakeManagementContext } from '../../support/fake-ports.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '#domain/errors.ts';
-import { getRun, latestRun, listRuns, runOnce } from '#domain/use-cases/runs.ts';
+import { NotFoundError } from '#domain/model/errors.ts';
+import { getRun, latestRun, listRuns, runOnce } from '#domain/runs/manage-runs.ts';
 import { aMonitor, aRun } from '../../support/builders.ts';
 import { fakeManagementContext } from '../../support/fake-ports.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DueMonitor } from '#domain/ports.ts';
-import { TickIncompleteError } from '#domain/use-cases/scheduler.ts';
+import type { DueMonitor } from '#domain/scheduling/ports.ts';
+import { TickIncompleteError } from '#domain/scheduling/scheduler.ts';
 import { runTick } from '../../../lambdas/scheduler/handler.ts';
 import { FakeMonitors, FakeQueue, FakeRuns, FakeSchedule, fixedClock } from '../../support/fake-ports.ts';
 import { aMonitor } from '../../support/builders.ts';

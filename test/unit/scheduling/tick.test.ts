@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DueMonitor } from '#domain/ports.ts';
-import { EnqueueError } from '#domain/ports.ts';
-import { scheduledRunId } from '#domain/run-identity.ts';
-import { nextSlotAfter } from '#domain/schedule.ts';
-import { failuresByReason, tick, TickIncompleteError, type TickDeps } from '#domain/use-cases/scheduler.ts';
+import type { DueMonitor } from '#domain/scheduling/ports.ts';
+import { EnqueueError } from '#domain/runs/ports.ts';
+import { scheduledRunId } from '#domain/runs/run-identity.ts';
+import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
+import { failuresByReason, tick, TickIncompleteError, type TickDeps } from '#domain/scheduling/scheduler.ts';
 import { aMonitor } from '../../support/builders.ts';
 import { FakeMonitors, FakeQueue, FakeRuns, FakeSchedule, fixedClock } from '../../support/fake-ports.ts';
 

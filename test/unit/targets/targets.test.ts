@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
-import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '#domain/use-cases/targets.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '#domain/targets/manage-targets.ts';
 import { fakeManagementContext } from '../../support/fake-ports.ts';
 
 const prod = { name: 'prod', type: 'aws_account' as const, connectionConfig: { region: 'eu-west-1' } };

@@ -1,0 +1,109 @@
+import { INPUT_MODES_BY_SOURCE, type LogSource, type Monitor, type MonitorSpec, type Page, type PageRequest } from '../model/entities.ts';
+import { InvalidReferencesError, NotFoundError, ValidationError, type ReferenceProblem } from '../model/errors.ts';
+import { referencedLogSourceIds } from './monitor-references.ts';
+import type { SourceExpectations } from './ports.ts';
+import { nextSlotAfter } from '../scheduling/schedule.ts';
+import type { ManagementContext } from '../model/management-context.ts';
+
+type Deps = Pick<ManagementContext, 'monitors' | 'logSources' | 'clock' | 'ids' | 'settings'>;
+
+/**
+ * Checks that every log source the monitor names exists and that each input's mode fits its
+ * source's mode; returns the modes, which the store re-checks inside its write.
+ */
+async function resolveSources(spec: MonitorSpec, deps: Pick<Deps, 'logSources'>): Promise<SourceExpectations> {
+  const sources = await deps.logSources.getMany(referencedLogSourceIds(spec));
+  const problems: ReferenceProblem[] = [];
+  const missing = (id: string, inputIndex?: number): ReferenceProblem => ({
+    reason: 'missing',
+    reference: { kind: 'log_source', id, ...(inputIndex !== undefined && { inputIndex }) },
+    message: `log source ${id} does not exist`,
+  });
+  if (!sources.has(spec.logSourceId)) problems.push(missing(spec.logSourceId));
+  spec.inputs.forEach((input, inputIndex) => {
+    const sourceId = input.logSourceId ?? spec.logSourceId;
+    const source: LogSource | undefined = sources.get(sourceId);
+    if (!source) {
+      // An input without its own source shares the default's problem, named once above.
+      if (input.logSourceId !== undefined) problems.push(missing(sourceId, inputIndex));
+      return;
+    }
+    const fitting = INPUT_MODES_BY_SOURCE[source.mode];
+    if (!fitting.includes(input.mode)) {
+      problems.push({
+        reason: 'input_mode',
+        reference: { kind: 'log_source', id: sourceId, inputIndex },
+        message: `a ${source.mode} source takes ${fitting.join(' or ')} inputs, not ${input.mode}`,
+      });
+    }
+  });
+  if (problems.length > 0) throw new InvalidReferencesError(problems);
+  return new Map([...sources.values()].map((source) => [source.id, source.mode]));
+}
+
+function checkModel(spec: MonitorSpec, settings: Deps['settings']): void {
+  const allowed = settings.allowedModelIds;
+  if (spec.model.modelId === undefined || allowed === undefined || allowed.includes(spec.model.modelId)) return;
+  throw ValidationError.field(
+    'model.model_id',
+    `is not one this deployment may invoke (allowedModelIds: ${allowed.join(', ')}); add it to the stack setting first`,
+  );
+}
+
+export async function createMonitor(spec: MonitorSpec, deps: Deps): Promise<Monitor> {
+  checkModel(spec, deps.settings);
+  const sources = await resolveSources(spec, deps);
+  const now = deps.clock.now();
+  const id = deps.ids.next(now);
+  const monitor: Monitor = {
+    ...spec,
+    id,
+    nextRunAt: spec.enabled ? nextSlotAfter(now, spec.intervalSeconds, id).toISOString() : null,
+    lastRun: null,
+    alertState: null,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await deps.monitors.create(monitor, sources);
+  return monitor;
+}
+
+export async function getMonitor(id: string, deps: Pick<Deps, 'monitors'>): Promise<Monitor> {
+  const monitor = await deps.monitors.get(id);
+  if (!monitor) throw new NotFoundError(`monitor ${id} not found`);
+  return monitor;
+}
+
+export function listMonitors(
+  page: PageRequest,
+  filter: { logSourceId?: string },
+  deps: Pick<Deps, 'monitors'>,
+): Promise<Page<Monitor>> {
+  return deps.monitors.list(page, filter);
+}
+
+/**
+ * Writes the new spec. A changed interval, or a monitor enabled again, is scheduled from now;
+ * a disabled monitor has no next run (and leaves the due index).
+ */
+export async function updateMonitor(id: string, change: (current: Monitor) => MonitorSpec, deps: Deps): Promise<Monitor> {
+  const current = await getMonitor(id, deps);
+  const spec = change(current);
+  checkModel(spec, deps.settings);
+  const sources = await resolveSources(spec, deps);
+  const now = deps.clock.now();
+  const reschedule = spec.intervalSeconds !== current.intervalSeconds || (spec.enabled && !current.enabled);
+  const nextRunAt = !spec.enabled
+    ? null
+    : reschedule || current.nextRunAt === null
+      ? nextSlotAfter(now, spec.intervalSeconds, id).toISOString()
+      : current.nextRunAt;
+  const updated: Monitor = { ...current, ...spec, nextRunAt, version: current.version + 1, updatedAt: now.toISOString() };
+  await deps.monitors.update(updated, current, sources);
+  return updated;
+}
+
+export function deleteMonitor(id: string, deps: Pick<Deps, 'monitors'>): Promise<void> {
+  return deps.monitors.delete(id);
+}
