@@ -157,6 +157,30 @@ describe('references checked before the write', () => {
   });
 });
 
+describe('fields this deployment does not allow', () => {
+  it.each([
+    ['a local target in AWS', {}, '/targets', { name: 'laptop', type: 'local' }, 'type', 'local targets exist only in local mode (npm start); use aws_account'],
+    ['a file source in AWS', {}, '/log-sources', { target_id: 'T', name: 'f', mode: 'file', config: { path: '/tmp/a.log' } }, 'mode', 'file sources exist only in local mode (npm start)'],
+    ['a file source without file roots', { localMode: true }, '/log-sources', { target_id: 'T', name: 'f', mode: 'file', config: { path: '/tmp/a.log' } }, 'config.path', 'file sources are not enabled here'],
+  ])('%s: 400 naming the field', async (_case, settings, path, body, field, reason) => {
+    const harness = await createApiHarness(settings);
+    const response = await harness.expectRejected(400, 'POST', path, { body });
+    expect(response).toEqual(validation(`${field}: ${reason}`, [{ path: field, message: reason }]));
+  });
+
+  it('a model the stack may not invoke: 400 on model.model_id', async () => {
+    const harness = await createApiHarness({ allowedModelIds: ['model-a'] });
+    const t = (await harness.call('POST', '/targets', { body: { name: 'prod', type: 'aws_account' } })).body.id;
+    const s = (await harness.call('POST', '/log-sources', { body: { target_id: t, name: 'bill', mode: 'cost_explorer' } })).body.id;
+    const body = { name: 'm', log_source_id: s, prompt: 'p', inputs: [{ label: 'B', mode: 'cost' }], model: { model_id: 'model-b' } };
+
+    const response = await harness.expectRejected(400, 'POST', '/monitors', { body });
+
+    const reason = 'is not one this deployment may invoke (allowedModelIds: model-a); add it to the stack setting first';
+    expect(response).toEqual(validation(`model.model_id: ${reason}`, [{ path: 'model.model_id', message: reason }]));
+  });
+});
+
 describe('page tokens', () => {
   it.each([
     ['/targets', {}],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogSource } from '#domain/model/entities.ts';
-import { BrokenReferenceError, ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import { BrokenReferenceError, ConflictError, FieldNotAllowedError, NotFoundError } from '#domain/model/errors.ts';
 import { SourceReadError } from '#domain/collect/errors.ts';
 import type { FileAccess } from '#domain/collect/file-access.ts';
 import {
@@ -63,26 +63,25 @@ describe('createLogSource', () => {
   });
 
   it.each([
-    ['outside local mode', {}, `file sources exist only in local mode (npm start)`, 'mode'],
-    ['in local mode without file roots', { settings: LOCAL }, 'file sources are not enabled here', 'config.path'],
-  ])('refuses a file source %s, before asking the store', async (_case, overrides, message, path) => {
+    ['outside local mode', {}, `file sources exist only in local mode (npm start)`, 'logSource.mode'],
+    ['in local mode without file roots', { settings: LOCAL }, 'file sources are not enabled here', 'logSource.filePath'],
+  ])('refuses a file source %s, before asking the store', async (_case, overrides, message, field) => {
     const { ctx, logSources } = await withTarget('local', overrides);
 
     const error = await createLogSource(file('/allowed/app.log'), ctx).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details).toEqual([{ path, message }]);
+    expect(error).toBeInstanceOf(FieldNotAllowedError);
+    expect(error).toMatchObject({ field, message });
     expect(logSources.items.size).toBe(0);
   });
 
-  it('asks file access about the path: its refusal names config.path with its reason', async () => {
+  it('asks file access about the path: its refusal names the file path with its reason', async () => {
     const { ctx, logSources } = await withTarget('local', { settings: LOCAL, fileAccess });
 
     const error = await createLogSource(file('/etc/shadow'), ctx).catch((e: unknown) => e);
 
-    expect((error as ValidationError).details).toEqual([
-      { path: 'config.path', message: '/etc/shadow is outside the directories file sources may read' },
-    ]);
+    expect(error).toBeInstanceOf(FieldNotAllowedError);
+    expect(error).toMatchObject({ field: 'logSource.filePath', message: '/etc/shadow is outside the directories file sources may read' });
     expect(fileAccess.checked).toContain('/etc/shadow');
     expect(logSources.items.size).toBe(0);
   });
@@ -142,7 +141,7 @@ describe('updateLogSource', () => {
     const { ctx, logSources } = await withTarget();
     const created = await createLogSource(cloudwatch(), ctx);
 
-    await expect(updateLogSource(created.id, () => file('/allowed/app.log'), ctx)).rejects.toThrow(ValidationError);
+    await expect(updateLogSource(created.id, () => file('/allowed/app.log'), ctx)).rejects.toThrow(FieldNotAllowedError);
     expect(logSources.items.get(created.id)).toEqual(created);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogSource, MonitorSpec } from '#domain/model/entities.ts';
-import { BrokenReferenceError, ConflictError, InvalidReferencesError, NotFoundError, type ValidationError } from '#domain/model/errors.ts';
+import { BrokenReferenceError, ConflictError, FieldNotAllowedError, InvalidReferencesError, NotFoundError } from '#domain/model/errors.ts';
 import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
 import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from '#domain/monitors/manage-monitors.ts';
 import { aMonitor } from '../../support/builders.ts';
@@ -69,15 +69,17 @@ describe('createMonitor', () => {
     expect(monitors.items.size).toBe(0);
   });
 
-  it('refuses a model the deployment may not invoke, naming model.model_id', async () => {
+  it('refuses a model the deployment may not invoke, naming the model field', async () => {
     const { ctx, monitors } = await withSources();
     const restricted = { ...ctx, settings: { ...ctx.settings, allowedModelIds: ['model-a'] } };
 
     const error = await createMonitor(spec({ model: { modelId: 'model-b' } }), restricted).catch((e: unknown) => e);
 
-    expect((error as ValidationError).details).toEqual([
-      { path: 'model.model_id', message: 'is not one this deployment may invoke (allowedModelIds: model-a); add it to the stack setting first' },
-    ]);
+    expect(error).toBeInstanceOf(FieldNotAllowedError);
+    expect(error).toMatchObject({
+      field: 'monitor.modelId',
+      message: 'is not one this deployment may invoke (allowedModelIds: model-a); add it to the stack setting first',
+    });
     expect(monitors.items.size).toBe(0);
     await expect(createMonitor(spec({ model: { modelId: 'model-a' } }), restricted)).resolves.toMatchObject({ model: { modelId: 'model-a' } });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import { ConflictError, FieldNotAllowedError, NotFoundError } from '#domain/model/errors.ts';
 import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '#domain/targets/manage-targets.ts';
 import { fakeManagementContext } from '../../support/fake-ports.ts';
 
@@ -15,15 +15,13 @@ describe('createTarget', () => {
     expect(targets.items.get('ID01')).toEqual(created);
   });
 
-  it('refuses a local target outside local mode, naming `type`, and stores nothing', async () => {
+  it('refuses a local target outside local mode, naming the target’s type, and stores nothing', async () => {
     const { ctx, targets } = fakeManagementContext();
 
     const error = await createTarget({ name: 'laptop', type: 'local', connectionConfig: {} }, ctx).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details).toEqual([
-      { path: 'type', message: 'local targets exist only in local mode (npm start); use aws_account' },
-    ]);
+    expect(error).toBeInstanceOf(FieldNotAllowedError);
+    expect(error).toMatchObject({ field: 'target.type', message: 'local targets exist only in local mode (npm start); use aws_account' });
     expect(targets.items.size).toBe(0);
   });
 
@@ -83,7 +81,7 @@ describe('updateTarget', () => {
     const { ctx, targets } = fakeManagementContext();
     const created = await createTarget(prod, ctx);
 
-    await expect(updateTarget(created.id, () => ({ ...prod, type: 'local' }), ctx)).rejects.toThrow(ValidationError);
+    await expect(updateTarget(created.id, () => ({ ...prod, type: 'local' }), ctx)).rejects.toMatchObject({ field: 'target.type' });
     expect(targets.items.get(created.id)).toEqual(created);
   });
 

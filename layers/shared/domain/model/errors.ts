@@ -52,6 +52,26 @@ export class ConflictError extends VigilError {
   readonly code = 'conflict';
 }
 
+/** A field of a spec, in the domain's words (the API layer names the request field). */
+export type SpecField = 'target.type' | 'logSource.mode' | 'logSource.filePath' | 'monitor.modelId';
+
+/**
+ * A well-formed spec whose field holds a value this deployment does not allow: a local target
+ * or a file source outside local mode, a path outside the file roots, a model the stack may not
+ * invoke. `message` says why, naming no request field.
+ */
+export class FieldNotAllowedError extends VigilError {
+  readonly code = 'validation_error';
+
+  constructor(
+    readonly field: SpecField,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /**
  * An entity something refers to. `inputIndex` is the monitor input that names (or, for an input
  * without its own source, uses) a log source; absent, the reference is the entity's own field (a

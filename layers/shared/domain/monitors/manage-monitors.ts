@@ -1,5 +1,5 @@
 import { INPUT_MODES_BY_SOURCE, type LogSource, type Monitor, type MonitorSpec, type Page, type PageRequest } from '../model/entities.ts';
-import { InvalidReferencesError, NotFoundError, ValidationError, type ReferenceProblem } from '../model/errors.ts';
+import { FieldNotAllowedError, InvalidReferencesError, NotFoundError, type ReferenceProblem } from '../model/errors.ts';
 import { referencedLogSourceIds } from './monitor-references.ts';
 import type { SourceExpectations } from './ports.ts';
 import { nextSlotAfter } from '../scheduling/schedule.ts';
@@ -44,8 +44,8 @@ async function resolveSources(spec: MonitorSpec, deps: Pick<Deps, 'logSources'>)
 function checkModel(spec: MonitorSpec, settings: Deps['settings']): void {
   const allowed = settings.allowedModelIds;
   if (spec.model.modelId === undefined || allowed === undefined || allowed.includes(spec.model.modelId)) return;
-  throw ValidationError.field(
-    'model.model_id',
+  throw new FieldNotAllowedError(
+    'monitor.modelId',
     `is not one this deployment may invoke (allowedModelIds: ${allowed.join(', ')}); add it to the stack setting first`,
   );
 }
