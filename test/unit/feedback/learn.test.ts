@@ -3,32 +3,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BedrockJudge } from '#adapters/bedrock/bedrock-judge.ts';
 import { giveFeedback, type FeedbackInput } from '#domain/feedback/give-feedback.ts';
-import type { FeedbackRepository } from '#domain/feedback/ports.ts';
-import type { Feedback } from '#domain/feedback/types.ts';
-import type { Monitor, MonitorRule, MonitorRun, Page } from '#domain/model/entities.ts';
+import type { Monitor, MonitorRule, MonitorRun } from '#domain/model/entities.ts';
+import { FakeFeedback } from '../../support/fake-ports.ts';
 import { aLogSource, aMonitor, aRun, aTarget } from '../../support/builders.ts';
 import { stepsOver } from '../../support/run-steps.ts';
 import { fakeReaders } from '../collect/fakes.ts';
 
 const NOW = new Date('2026-11-27T10:00:00.000Z');
 const bedrock = mockClient(BedrockRuntimeClient);
-
-/** Feedback kept in memory, newest first, as the store would list it. */
-class InMemoryFeedback implements FeedbackRepository {
-  readonly items: Feedback[] = [];
-  async add(feedback: Feedback) {
-    this.items.unshift(feedback);
-  }
-  async list(): Promise<Page<Feedback>> {
-    return { items: [...this.items], nextToken: null };
-  }
-  async recent(_monitorId: string, limit: number) {
-    return this.items.slice(0, limit);
-  }
-  async since(_monitorId: string, since: string) {
-    return this.items.filter((item) => item.createdAt >= since).reverse();
-  }
-}
 
 /** The window every run reads: the same order timeouts, and ordinary traffic. */
 const WINDOW = [
@@ -73,7 +55,7 @@ function setup(rules: MonitorRule[] = []) {
   const readers = fakeReaders({
     logs: async () => ({ lines: WINDOW.map((text) => ({ timestamp: text.slice(0, 20), text })), notes: [] }),
   });
-  const feedback = new InMemoryFeedback();
+  const feedback = new FakeFeedback();
   const monitor: Monitor = aMonitor(source.id, { inputs: [{ label: 'APP', mode: 'filter', filterPattern: '' }], rules });
   const judge = new BedrockJudge(new BedrockRuntimeClient({ region: 'us-east-1' }));
   const steps = stepsOver(source, target, readers, NOW, { judge, feedback, collectConcurrency: 1 });

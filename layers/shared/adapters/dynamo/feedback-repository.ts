@@ -4,8 +4,8 @@ import { ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { FeedbackRepository } from '#domain/feedback/ports.ts';
 import { MAX_FEEDBACK_PER_RUN, runFeedbackOf, type Feedback } from '#domain/feedback/types.ts';
 import { FEEDBACK_PREFIX, keys, pageKeys } from './keys.ts';
-import { failedOnCondition, transactWrite } from './transactions.ts';
-import { decodeNextToken, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
+import { transactWrite } from './transactions.ts';
+import { decodeCursor, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
 
 const feedbackFromItem = (item: Item): Feedback => withoutStorageAttributes(item) as Feedback;
 
@@ -24,26 +24,32 @@ export class DynamoFeedbackRepository implements FeedbackRepository {
       this.table,
       [
         {
-          Put: {
-            TableName: this.table.name,
-            Item: { ...keys.feedback(feedback.monitorId, feedback.createdAt, feedback.id), ...feedback },
-            ConditionExpression: 'attribute_not_exists(pk)',
+          role: 'feedback' as const,
+          write: {
+            Put: {
+              TableName: this.table.name,
+              Item: { ...keys.feedback(feedback.monitorId, feedback.createdAt, feedback.id), ...feedback },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
         },
         {
-          Update: {
-            TableName: this.table.name,
-            Key: keys.run(feedback.monitorId, feedback.runId),
-            UpdateExpression: 'SET feedback = list_append(if_not_exists(feedback, :none), :one)',
-            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(feedback) OR size(feedback) < :max)',
-            ExpressionAttributeValues: { ':none': [], ':one': [runFeedbackOf(feedback)], ':max': MAX_FEEDBACK_PER_RUN },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          role: 'run' as const,
+          write: {
+            Update: {
+              TableName: this.table.name,
+              Key: keys.run(feedback.monitorId, feedback.runId),
+              UpdateExpression: 'SET feedback = list_append(if_not_exists(feedback, :none), :one)',
+              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(feedback) OR size(feedback) < :max)',
+              ExpressionAttributeValues: { ':none': [], ':one': [runFeedbackOf(feedback)], ':max': MAX_FEEDBACK_PER_RUN },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
         },
       ],
-      (reasons) => {
-        if (failedOnCondition(reasons[0])) return new ConflictError(`feedback ${feedback.id} exists`);
-        return reasons[1]?.item == null
+      (failed) => {
+        if (failed.some(({ role }) => role === 'feedback')) return new ConflictError(`feedback ${feedback.id} exists`);
+        return failed.some(({ role, item }) => role === 'run' && item === null)
           ? new NotFoundError(`run ${feedback.runId} of monitor ${feedback.monitorId} not found`)
           : new ConflictError(`run ${feedback.runId} already holds ${MAX_FEEDBACK_PER_RUN} feedback items`);
       },
@@ -58,7 +64,7 @@ export class DynamoFeedbackRepository implements FeedbackRepository {
         ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':prefix': FEEDBACK_PREFIX },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.feedbackOfMonitor(monitorId)),
+        ExclusiveStartKey: decodeCursor(page.nextToken, pageKeys.feedbackOfMonitor(monitorId)),
       }),
     );
     return toPage((result.Items ?? []).map(feedbackFromItem), result.LastEvaluatedKey);

@@ -1,5 +1,5 @@
 import { FINAL_STATUSES, type FinalRunStatus, type MonitorRun, type Page, type PageRequest } from '../model/entities.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../model/errors.ts';
+import { ConflictError, FieldNotAllowedError, NotFoundError } from '../model/errors.ts';
 import type { Clock, IdGenerator } from '../model/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import { getMonitor } from '../monitors/manage-monitors.ts';
@@ -71,14 +71,14 @@ export async function giveFeedback(monitorId: string, runId: string, input: Feed
   if (!run) throw new NotFoundError(`run ${runId} of monitor ${monitorId} not found`);
   if (!isFinal(run.status)) throw new ConflictError(`run ${runId} is still ${run.status}: feedback is taken on finished runs`);
   if (input.verdict === 'missed' && input.findingIndex !== undefined) {
-    throw ValidationError.field('finding_index', 'a missed feedback is about what the run did not find: it names no finding');
+    throw new FieldNotAllowedError('feedback.findingIndex', 'a missed feedback is about what the run did not find: it names no finding');
   }
   if (input.verdict === 'missed' && (input.note === undefined || input.note.trim() === '')) {
-    throw ValidationError.field('note', 'a missed feedback needs a note saying what was missed');
+    throw new FieldNotAllowedError('feedback.note', 'a missed feedback needs a note saying what was missed');
   }
   if (input.findingIndex !== undefined && input.findingIndex >= run.findings.length) {
-    throw ValidationError.field(
-      'finding_index',
+    throw new FieldNotAllowedError(
+      'feedback.findingIndex',
       run.findings.length === 0 ? 'the run has no findings' : `the run has ${run.findings.length} findings (indexes 0–${run.findings.length - 1})`,
     );
   }
