@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { FeedbackRepository } from '#domain/feedback/ports.ts';
 import { MAX_FEEDBACK_PER_RUN, runFeedbackOf, type Feedback } from '#domain/feedback/types.ts';
 import { FEEDBACK_PREFIX, keys, pageKeys } from './keys.ts';
+import { queryMonitorRange } from './run-repository.ts';
 import { transactWrite } from './transactions.ts';
 import { decodeCursor, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
 
@@ -75,20 +76,7 @@ export class DynamoFeedbackRepository implements FeedbackRepository {
   }
 
   async since(monitorId: string, since: string): Promise<Feedback[]> {
-    const found: Feedback[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':from': `${FEEDBACK_PREFIX}${since}`, ':to': FEEDBACK_END },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map(feedbackFromItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    const items = await queryMonitorRange(this.table, monitorId, { from: `${FEEDBACK_PREFIX}${since}`, to: FEEDBACK_END });
+    return items.map(feedbackFromItem);
   }
 }

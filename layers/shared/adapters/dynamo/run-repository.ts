@@ -25,6 +25,43 @@ const RECORD_ATTRIBUTES = [
 /** Tries of a run's save that lost a race with feedback being added to it. */
 const SAVE_ATTEMPTS = 4;
 
+/**
+ * The items of a monitor's partition whose sort keys lie from `range.from` to `range.to`, page by
+ * page, oldest first unless `newestFirst`, at most `limit`, with only `attributes` when given.
+ */
+export async function queryMonitorRange(
+  table: Table,
+  monitorId: string,
+  range: { from: string; to: string },
+  options: { newestFirst?: boolean; limit?: number; attributes?: readonly string[] } = {},
+): Promise<Item[]> {
+  const { newestFirst = false, limit = Number.POSITIVE_INFINITY, attributes } = options;
+  const found: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await table.client.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':from': range.from, ':to': range.to },
+        ...(attributes && {
+          ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name])),
+        }),
+        ScanIndexForward: !newestFirst,
+        ...(Number.isFinite(limit) && { Limit: Math.min(QUERY_PAGE_LIMIT, limit - found.length) }),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    found.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && found.length < limit);
+  return found;
+}
+
+/** Items asked for per page of a range query. */
+const QUERY_PAGE_LIMIT = 1000;
+
 /** Deletes every run of a monitor, a page and a batch at a time. */
 export async function deleteRuns(table: Table, monitorId: string): Promise<void> {
   await deleteMonitorItems(table, monitorId, RUN_PREFIX);
@@ -164,25 +201,13 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
 
   /** Runs from `since` on, newest first: one key range of the partition (ids sort by time), payloads left out. */
   async since(monitorId: string, since: Date, limit: number): Promise<RunRecord[]> {
-    const found: RunRecord[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':from': `${RUN_PREFIX}${encodeTime(since.getTime(), 10)}`, ':to': `${RUN_PREFIX}~` },
-          ProjectionExpression: RECORD_ATTRIBUTES.map((_, index) => `#a${index}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(RECORD_ATTRIBUTES.map((name, index) => [`#a${index}`, name])),
-          ScanIndexForward: false,
-          Limit: Math.min(1000, limit - found.length),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map((item) => runFromItem(item) as RunRecord));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && found.length < limit);
-    return found;
+    const items = await queryMonitorRange(
+      this.table,
+      monitorId,
+      { from: `${RUN_PREFIX}${encodeTime(since.getTime(), 10)}`, to: `${RUN_PREFIX}~` },
+      { newestFirst: true, limit, attributes: RECORD_ATTRIBUTES },
+    );
+    return items.map((item) => runFromItem(item) as RunRecord);
   }
 
   listOpenSince(before: Date, limit: number): Promise<OpenRun[]> {
