@@ -9,7 +9,6 @@ import { testLogSource } from '#domain/log-sources/test-log-source.ts';
 import { createDynamoClient, createSqsClient } from '#clients/aws.ts';
 import { loadConfig, required } from '#config/env.ts';
 import { createManagementContext, systemClock } from '#config/management-context.ts';
-import { tracer } from '#adapters/powertools/index.ts';
 import { Router } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
 import { healthRoutes } from './resources/health.ts';
@@ -43,7 +42,6 @@ function apiFromEnvironment(): HttpFunction {
     aws: new AwsSourceClients({
       defaultRegion: required(process.env.AWS_REGION, 'AWS_REGION'),
       clock: systemClock,
-      instrument: (c) => tracer.captureAWSv3Client(c),
     }),
     costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),
   };

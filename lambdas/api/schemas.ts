@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CostMetric, LogSourceMode, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
 import type { LogSourceBody } from '#domain/log-sources/manage-log-sources.ts';
 import type { TargetSpec } from '#domain/targets/manage-targets.ts';

@@ -12,7 +12,6 @@ import { loadConfig, required } from '#config/env.ts';
 import { systemClock } from '#config/management-context.ts';
 import { listCostSources, type CostCollectorDeps } from '#domain/collect/collect-cost-snapshots.ts';
 import type { Clock } from '#domain/model/ports.ts';
-import { tracer } from '#adapters/powertools/index.ts';
 
 export interface CostCollectorOptions {
   /** The table (and its document client), shared with the caller's other repositories. */
@@ -45,6 +44,6 @@ export function costCollectorFromEnvironment(env: Record<string, string | undefi
   return createCostCollectorDeps({
     table: { client: documentClient(createDynamoClient()), name: config.TABLE_NAME },
     defaultRegion,
-    aws: new AwsSourceClients({ defaultRegion, clock: systemClock, instrument: (c) => tracer.captureAWSv3Client(c) }),
+    aws: new AwsSourceClients({ defaultRegion, clock: systemClock }),
   });
 }

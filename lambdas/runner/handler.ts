@@ -10,7 +10,7 @@ import { loadConfig, required } from '#config/env.ts';
 import { systemClock } from '#config/management-context.ts';
 import { awsChannels, bedrockJudge, createRunner, type Runner } from '#config/runner-context.ts';
 import { parsePriceOverrides } from '#domain/judge/prices.ts';
-import { logger, metrics, tracer } from '#adapters/powertools/index.ts';
+import { logger, metrics } from '#adapters/powertools/index.ts';
 import { withEventHandler } from '#adapters/powertools/with-handler.ts';
 import { processBatch } from './process-batch.ts';
 
@@ -28,7 +28,7 @@ function fromEnvironment() {
   const runner = createRunner({
     store: createStore({ client, name: config.TABLE_NAME }),
     readers: {
-      aws: new AwsSourceClients({ defaultRegion: region, clock: systemClock, instrument: (c) => tracer.captureAWSv3Client(c) }),
+      aws: new AwsSourceClients({ defaultRegion: region, clock: systemClock }),
       costSnapshots: new DynamoCostSnapshotRepository(client, config.TABLE_NAME),
     },
     judge: bedrockJudge(clients.bedrock),

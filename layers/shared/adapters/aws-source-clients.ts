@@ -30,7 +30,7 @@ export interface AwsSourceClientsOptions {
   sessionName?: string;
   /** Caps and polling of the CloudWatch reader. */
   logReader?: Omit<CloudWatchLogReaderOptions, 'region' | 'maxAttempts' | 'clock'>;
-  /** Wraps each new SDK client (Powertools `tracer.captureAWSv3Client`). */
+  /** Wraps each new SDK client (instrumentation; none by default). */
   instrument?: <C>(client: C) => C;
 }
 
