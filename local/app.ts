@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
+import { costExplorerReader } from '#adapters/cost-explorer/cost-explorer-reader.ts';
 import { LocalFileTailer } from '#adapters/files/file-tailer.ts';
 import { LocalFileAccess, parseFileRoots } from '#adapters/files/file-access.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
@@ -138,7 +139,7 @@ export async function startLocalApp(
     const clock = options.clock ?? systemClock;
     const client = documentClient(dynamo);
     const store = createStore({ client, name: config.VIGIL_TABLE_NAME });
-    const awsClients = new AwsSourceClients({ defaultRegion: region, clock });
+    const awsClients = new AwsSourceClients({ defaultRegion: region, clock, costExplorer: costExplorerReader });
     // Vigil's own data (DynamoDB Local's database, the outbox) stays unreadable even inside a root.
     const fileAccess = await LocalFileAccess.create({ roots: parseFileRoots(config.VIGIL_FILE_ROOTS), denied: [resolve(config.VIGIL_DATA_DIR)] });
     const readers: SourceReaders = {

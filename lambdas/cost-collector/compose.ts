@@ -6,6 +6,7 @@
 import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import { createStore, type Table } from '#adapters/dynamo/index.ts';
+import { costExplorerReader } from '#adapters/cost-explorer/cost-explorer-reader.ts';
 import { createDynamoClient } from '#clients/aws.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { loadConfig, required } from '#config/env.ts';
@@ -19,7 +20,7 @@ export interface CostCollectorOptions {
   /** The region of targets that name none. */
   defaultRegion: string;
   clock?: Clock;
-  /** Reused when the caller already has one (the runner's, in local mode). */
+  /** Reused when the caller already has one (the runner's, in local mode); it needs the `costExplorer` option. */
   aws?: AwsSourceClients;
 }
 
@@ -28,7 +29,7 @@ export function createCostCollectorDeps(options: CostCollectorOptions): CostColl
   const { table } = options;
   const store = createStore(table);
   const clock = options.clock ?? systemClock;
-  const aws = options.aws ?? new AwsSourceClients({ defaultRegion: options.defaultRegion, clock });
+  const aws = options.aws ?? new AwsSourceClients({ defaultRegion: options.defaultRegion, clock, costExplorer: costExplorerReader });
   return {
     listCostSources: () => listCostSources({ logSources: store.logSources, targets: store.targets }),
     costExplorerFor: (target) => aws.costExplorerFor(target),
@@ -44,6 +45,6 @@ export function costCollectorFromEnvironment(env: Record<string, string | undefi
   return createCostCollectorDeps({
     table: { client: documentClient(createDynamoClient()), name: config.TABLE_NAME },
     defaultRegion,
-    aws: new AwsSourceClients({ defaultRegion, clock: systemClock }),
+    aws: new AwsSourceClients({ defaultRegion, clock: systemClock, costExplorer: costExplorerReader }),
   });
 }
