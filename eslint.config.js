@@ -45,6 +45,25 @@ export default tseslint.config(
     },
   },
   {
+    // The CDK app shares only the contract (plain constants) and pure code with the runtime:
+    // nothing that would pull AWS SDK clients or Powertools into synth.
+    files: ['lib/**', 'bin/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // A regex: in gitignore-style groups a leading `#` starts a comment.
+              regex: '^(@aws-sdk/|@aws-lambda-powertools/|#adapters/(?!dynamo/keys\\.ts$)|#composition/(?!contract\\.ts$)|#http/|#local/)',
+              message: 'lib/ imports only layers/shared/composition/contract.ts, the domain and the table keys from the runtime.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The domain is free of AWS and of process.env (DESIGN.md).
     files: ['layers/shared/domain/**'],
     rules: {
