@@ -13,11 +13,6 @@ import { linePatternProblem } from '#domain/model/line-pattern.ts';
 const name = z.string().trim().min(1).max(128);
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, { error: 'must be an id (1–64 of A-Z a-z 0-9 _ -)' });
 
-export const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  next_token: z.string().min(1).max(2048).optional(),
-});
-
 // ---------- targets ----------
 
 const connectionConfigSchema = z.strictObject({

@@ -5,7 +5,7 @@ import { GuardedJudge } from '#domain/judge/guarded-judge.ts';
 import type { Judge, JudgeMetrics } from '#domain/judge/ports.ts';
 import { parsePriceOverrides, type PriceTable } from '#domain/judge/prices.ts';
 import type { NotificationChannels } from '#domain/notify/channels.ts';
-import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
+import { DEFAULT_DELIVERY_RETRY } from '#domain/notify/retry.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import type { RunRequest } from '#domain/runs/ports.ts';
 import { executeRun, type ExecuteRunResult } from '#domain/runs/execute-run.ts';
@@ -88,7 +88,7 @@ export function createRunner(options: {
     judgeMetrics: options.judgeMetrics,
     ...(settings.prices && { prices: settings.prices }),
     channels: options.channels,
-    notifyRetry: DEFAULT_RETRY_POLICY,
+    notifyRetry: DEFAULT_DELIVERY_RETRY,
     clock: options.clock,
     defaultModelId: settings.defaultModelId,
     maxInputTokens: settings.maxInputTokens,

@@ -239,8 +239,10 @@ export interface RuleResult {
   severity: Severity;
   breached: boolean;
   /**
-   * For a breached rule, the template most of its matching lines share: what the breach is
-   * about ("order <*> timeout after <*>"), so the alert fingerprint tells one problem from another.
+   * For a breached rule, the masked-line id (runs/run-steps.ts `maskedLineId`, not a mined
+   * template's id) most of its matching lines share: what the breach is about ("order <*> timeout
+   * after <*>"), so the alert fingerprint tells one problem from another. The field keeps its
+   * stored name (runs in the table carry it) and is `template_id` on the wire (docs/api.md).
    */
   templateId?: string | null;
 }
