@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { CostMetric, LogSourceMode, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
+import type { CostMetric, SourceKind, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
 import type { LogSourceBody } from '#domain/log-sources/manage-log-sources.ts';
 import type { TargetSpec } from '#domain/targets/manage-targets.ts';
 import { parseOrThrow } from '#http/validation.ts';
@@ -96,7 +96,7 @@ const configSchemas = {
       .default('SERVICE'),
   }),
   file: z.strictObject({ path: z.string().min(1).max(4096) }),
-} satisfies Record<LogSourceMode, z.ZodType>;
+} satisfies Record<SourceKind, z.ZodType>;
 
 export const logSourceSchema = z.strictObject({
   target_id: id,

@@ -1,4 +1,4 @@
-import { INPUT_MODES_BY_SOURCE, type LogSource, type Monitor, type MonitorSpec, type Page, type PageRequest } from '../model/entities.ts';
+import { INPUT_KINDS_BY_SOURCE_KIND, type LogSource, type Monitor, type MonitorSpec, type Page, type PageRequest } from '../model/entities.ts';
 import { NotFoundError, ValidationError, type FieldIssue } from '../model/errors.ts';
 import { referencedLogSourceIds } from './monitor-references.ts';
 import type { SourceExpectations } from './ports.ts';
@@ -25,7 +25,7 @@ async function resolveSources(spec: MonitorSpec, deps: Pick<Deps, 'logSources'>)
       }
       return;
     }
-    const fitting = INPUT_MODES_BY_SOURCE[source.mode];
+    const fitting = INPUT_KINDS_BY_SOURCE_KIND[source.mode];
     if (!fitting.includes(input.mode)) {
       issues.push({
         path: `inputs[${i}].mode`,
