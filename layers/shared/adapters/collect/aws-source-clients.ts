@@ -3,11 +3,13 @@
  * container and reused. Endpoints come from the SDK's own resolution, so
  * `AWS_ENDPOINT_URL_<SERVICE>` (LocalStack, a proxy) works; none is ever passed explicitly.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { ContainerLogLocator, CostExplorerPort, LogReader, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
+import { CloudWatchMetricReader } from '#adapters/cloudwatch/metric-reader.ts';
+import type { ContainerLogLocator, CostExplorerPort, LogReader, MetricReader, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
 import type { Target } from '#domain/entities.ts';
 import type { Clock } from '#domain/ports.ts';
 import { assumeRoleCredentials, type CredentialProvider } from './assume-role.ts';
@@ -34,6 +36,8 @@ export interface AwsSourceClientsOptions {
   instrument?: <C>(client: C) => C;
 }
 
+type CachedReader = LogReader | ContainerLogLocator | CostExplorerPort | MetricReader;
+
 interface Identity {
   key: string;
   credentials?: CredentialProvider;
@@ -43,7 +47,7 @@ interface Identity {
 export class AwsSourceClients implements SourceClients {
   private readonly clock: Clock;
   private readonly maxAttempts: number;
-  private readonly clients = new Map<string, LogReader | ContainerLogLocator | CostExplorerPort>();
+  private readonly clients = new Map<string, CachedReader>();
   private readonly roles = new Map<string, CredentialProvider>();
   private readonly sts = new Map<string, STSClient>();
 
@@ -61,6 +65,10 @@ export class AwsSourceClients implements SourceClients {
       containers: this.cached(`ecs|${region}|${identity.key}`, () => {
         const client = this.instrument(new ECSClient(this.clientConfig(region, identity)));
         return new EcsLogLocator(client, { region, maxAttempts: this.maxAttempts, clock: this.clock });
+      }),
+      metrics: this.cached(`cloudwatch|${region}|${identity.key}`, () => {
+        const client = this.instrument(new CloudWatchClient(this.clientConfig(region, identity)));
+        return new CloudWatchMetricReader(client, { region, maxAttempts: this.maxAttempts, clock: this.clock });
       }),
     };
   }
@@ -85,7 +93,7 @@ export class AwsSourceClients implements SourceClients {
     return this.options.instrument ? this.options.instrument(client) : client;
   }
 
-  private cached<T extends LogReader | ContainerLogLocator | CostExplorerPort>(key: string, build: () => T): T {
+  private cached<T extends CachedReader>(key: string, build: () => T): T {
     const existing = this.clients.get(key);
     if (existing) return existing as T;
     const created = build();

@@ -1,11 +1,14 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LogSource, Page, PageRequest } from '#domain/entities.ts';
+import type { LogSource, LogSourceMode, Page, PageRequest, TargetType } from '#domain/entities.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { LogSourceRepository } from '#domain/ports.ts';
 import { ENTITY, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { failedOnCondition, transactWrite, type CancellationReason, type TransactItem } from './transactions.ts';
 import { batchGet, decodeNextToken, toPage, type Item, type Table } from './table.ts';
+
+/** Source modes that only make sense on one kind of target. */
+const REQUIRED_TARGET_TYPE: Partial<Record<LogSourceMode, TargetType>> = { file: 'local', cloudwatch_metrics: 'aws_account' };
 
 export function logSourceFromItem(item: Item): LogSource {
   return {
@@ -186,13 +189,14 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
     };
   }
 
-  /** The target must exist, and be a `local` target for a `file` source. */
+  /** The target must exist, and be a `local` target for a `file` source, an `aws_account` one for CloudWatch metrics. */
   private targetCondition(source: LogSource) {
-    return source.mode === 'file'
+    const type = REQUIRED_TARGET_TYPE[source.mode];
+    return type !== undefined
       ? {
-          ConditionExpression: 'attribute_exists(pk) AND #type = :local',
+          ConditionExpression: 'attribute_exists(pk) AND #type = :type',
           ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':local': 'local' } as Item,
+          ExpressionAttributeValues: { ':type': type } as Item,
         }
       : { ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: {} as Item };
   }
@@ -206,7 +210,8 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
       return new ConflictError(`log source ${source.id} was changed by another request; retry`);
     }
     if (!reason?.item) return ValidationError.field('target_id', `target ${source.targetId} does not exist`);
-    return ValidationError.field('target_id', `a file source needs a local target; ${source.targetId} is ${reason.item.type}`);
+    const needed = source.mode === 'file' ? 'a file source needs a local target' : `a ${source.mode} source needs an aws_account target`;
+    return ValidationError.field('target_id', `${needed}; ${source.targetId} is ${reason.item.type}`);
   }
 
 }

@@ -2,8 +2,9 @@
  * Ports of the collectors. Adapters in `#adapters/collect/*` implement them over CloudWatch
  * Logs, ECS, Cost Explorer, DynamoDB and the local file system; tests hand in fakes.
  */
-import type { CostMetric, EcsConfig, Target } from '../entities.ts';
+import type { CostMetric, EcsConfig, MetricQuery, Target } from '../entities.ts';
 import type { LinePattern } from '../line-pattern.ts';
+import type { MetricSeries } from '../numbers/metric-series.ts';
 import type { CostAnomaly, CostSnapshot, LogGroupSelection, ReadResult } from './types.ts';
 
 /** A bounded read of CloudWatch Logs over `[start, end]`. */
@@ -43,11 +44,30 @@ export interface ContainerLogLocator {
   locate(config: EcsConfig): Promise<ContainerLogLocation>;
 }
 
+/** A GetMetricData read of a `metrics` input's queries over `[start, end]`. */
+export interface MetricReadRequest {
+  queries: MetricQuery[];
+  start: Date;
+  end: Date;
+  /** Epoch milliseconds by which the read must have returned. */
+  deadline: number;
+}
+
+/** Reads CloudWatch metrics (for `cloudwatch_metrics` sources) in one region with one identity. */
+export interface MetricReader {
+  /** Every query's series, in the queries' order, oldest point first. */
+  read(request: MetricReadRequest): Promise<{ series: MetricSeries[]; notes: string[] }>;
+  /** One page of ListMetrics (`namespace metric`), for the source test: proves the identity can read metrics. */
+  probe(deadline: number): Promise<{ metrics: string[]; more: boolean }>;
+}
+
 /** The AWS readers of one target: its region and, for another account, its assumed role. */
 export interface TargetReaders {
   /** A log reader in the target's region, or in `region` (an ECS container's `awslogs-region`). */
   logs(region?: string): LogReader;
   containers: ContainerLogLocator;
+  /** CloudWatch metrics in the target's region. */
+  metrics: MetricReader;
 }
 
 /** Builds (and caches) the AWS readers for a target. */

@@ -2,7 +2,8 @@
  * Reading one log source with one query: the path both a monitor's inputs and
  * `POST /log-sources/{id}/test` take, so the test reads exactly as a run would.
  */
-import { INPUT_MODES_BY_SOURCE, type CloudWatchLogsConfig, type InputMode, type LogSource, type Target } from '../entities.ts';
+import { INPUT_MODES_BY_SOURCE, type CloudWatchLogsConfig, type InputMode, type LogSource, type MetricQuery, type Target } from '../entities.ts';
+import { renderMetricSeries } from '../numbers/metric-series.ts';
 import type { Clock } from '../ports.ts';
 import { renderCostSnapshot } from './cost-lines.ts';
 import { SourceReadError } from './errors.ts';
@@ -15,7 +16,9 @@ export type SourceQuery =
   | { mode: 'filter'; filterPattern: string }
   | { mode: 'insights'; query: string }
   | { mode: 'cost'; lookbackMinutes?: number }
-  | { mode: 'tail'; match?: string };
+  | { mode: 'tail'; match?: string }
+  /** No queries: the source test, which lists the metrics the identity can see. */
+  | { mode: 'metrics'; queries: MetricQuery[] };
 
 /** The time range and bounds of a read. */
 export interface ReadWindow {
@@ -126,6 +129,27 @@ export async function readSource(
       const now = context.clock.now();
       const read = renderCostSnapshot(snapshot, query.lookbackMinutes === undefined ? { now } : { now, lookbackMinutes: query.lookbackMinutes });
       return { ...read, where: `the cost snapshot collected at ${snapshot.collectedAt}` };
+    }
+    case 'cloudwatch_metrics': {
+      if (query.mode !== 'metrics') throw mismatch(source, query.mode);
+      if (target.type !== 'aws_account') {
+        throw new SourceReadError(`CloudWatch metrics are read on aws_account targets only; target "${target.name}" is ${target.type}`, 'unsupported');
+      }
+      const reader = readers.aws.forTarget(target).metrics;
+      const region = target.connectionConfig.region;
+      const where = `CloudWatch metrics${region === undefined ? '' : ` in ${region}`}`;
+      if (query.queries.length === 0) {
+        const probe = await reader.probe(window.deadline);
+        const more = probe.more ? ' (first page)' : '';
+        return { lines: probe.metrics.map((text) => ({ timestamp: null, text })), notes: [`${probe.metrics.length} metrics listed${more}`], where };
+      }
+      const read = await reader.read({ queries: query.queries, start: window.start, end: window.end, deadline: window.deadline });
+      return {
+        lines: read.series.map((series) => ({ timestamp: null, text: renderMetricSeries(series) })),
+        notes: read.notes,
+        series: read.series,
+        where,
+      };
     }
     case 'file': {
       if (query.mode !== 'tail') throw mismatch(source, query.mode);

@@ -39,6 +39,8 @@ function sampleQuery(source: LogSource): SourceQuery {
       return { mode: 'cost' };
     case 'file':
       return { mode: 'tail' };
+    case 'cloudwatch_metrics':
+      return { mode: 'metrics', queries: [] };
   }
 }
 

@@ -3,6 +3,7 @@
  * snapshots the cost collector stores for `cost` inputs.
  */
 import type { CostMetric, InputMode } from '../entities.ts';
+import type { MetricSeries } from '../numbers/metric-series.ts';
 
 /** One line of an input, as read from its source. */
 export interface CollectedLine {
@@ -32,12 +33,16 @@ export interface CollectedInput {
   error: string | null;
   /** Limits that were hit (events scanned, time spent, groups listed) and similar caveats. */
   notes: string[];
+  /** A `metrics` input's series, for the metric rules (its lines render them). */
+  series?: MetricSeries[];
 }
 
 /** What a reader returns: lines oldest first and the caps it hit. */
 export interface ReadResult {
   lines: CollectedLine[];
   notes: string[];
+  /** The series behind the lines, when the source is CloudWatch metrics. */
+  series?: MetricSeries[];
 }
 
 /** The log groups a CloudWatch read covers. */

@@ -7,6 +7,7 @@ import {
   type NotificationOutcome,
 } from '../entities.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
+import type { MetricSeries } from '../numbers/metric-series.ts';
 import type { Clock, MonitorRepository, RunRepository, RunRequest } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
 import { newRun } from './runs.ts';
@@ -19,6 +20,8 @@ export interface CollectedPayload {
   linesByLabel: Map<string, string[]>;
   /** Every label matched its baseline: nothing new, missing or outside its usual range (templates mode). */
   usual?: boolean;
+  /** Each `metrics` label's series, for the metric rules. */
+  seriesByLabel?: Map<string, MetricSeries[]>;
 }
 
 /** The verdict and its bookkeeping, as the run records it. */
