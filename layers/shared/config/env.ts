@@ -26,6 +26,8 @@ const schema = z.object({
   MAX_INPUT_TOKENS: z.coerce.number().int().min(1000).max(1_000_000).default(30_000),
   COLLECT_CONCURRENCY: z.coerce.number().int().min(1).max(10).default(4),
   COST_COLLECTOR_HOURS: z.coerce.number().int().min(1).max(24).default(6),
+  /** Cost collector: `on` when the stack granted Cost Optimization Hub (config `costSavings`). */
+  COST_SAVINGS: z.enum(['on', 'off']).default('off'),
   /** Runner: estimated model spend allowed per UTC month (USD); unset: no cap. */
   MODEL_MONTHLY_BUDGET_USD: z.coerce.number().positive().max(1_000_000).optional(),
   /** Runner: time kept back from the Lambda timeout to write the run's final status. */
