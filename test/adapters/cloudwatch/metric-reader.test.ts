@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudWatchMetricReader } from '#adapters/cloudwatch/metric-reader.ts';
 import { SourceReadError } from '#domain/collect/errors.ts';
-import type { MetricQuery } from '#domain/entities.ts';
+import type { MetricQuery } from '#domain/model/entities.ts';
 import { awsError } from '../collect/fake-time.ts';
 
 const cw = mockClient(CloudWatchClient);

@@ -11,7 +11,7 @@ import type {
   TailOptions,
 } from '#domain/collect/ports.ts';
 import type { CostSnapshot, ReadResult } from '#domain/collect/types.ts';
-import type { EcsConfig, Target } from '#domain/entities.ts';
+import type { EcsConfig, Target } from '#domain/model/entities.ts';
 import type { MetricSeries } from '#domain/numbers/metric-series.ts';
 
 export type LogCall =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricRule } from '#domain/entities.ts';
+import type { MetricRule } from '#domain/model/entities.ts';
 import { describeRuleResult } from '#domain/judge/rules.ts';
 import { evaluateMetricRules } from '#domain/numbers/metric-rules.ts';
 import { renderMetricSeries, type MetricSeries } from '#domain/numbers/metric-series.ts';

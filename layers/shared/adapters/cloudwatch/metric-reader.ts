@@ -9,10 +9,10 @@ import {
   type GetMetricDataOutput,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { callAws, type AwsCallContext } from '#adapters/collect/aws-errors.ts';
+import { callAws, type AwsCallContext } from '#adapters/aws-errors.ts';
 import type { MetricReader, MetricReadRequest } from '#domain/collect/ports.ts';
-import type { MetricQuery } from '#domain/entities.ts';
-import type { Clock } from '#domain/ports.ts';
+import type { MetricQuery } from '#domain/model/entities.ts';
+import type { Clock } from '#domain/model/ports.ts';
 import { describeMetricQuery, type MetricSeries } from '#domain/numbers/metric-series.ts';
 
 export interface CloudWatchMetricReaderOptions {

@@ -4,7 +4,7 @@
  * (CloudWatch alarms' "M out of M"); with fewer points than that it is not breached, and the
  * result says so. A breached rule sets a floor on the run's status, like a log rule.
  */
-import type { MetricOp, MetricRule, RuleResult } from '../entities.ts';
+import type { MetricOp, MetricRule, RuleResult } from '../model/entities.ts';
 import { formatMetricValue, type MetricSeries } from './metric-series.ts';
 
 const COMPARE: Readonly<Record<MetricOp, (a: number, b: number) => boolean>> = {

@@ -2,7 +2,7 @@
  * Metric series as a `metrics` input reads them (GetMetricData over the lookback), and how they
  * read in the payload: one compact line per query, the arithmetic done here, never by the model.
  */
-import type { MetricQuery } from '../entities.ts';
+import type { MetricQuery } from '../model/entities.ts';
 
 /** One point of a series. */
 export interface MetricPoint {
