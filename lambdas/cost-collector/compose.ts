@@ -11,6 +11,7 @@ import { documentClient } from '#clients/dynamo.ts';
 import { loadConfig, required } from '#config/env.ts';
 import { systemClock } from '#config/management-context.ts';
 import { listCostSources, type CostCollectorDeps } from '#domain/collect/collect-cost-snapshots.ts';
+import type { Target } from '#domain/model/entities.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { tracer } from '#adapters/powertools/index.ts';
 
@@ -22,6 +23,8 @@ export interface CostCollectorOptions {
   clock?: Clock;
   /** Reused when the caller already has one (the runner's, in local mode). */
   aws?: AwsSourceClients;
+  /** Whether Cost Optimization Hub may be read (the stack's `costSavings`; local mode with credentials). @default false */
+  savings?: boolean;
 }
 
 /** Wires {@link collectCostSnapshots}'s ports to the table and to Cost Explorer. */
@@ -33,6 +36,7 @@ export function createCostCollectorDeps(options: CostCollectorOptions): CostColl
   return {
     listCostSources: () => listCostSources({ logSources: store.logSources, targets: store.targets }),
     costExplorerFor: (target) => aws.costExplorerFor(target),
+    ...(options.savings === true && { savingsFor: (target: Target) => aws.savingsFor(target) }),
     snapshots: new DynamoCostSnapshotRepository(table.client, table.name),
     clock,
   };
@@ -46,5 +50,6 @@ export function costCollectorFromEnvironment(env: Record<string, string | undefi
     table: { client: documentClient(createDynamoClient()), name: config.TABLE_NAME },
     defaultRegion,
     aws: new AwsSourceClients({ defaultRegion, clock: systemClock, instrument: (c) => tracer.captureAWSv3Client(c) }),
+    savings: config.COST_SAVINGS === 'on',
   });
 }

@@ -6,10 +6,12 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { CostOptimizationHubClient } from '@aws-sdk/client-cost-optimization-hub';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { CloudWatchMetricReader } from './cloudwatch/metric-reader.ts';
-import type { ContainerLogLocator, CostExplorerPort, LogReader, MetricReader, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
+import { COST_OPTIMIZATION_HUB_REGION, CostOptimizationHubReader } from './cost-optimization-hub/savings-reader.ts';
+import type { ContainerLogLocator, CostExplorerPort, LogReader, MetricReader, SavingsPort, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
 import type { Target } from '#domain/model/entities.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { assumeRoleCredentials, type CredentialProvider } from './sts/assume-role.ts';
@@ -36,7 +38,7 @@ export interface AwsSourceClientsOptions {
   instrument?: <C>(client: C) => C;
 }
 
-type CachedReader = LogReader | ContainerLogLocator | CostExplorerPort | MetricReader;
+type CachedReader = LogReader | ContainerLogLocator | CostExplorerPort | MetricReader | SavingsPort;
 
 interface Identity {
   key: string;
@@ -79,6 +81,15 @@ export class AwsSourceClients implements SourceClients {
     return this.cached(`ce|${identity.key}`, () => {
       const client = this.instrument(new CostExplorerClient(this.clientConfig(COST_EXPLORER_REGION, identity)));
       return new CostExplorerReader(client, { maxAttempts: this.maxAttempts, clock: this.clock });
+    });
+  }
+
+  /** Cost Optimization Hub as the target's identity; always in us-east-1, its only endpoint. */
+  savingsFor(target: Target): SavingsPort {
+    const identity = this.identityOf(target, target.connectionConfig.region ?? this.options.defaultRegion);
+    return this.cached(`coh|${identity.key}`, () => {
+      const client = this.instrument(new CostOptimizationHubClient(this.clientConfig(COST_OPTIMIZATION_HUB_REGION, identity)));
+      return new CostOptimizationHubReader(client, { maxAttempts: this.maxAttempts, clock: this.clock });
     });
   }
 

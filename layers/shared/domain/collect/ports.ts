@@ -5,7 +5,7 @@
 import type { CostMetric, EcsConfig, MetricQuery, Target } from '../model/entities.ts';
 import type { LinePattern } from '../model/line-pattern.ts';
 import type { MetricSeries } from '../numbers/metric-series.ts';
-import type { CostAnomaly, CostSnapshot, LogGroupSelection, ReadResult } from './types.ts';
+import type { CostAnomaly, CostSnapshot, LogGroupSelection, ReadResult, SavingsRecommendation } from './types.ts';
 
 /** A bounded read of CloudWatch Logs over `[start, end]`. */
 export interface LogReadRequest {
@@ -128,4 +128,10 @@ export interface CostExplorerPort {
   forecast(request: CostPeriod & { metric: CostMetric }): Promise<{ amount: number; unit: string | null }>;
   /** GetAnomalies whose dates fall in the period. */
   anomalies(request: CostPeriod): Promise<CostAnomaly[]>;
+}
+
+/** Cost Optimization Hub (one request, for sources with `include_savings`). */
+export interface SavingsPort {
+  /** ListRecommendations: the `limit` largest by estimated monthly savings, largest first. */
+  topRecommendations(limit: number): Promise<SavingsRecommendation[]>;
 }

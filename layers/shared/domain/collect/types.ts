@@ -80,6 +80,21 @@ export interface CostAnomaly {
   rootCauses: string[];
 }
 
+/** A Cost Optimization Hub recommendation: what to change and what it saves per month. */
+export interface SavingsRecommendation {
+  /** The resource id (or ARN when there is no id). */
+  resource: string;
+  /** `Ec2Instance`, `RdsDbInstance`, `ComputeSavingsPlans`, … */
+  resourceType: string;
+  /** `Rightsize`, `Stop`, `Upgrade`, `PurchaseSavingsPlans`, `Delete`, … */
+  action: string;
+  region: string | null;
+  monthlySavings: number;
+  currency: string;
+  /** What it recommends instead, when Cost Optimization Hub says (`t4g.small`). */
+  recommended: string | null;
+}
+
 /** What the cost collector stores per `cost_explorer` source; `cost` inputs render the latest. */
 export interface CostSnapshot {
   logSourceId: string;
@@ -97,6 +112,11 @@ export interface CostSnapshot {
   /** Forecast from today to the end of the month; null when Cost Explorer had none. */
   forecast: CostForecast | null;
   anomalies: CostAnomaly[];
+  /**
+   * Cost Optimization Hub's top recommendations by monthly savings, when the source sets
+   * `include_savings` and they could be read; absent otherwise.
+   */
+  savings?: SavingsRecommendation[];
   /** What could not be collected (forecast, anomalies) and why; groups folded into `Other`. */
   notes: string[];
 }
