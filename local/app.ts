@@ -11,7 +11,6 @@ import { documentClient } from '#clients/dynamo.ts';
 import { createRunnerClients } from '#clients/runner-clients.ts';
 import { createManagementContext, systemClock } from '#config/management-context.ts';
 import { awsChannels, bedrockJudge, createRunner, type Runner } from '#config/runner-context.ts';
-import { collectCostSnapshots } from '#domain/collect/collect-cost-snapshots.ts';
 import type { SourceReaders } from '#domain/collect/ports.ts';
 import { testLogSource } from '#domain/log-sources/test-log-source.ts';
 import { DEFAULT_COST_COLLECTOR_HOURS } from '#domain/collect/collect-inputs.ts';
@@ -25,6 +24,7 @@ import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createCostCollectorDeps } from '../lambdas/cost-collector/compose.ts';
 import { createApi } from '../lambdas/api/handler.ts';
 import { awsCredentialsAvailable } from './aws-detect.ts';
+import { LocalCostCollection, watchCostSources } from './cost-collection.ts';
 import { ensureTable, localDynamoClient } from './dynamo-local.ts';
 import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor.ts';
 import { answerUnavailableWhileDown, externalDatabase, idleUnlessDatabaseDown } from './database-gate.ts';
@@ -121,8 +121,10 @@ export async function startLocalApp(
   const database = dynamoLocal ?? externalDatabase;
   let ticker: NodeJS.Timeout | undefined;
   let server: Server | undefined;
+  let costs: LocalCostCollection | undefined;
   const release = async () => {
     clearInterval(ticker);
+    await costs?.stop();
     if (server?.listening) {
       await new Promise<void>((done) => server?.close(() => done()));
       server.closeAllConnections();
@@ -169,14 +171,28 @@ export async function startLocalApp(
       await ensureTable(dynamo, config.VIGIL_TABLE_NAME);
       await resumeQueuedRuns();
     });
-    const ctx = createManagementContext({
+    // Cost Explorer costs $0.01 a request, so snapshots are taken by the collector, never per run:
+    // at start, every DEFAULT_COST_COLLECTOR_HOURS, and when the API creates or changes a cost source.
+    const costCollection = new LocalCostCollection({
+      collector: aws
+        ? createCostCollectorDeps({ table: { client, name: config.VIGIL_TABLE_NAME }, defaultRegion: region, clock, aws: awsClients, savings: true })
+        : null,
+      targets: store.targets,
+      hours: DEFAULT_COST_COLLECTOR_HOURS,
+      log,
+    });
+    costs = costCollection;
+    const managed = createManagementContext({
       store,
       queue,
       clock,
       settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
-      sourceTester: { test: (source, target) => testLogSource(source, target, { readers, clock }) },
+      sourceTester: {
+        test: (source, target) => testLogSource(source, target, { readers, clock, missingSnapshot: (id) => costCollection.missingSnapshot(id) }),
+      },
       fileAccess,
     });
+    const ctx: ManagementContext = { ...managed, logSources: watchCostSources(managed.logSources, (source) => costCollection.sourceChanged(source)) };
 
     let inFlightTick: Promise<void> | null = null;
     const tickNow = async () => {
@@ -196,12 +212,7 @@ export async function startLocalApp(
       await inFlightTick;
     };
 
-    if (aws) {
-      // Cost Explorer costs $0.01 a request, so snapshots are taken at start, not per run.
-      void collectCostSnapshots(createCostCollectorDeps({ table: { client, name: config.VIGIL_TABLE_NAME }, defaultRegion: region, clock, aws: awsClients }))
-        .then((outcomes) => outcomes.length > 0 && log(`cost snapshots: ${outcomes.length} source(s) collected`))
-        .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
-    }
+    costCollection.start();
 
     const handler = answerUnavailableWhileDown(withHttpHandler(createApi(ctx)), database, () =>
       store.health.pingDatabase().then(

@@ -34,6 +34,11 @@ export interface ReadContext {
   clock: Clock;
   /** How often the cost collector runs, for the message when there is no snapshot yet. */
   costCollectorHours: number;
+  /**
+   * What to say when a cost source has no snapshot yet, where the collector is not the stack's
+   * scheduled one (local mode collects a new source within a minute). @default every N hours
+   */
+  missingSnapshot?: (logSourceId: string) => string;
 }
 
 /** A read and what it covered (`log group /ecs/api`, `file /var/log/app.log`), for messages. */
@@ -124,7 +129,8 @@ export async function readSource(
       if (query.mode !== 'cost') throw mismatch(source, query.mode);
       const snapshot = await readers.costSnapshots.latest(source.id);
       if (snapshot === null) {
-        throw new SourceReadError(`no cost snapshot yet; the cost collector runs every ${context.costCollectorHours} hours`, 'not_found');
+        const why = context.missingSnapshot?.(source.id) ?? `the cost collector runs every ${context.costCollectorHours} hours`;
+        throw new SourceReadError(`no cost snapshot yet; ${why}`, 'not_found');
       }
       const now = context.clock.now();
       const read = renderCostSnapshot(snapshot, query.lookbackMinutes === undefined ? { now } : { now, lookbackMinutes: query.lookbackMinutes });

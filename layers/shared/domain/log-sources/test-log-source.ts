@@ -28,6 +28,8 @@ export interface TestLogSourceDeps {
   timeoutMs?: number;
   /** @default 6 */
   costCollectorHours?: number;
+  /** What to say of a cost source without a snapshot (local mode's collector); see ReadContext. */
+  missingSnapshot?: (logSourceId: string) => string;
 }
 
 function sampleQuery(source: LogSource): SourceQuery {
@@ -59,7 +61,12 @@ export async function testLogSource(source: LogSource, target: Target, deps: Tes
     maxLines: TEST_READ_LINES,
     deadline: now + Math.max(0, timeoutMs - READ_GRACE_MS),
   };
-  const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours ?? DEFAULT_COST_COLLECTOR_HOURS };
+  const context = {
+    readers: deps.readers,
+    clock: deps.clock,
+    costCollectorHours: deps.costCollectorHours ?? DEFAULT_COST_COLLECTOR_HOURS,
+    ...(deps.missingSnapshot !== undefined && { missingSnapshot: deps.missingSnapshot }),
+  };
   try {
     const outcome = await beforeDeadline(readSource(source, target, sampleQuery(source), window, context), now + timeoutMs, deps.clock);
     if (!outcome.done) return failed(`timed out after ${seconds(timeoutMs)} reading log source "${source.name}"`);
