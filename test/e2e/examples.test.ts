@@ -1,0 +1,64 @@
+/**
+ * Every example monitor in examples/monitors is POSTed to local mode in the documented order
+ * (target, source, then the monitor with the source's id substituted), so the examples cannot
+ * drift from the API.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalApp, type LocalApp } from '../../local/app.ts';
+import { freePort } from '../../local/dynamo-local.ts';
+import { loadLocalConfig } from '../../local/local-config.ts';
+
+const EXAMPLES = join(import.meta.dirname, '../../examples/monitors');
+
+describe('example monitors', () => {
+  let app: LocalApp;
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-examples-'));
+  const ids: Record<string, string> = {};
+
+  async function call(method: string, path: string, body?: unknown) {
+    const response = await fetch(`${app.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  beforeAll(async () => {
+    app = await startLocalApp(loadLocalConfig({ PORT: String(await freePort()), VIGIL_DATA_DIR: dataDir, VIGIL_AWS: 'off', VIGIL_TICK_SECONDS: '3600' }), {
+      log: () => undefined,
+    });
+    // The documented order: a target, its sources, then the monitors that name them.
+    const target = (await call('POST', '/targets', { name: 'prod', type: 'aws_account', connection_config: { region: 'eu-west-1' } })).body;
+    ids['<COST_SOURCE_ID>'] = (await call('POST', '/log-sources', { target_id: target.id, name: 'bill', mode: 'cost_explorer', config: { include_savings: true } })).body.id;
+    ids['<METRICS_SOURCE_ID>'] = (await call('POST', '/log-sources', { target_id: target.id, name: 'metrics', mode: 'cloudwatch_metrics' })).body.id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('has the four documented examples', () => {
+    expect(readdirSync(EXAMPLES).sort()).toEqual(['cost-anomaly.json', 'lambda-errors.json', 'monthly-budget.json', 'rds-connections.json']);
+  });
+
+  it.each(['monthly-budget.json', 'cost-anomaly.json', 'rds-connections.json', 'lambda-errors.json'])('%s is accepted as it stands once its source id is filled in', async (file) => {
+    let text = readFileSync(join(EXAMPLES, file), 'utf8');
+    for (const [placeholder, id] of Object.entries(ids)) text = text.replaceAll(placeholder, id);
+    expect(text).not.toMatch(/<[A-Z_]+>/);
+    const example = JSON.parse(text) as Record<string, unknown>;
+
+    const created = await call('POST', '/monitors', example);
+
+    expect(created.body.error ?? null).toBeNull();
+    expect(created.status).toBe(201);
+    // What was sent is what is stored: every field of the example comes back as written.
+    const { notification_config: notification, ...rest } = example;
+    expect(created.body).toMatchObject(rest);
+    expect(created.body.notification_config).toMatchObject(notification as object);
+  });
+});
