@@ -3,34 +3,20 @@
  * (target, source, then the monitor with the source's id substituted), so the examples cannot
  * drift from the API.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApp, type LocalApp } from '../../local/app.ts';
-import { freePort } from '../../local/dynamo-local.ts';
-import { loadLocalConfig } from '../../local/local-config.ts';
+import { LocalHarness } from '../support/local-harness.ts';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples/monitors');
 
 describe('example monitors', () => {
-  let app: LocalApp;
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-examples-'));
+  const local = new LocalHarness('examples');
+  const call = (method: string, path: string, body?: unknown) => local.call(method, path, body);
   const ids: Record<string, string> = {};
 
-  async function call(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${app.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  }
-
   beforeAll(async () => {
-    app = await startLocalApp(loadLocalConfig({ PORT: String(await freePort()), VIGIL_DATA_DIR: dataDir, VIGIL_AWS: 'off', VIGIL_TICK_SECONDS: '3600' }), {
-      log: () => undefined,
-    });
+    await local.start({ now: () => new Date() });
     // The documented order: a target, its sources, then the monitors that name them.
     const target = (await call('POST', '/targets', { name: 'prod', type: 'aws_account', connection_config: { region: 'eu-west-1' } })).body;
     ids['<COST_SOURCE_ID>'] = (await call('POST', '/log-sources', { target_id: target.id, name: 'bill', mode: 'cost_explorer', config: { include_savings: true } })).body.id;
@@ -38,8 +24,7 @@ describe('example monitors', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await app?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await local.stop();
   });
 
   it('has the four documented examples', () => {

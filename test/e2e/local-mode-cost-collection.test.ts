@@ -4,13 +4,9 @@
  * created while Vigil runs gets a snapshot within a minute, `/test` says collection is under way
  * until then, and a run of a monitor reading it calls no Cost Explorer operation.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApp, type LocalApp } from '../../local/app.ts';
-import { freePort } from '../../local/dynamo-local.ts';
-import { loadLocalConfig } from '../../local/local-config.ts';
+import type { LocalApp } from '../../local/app.ts';
+import { LocalHarness } from '../support/local-harness.ts';
 import { startBedrockEmulator, type BedrockEmulator } from '../support/bedrock-emulator.ts';
 import { startCostExplorerEmulator, type CostExplorerEmulator } from '../support/cost-explorer-emulator.ts';
 import { setEnvironment } from '../support/moto.ts';
@@ -20,16 +16,8 @@ describe('local mode collecting cost snapshots from a Cost Explorer emulator', (
   let bedrock: BedrockEmulator;
   let app: LocalApp;
   let restoreEnvironment: () => void;
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-costs-'));
-
-  async function call(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${app.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  }
+  const local = new LocalHarness('costs');
+  const call = (method: string, path: string, body?: unknown) => local.call(method, path, body);
 
   beforeAll(async () => {
     ce = await startCostExplorerEmulator({ dailyUsd: 7.5, forecastUsd: 120, delayMs: 1_500 });
@@ -41,22 +29,14 @@ describe('local mode collecting cost snapshots from a Cost Explorer emulator', (
       AWS_ENDPOINT_URL_COST_EXPLORER: ce.endpoint,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
     });
-    const config = loadLocalConfig({
-      PORT: String(await freePort()),
-      VIGIL_DATA_DIR: dataDir,
-      VIGIL_AWS: 'on',
-      VIGIL_TICK_SECONDS: '3600',
-      AWS_REGION: 'us-east-1',
-    });
-    app = await startLocalApp(config, { log: () => undefined });
+    app = await local.start({ now: () => new Date() }, { VIGIL_AWS: 'on', AWS_REGION: 'us-east-1' });
   }, 120_000);
 
   afterAll(async () => {
-    await app?.stop();
+    await local.stop();
     await bedrock?.stop();
     await ce?.stop();
     restoreEnvironment?.();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('snapshots a cost source created while running within a minute, and runs never call Cost Explorer', async () => {
@@ -89,9 +69,7 @@ describe('local mode collecting cost snapshots from a Cost Explorer emulator', (
       prompt: 'Watch the daily spend.',
       inputs: [{ label: 'BUDGET', mode: 'cost' }],
     })).body;
-    const queued = (await call('POST', `/monitors/${monitor.id}/run-once`)).body;
-    await app.queue.idle();
-    const run = (await call('GET', `/monitors/${monitor.id}/runs/${queued.id}`)).body;
+    const run = await local.runOnce(monitor.id);
 
     expect(run.status).toBe('warn');
     expect(run.inputs.BUDGET.error).toBeNull();

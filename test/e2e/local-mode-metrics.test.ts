@@ -4,29 +4,15 @@
  * GetMetricData and a metric rule, computed in code, makes the run `alert` (rules-only judge).
  */
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApp, type LocalApp } from '../../local/app.ts';
-import { freePort } from '../../local/dynamo-local.ts';
-import { loadLocalConfig } from '../../local/local-config.ts';
+import { LocalHarness } from '../support/local-harness.ts';
 import { setEnvironment, startMoto, type Moto } from '../support/moto.ts';
 
 describe('local mode with CloudWatch metrics behind moto_server', () => {
   let moto: Moto;
-  let app: LocalApp;
   let restoreEnvironment: () => void;
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-metrics-'));
-
-  async function call(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${app.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  }
+  const local = new LocalHarness('metrics');
+  const call = (method: string, path: string, body?: unknown) => local.call(method, path, body);
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -49,22 +35,14 @@ describe('local mode with CloudWatch metrics behind moto_server', () => {
         })),
       }),
     );
-    const config = loadLocalConfig({
-      PORT: String(await freePort()),
-      VIGIL_DATA_DIR: dataDir,
-      // Rules-only judge and the outbox; sources on aws_account targets are still read.
-      VIGIL_AWS: 'off',
-      VIGIL_TICK_SECONDS: '3600',
-      AWS_REGION: 'us-east-1',
-    });
-    app = await startLocalApp(config, { log: () => undefined });
+    // VIGIL_AWS=off: rules-only judge and the outbox; sources on aws_account targets are still read.
+    await local.start({ now: () => new Date() }, { AWS_REGION: 'us-east-1' });
   }, 120_000);
 
   afterAll(async () => {
-    await app?.stop();
+    await local.stop();
     await moto?.stop();
     restoreEnvironment?.();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('tests the source with ListMetrics, reads the series and breaches the metric rule', async () => {
@@ -92,9 +70,7 @@ describe('local mode with CloudWatch metrics behind moto_server', () => {
     });
     expect(monitor.status).toBe(201);
 
-    const queued = (await call('POST', `/monitors/${monitor.body.id}/run-once`)).body;
-    await app.queue.idle();
-    const run = (await call('GET', `/monitors/${monitor.body.id}/runs/${queued.id}`)).body;
+    const run = await local.runOnce(monitor.body.id);
 
     expect(run.status).toBe('alert');
     expect(run.inputs.RDS).toMatchObject({ lines: 1, error: null });
