@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { costExplorerReader } from '#adapters/cost-explorer/cost-explorer-reader.ts';
+import { savingsReader } from '#adapters/cost-optimization-hub/savings-reader.ts';
 import { LocalFileTailer } from '#adapters/files/file-tailer.ts';
 import { LocalFileAccess, parseFileRoots } from '#adapters/files/file-access.ts';
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
@@ -15,7 +16,6 @@ import { sourceReaders, type Readers } from '#composition/readers.ts';
 import { createRunner, runnerSettings, type Runner } from '#composition/runner.ts';
 import { schedulerTick } from '#composition/scheduler.ts';
 import { openTable } from '#composition/table.ts';
-import { collectCostSnapshots } from '#domain/collect/collect-cost-snapshots.ts';
 import type { JudgeMetrics } from '#domain/judge/ports.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
@@ -24,6 +24,7 @@ import { failuresByReason, tick, TickIncompleteError, type SlotFailure } from '#
 import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createApi } from '../lambdas/api/handler.ts';
 import { awsCredentialsAvailable } from './aws-detect.ts';
+import { LocalCostCollection, watchCostSources } from './cost-collection.ts';
 import { ensureTable, localDynamoClient } from './dynamo-local.ts';
 import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor.ts';
 import { answerUnavailableWhileDown, externalDatabase, idleUnlessDatabaseDown } from './database-gate.ts';
@@ -120,8 +121,10 @@ export async function startLocalApp(
   const database = dynamoLocal ?? externalDatabase;
   let ticker: NodeJS.Timeout | undefined;
   let server: Server | undefined;
+  let costs: LocalCostCollection | undefined;
   const release = async () => {
     clearInterval(ticker);
+    await costs?.stop();
     if (server?.listening) {
       await new Promise<void>((done) => server?.close(() => done()));
       server.closeAllConnections();
@@ -145,6 +148,7 @@ export async function startLocalApp(
       clock,
       files: new LocalFileTailer({ access: fileAccess, clock }),
       costExplorer: costExplorerReader,
+      savings: savingsReader,
     });
     const url = `http://${config.HOST}:${config.PORT}`;
     const runner = localRunner(config, { aws, region, store, readers, clock, url, log });
@@ -169,14 +173,25 @@ export async function startLocalApp(
       await ensureTable(dynamo, config.VIGIL_TABLE_NAME);
       await resumeQueuedRuns();
     });
-    const ctx = createManagementContext({
+    // Cost Explorer costs $0.01 a request, so snapshots are taken by the collector, never per run:
+    // at start, every COST_COLLECTOR_HOURS, and when the API creates or changes a cost source.
+    const costCollection = new LocalCostCollection({
+      collector: aws
+? costCollector({ store, readers, clock, savings: true }) : null,
+      targets: store.targets,
+      hours: config.COST_COLLECTOR_HOURS,
+      log,
+    });
+    costs = costCollection;
+    const managed = createManagementContext({
       store,
       queue,
       clock,
       settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
-      sourceTester: sourceTester({ readers, clock, costCollectorHours: config.COST_COLLECTOR_HOURS }),
+      sourceTester: sourceTester({ readers, clock, costCollectorHours: config.COST_COLLECTOR_HOURS, missingSnapshot: (id) => costCollection.missingSnapshot(id) }),
       fileAccess,
     });
+    const ctx: ManagementContext = { ...managed, logSources: watchCostSources(managed.logSources, (source) => costCollection.sourceChanged(source)) };
 
     let inFlightTick: Promise<void> | null = null;
     const tickNow = async () => {
@@ -201,12 +216,7 @@ export async function startLocalApp(
       await inFlightTick;
     };
 
-    if (aws) {
-      // Cost Explorer costs $0.01 a request, so snapshots are taken at start, not per run.
-      void collectCostSnapshots(costCollector({ store, readers, clock }))
-        .then((outcomes) => outcomes.length > 0 && log(`cost snapshots: ${outcomes.length} source(s) collected`))
-        .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
-    }
+    costCollection.start();
 
     const handler = answerUnavailableWhileDown(withHttpHandler(createApi(ctx)), database, () =>
       store.health.pingDatabase().then(

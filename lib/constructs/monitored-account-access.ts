@@ -16,6 +16,12 @@ export const UNSCOPED_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'logs:GetQue
 /** Cost Explorer reads of the cost collector; none supports resource-level permissions. */
 export const COST_EXPLORER_ACTIONS = ['ce:GetAnomalies', 'ce:GetCostAndUsage', 'ce:GetCostForecast'] as const;
 
+/** CloudWatch metric reads of `metrics` inputs and the source test; neither has a resource type. */
+export const METRIC_READ_ACTIONS = ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'] as const;
+
+/** Cost Optimization Hub's recommendations, for cost sources with `include_savings` (config `costSavings`). */
+export const SAVINGS_READ_ACTIONS = ['cost-optimization-hub:ListRecommendations'] as const;
+
 export interface MonitoredAccountAccessProps {
   /**
    * Log group ARN patterns the log readers may read (config `allowedLogGroupArns`).
@@ -37,6 +43,8 @@ export class MonitoredAccountAccess extends Construct {
   private readonly props: MonitoredAccountAccessProps;
   private logsAndContainers?: Policy;
   private costExplorer?: Policy;
+  private metrics?: Policy;
+  private savings?: Policy;
   private assumeRoles?: Policy;
 
   constructor(scope: Construct, id: string, props: MonitoredAccountAccessProps) {
@@ -54,6 +62,28 @@ export class MonitoredAccountAccess extends Construct {
   grantCostRead(fn: VigilFunction): void {
     this.attach(fn, (this.costExplorer ??= this.createCostExplorerPolicy()));
     this.grantAssumeRoles(fn);
+  }
+
+  /** Lets `fn` read CloudWatch metrics, here or through an assumed role. */
+  grantMetricRead(fn: VigilFunction): void {
+    this.attach(fn, (this.metrics ??= this.unscopedReadPolicy('MetricsRead', METRIC_READ_ACTIONS,
+      'cloudwatch:GetMetricData and cloudwatch:ListMetrics support no resource-level permissions (no resource ' +
+        'types); metrics inputs name their namespaces and dimensions at run time; both only read.')));
+    this.grantAssumeRoles(fn);
+  }
+
+  /** Lets `fn` read Cost Optimization Hub's recommendations, here or through an assumed role. */
+  grantSavingsRead(fn: VigilFunction): void {
+    this.attach(fn, (this.savings ??= this.unscopedReadPolicy('SavingsRead', SAVINGS_READ_ACTIONS,
+      'cost-optimization-hub:ListRecommendations supports no resource-level permissions; it only reads the ' +
+        "account's savings recommendations, and is granted only with the costSavings setting.")));
+    this.grantAssumeRoles(fn);
+  }
+
+  private unscopedReadPolicy(id: string, actions: readonly string[], reason: string): Policy {
+    const policy = new Policy(this, id, { statements: [new PolicyStatement({ actions: [...actions], resources: ['*'] })] });
+    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    return policy;
   }
 
   private grantAssumeRoles(fn: VigilFunction): void {

@@ -8,6 +8,8 @@ import { modelInvokeResources } from '../../lib/constructs/model-access.ts';
 import {
   COST_EXPLORER_ACTIONS,
   LOG_GROUP_READ_ACTIONS,
+  METRIC_READ_ACTIONS,
+  SAVINGS_READ_ACTIONS,
   UNSCOPED_READ_ACTIONS,
 } from '../../lib/constructs/monitored-account-access.ts';
 import { wildcardResourceFinding } from '../../lib/constructs/wildcard-acknowledgement.ts';
@@ -61,6 +63,7 @@ beforeAll(() => {
       allowedModelIds: [`eu.${HAIKU}`, 'amazon.nova-micro-v1:0'],
       allowedLogGroupArns: [`arn:aws:logs:${region}:${account}:log-group:/ecs/orders*`],
       assumableRoleArns: [],
+      costSavings: true,
     },
   }));
   roles = rolesOf(stateless);
@@ -69,6 +72,10 @@ beforeAll(() => {
 
 function statementsOfFunction(template: Template, fn: SynthesizedFunction): Statement[] {
   return statementsOf(template, fn.role);
+}
+
+function functionEnvironment(template: Template, fn: SynthesizedFunction): Record<string, unknown> {
+  return template.toJSON().Resources[fn.id].Properties.Environment.Variables;
 }
 
 
@@ -250,7 +257,7 @@ describe('the runner role', () => {
 describe('monitored-account reads', () => {
   it('are the very same policies for the API and the runner', () => {
     const shared = (fn: SynthesizedFunction) => policiesOf(stateless, fn.role).filter((id) => id.startsWith('MonitoredAccountAccess'));
-    expect(shared(roles.api)).toHaveLength(2);
+    expect(shared(roles.api)).toHaveLength(3);
     expect(shared(roles.api)).toEqual(shared(roles.runner));
   });
 
@@ -266,6 +273,18 @@ describe('monitored-account reads', () => {
       { Effect: 'Allow', Action: [...UNSCOPED_READ_ACTIONS], Resource: '*' },
       { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/VigilRead*' },
     ]);
+  });
+
+  it('read CloudWatch metrics with GetMetricData and ListMetrics only, on "*" (no resource types)', () => {
+    for (const fn of [roles.api, roles.runner]) {
+      expect(statementsOfFunction(stateless, fn).filter((s) => actionsOf([s]).some((a) => a.startsWith('cloudwatch:')))).toEqual([
+        { Effect: 'Allow', Action: [...METRIC_READ_ACTIONS], Resource: '*' },
+      ]);
+    }
+    expect(METRIC_READ_ACTIONS).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics']);
+    for (const fn of [roles.scheduler, roles.collector]) {
+      expect(actionsOf(statementsOfFunction(stateless, fn)).filter((a) => a.startsWith('cloudwatch:'))).toEqual([]);
+    }
   });
 
   it('follow a narrowed log group list for events, and assume no role when the list of roles is empty', () => {
@@ -296,6 +315,18 @@ describe('the cost collector role', () => {
     ]);
   });
 
+  it('may list Cost Optimization Hub recommendations only with costSavings, and then on "*"', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.collector)).filter((a) => a.startsWith('cost-optimization-hub:'))).toEqual([]);
+    expect(granting(statementsOfFunction(custom, customRoles.collector), 'cost-optimization-hub:ListRecommendations')).toEqual([
+      { Effect: 'Allow', Action: SAVINGS_READ_ACTIONS[0], Resource: '*' },
+    ]);
+    expect(functionEnvironment(stateless, roles.collector).COST_SAVINGS).toBe('off');
+    expect(functionEnvironment(custom, customRoles.collector).COST_SAVINGS).toBe('on');
+    for (const fn of [customRoles.api, customRoles.runner, customRoles.scheduler]) {
+      expect(actionsOf(statementsOfFunction(custom, fn)).filter((a) => a.startsWith('cost-optimization-hub:'))).toEqual([]);
+    }
+  });
+
   it('has nothing beyond its baseline, Cost Explorer and assuming monitored roles: no logs, Bedrock, SES or SNS', () => {
     expect(actionsOf(statementsOfFunction(stateless, roles.collector)).sort()).toEqual(
       [...BASELINE_ACTIONS, ...tableActions('collector'), ...COST_EXPLORER_ACTIONS, 'sts:AssumeRole'].sort(),
@@ -314,7 +345,7 @@ describe('the scheduler role', () => {
 describe('the API role', () => {
   it('reads monitored accounts for the log-source test, and neither judges, mails nor reads costs', () => {
     expect(actionsOf(statementsOfFunction(stateless, roles.api)).sort()).toEqual(
-      [...BASELINE_ACTIONS, ...tableActions('api'), 'sqs:SendMessage', ...MONITORED_READ_ACTIONS, 'sts:AssumeRole'].sort(),
+      [...BASELINE_ACTIONS, ...tableActions('api'), 'sqs:SendMessage', ...MONITORED_READ_ACTIONS, ...METRIC_READ_ACTIONS, 'sts:AssumeRole'].sort(),
     );
   });
 });
@@ -347,6 +378,7 @@ describe('every role of the stateless stack', () => {
     expect(onEverything).toEqual(
       [
         COST_EXPLORER_ACTIONS.join(' '),
+        METRIC_READ_ACTIONS.join(' '),
         UNSCOPED_READ_ACTIONS.join(' '),
         ...Array.from({ length: 4 }, () => 'xray:PutTelemetryRecords xray:PutTraceSegments'),
       ].sort(),

@@ -3,10 +3,13 @@
  * container and reused. Endpoints come from the SDK's own resolution, so
  * `AWS_ENDPOINT_URL_<SERVICE>` (LocalStack, a proxy) works; none is ever passed explicitly.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { ContainerLogLocator, CostExplorerPort, LogReader, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
+import { CloudWatchMetricReader } from './cloudwatch/metric-reader.ts';
+import { COST_OPTIMIZATION_HUB_REGION, type SavingsFactory } from './cost-optimization-hub/savings-reader.ts';
+import type { ContainerLogLocator, CostExplorerPort, LogReader, MetricReader, SavingsPort, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
 import type { Target } from '#domain/model/entities.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { assumeRoleCredentials, type CredentialProvider } from './sts/assume-role.ts';
@@ -34,7 +37,11 @@ export interface AwsSourceClientsOptions {
    * given only where Cost Explorer is called, so the other bundles leave its client out.
    */
   costExplorer?: CostExplorerFactory;
+  /** Cost Optimization Hub's reader (`savingsReader`), given only where savings are read, like `costExplorer`. */
+  savings?: SavingsFactory;
 }
+
+type CachedReader = LogReader | ContainerLogLocator | CostExplorerPort | MetricReader | SavingsPort;
 
 interface Identity {
   key: string;
@@ -45,7 +52,7 @@ interface Identity {
 export class AwsSourceClients implements SourceClients {
   private readonly clock: Clock;
   private readonly maxAttempts: number;
-  private readonly clients = new Map<string, LogReader | ContainerLogLocator | CostExplorerPort>();
+  private readonly clients = new Map<string, CachedReader>();
   private readonly roles = new Map<string, CredentialProvider>();
   private readonly sts = new Map<string, STSClient>();
 
@@ -64,6 +71,10 @@ export class AwsSourceClients implements SourceClients {
         const client = new ECSClient(this.clientConfig(region, identity));
         return new EcsLogLocator(client, { region, maxAttempts: this.maxAttempts, clock: this.clock });
       }),
+      metrics: this.cached(`cloudwatch|${region}|${identity.key}`, () => {
+        const client = new CloudWatchClient(this.clientConfig(region, identity));
+        return new CloudWatchMetricReader(client, { region, maxAttempts: this.maxAttempts, clock: this.clock });
+      }),
     };
   }
 
@@ -77,6 +88,16 @@ export class AwsSourceClients implements SourceClients {
     );
   }
 
+  /** Cost Optimization Hub as the target's identity; always in us-east-1, its only endpoint. */
+  savingsFor(target: Target): SavingsPort {
+    const identity = this.identityOf(target, target.connectionConfig.region ?? this.options.defaultRegion);
+    const { savings } = this.options;
+    if (!savings) throw new Error('Cost Optimization Hub is not wired into this function (AwsSourceClients option savings)');
+    return this.cached(`coh|${identity.key}`, () =>
+      savings(this.clientConfig(COST_OPTIMIZATION_HUB_REGION, identity), { maxAttempts: this.maxAttempts, clock: this.clock }),
+    );
+  }
+
   private logReader(region: string, identity: Identity): LogReader {
     return this.cached(`logs|${region}|${identity.key}`, () => {
       const client = new CloudWatchLogsClient(this.clientConfig(region, identity));
@@ -84,7 +105,7 @@ export class AwsSourceClients implements SourceClients {
     });
   }
 
-  private cached<T extends LogReader | ContainerLogLocator | CostExplorerPort>(key: string, build: () => T): T {
+  private cached<T extends CachedReader>(key: string, build: () => T): T {
     const existing = this.clients.get(key);
     if (existing) return existing as T;
     const created = build();

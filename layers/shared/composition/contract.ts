@@ -41,6 +41,8 @@ export const ENV = {
   COLLECT_CONCURRENCY: 'COLLECT_CONCURRENCY',
   /** Hours between cost snapshots: what a run says when a source has none yet. */
   COST_COLLECTOR_HOURS: 'COST_COLLECTOR_HOURS',
+  /** Cost collector: `on` when the stack granted Cost Optimization Hub (config `costSavings`). */
+  COST_SAVINGS: 'COST_SAVINGS',
   /** Time kept back from the runner's Lambda timeout to write the run's final status. */
   RUN_MARGIN_SECONDS: 'RUN_MARGIN_SECONDS',
   /** Set by Lambda itself: the Region of targets that name none. */

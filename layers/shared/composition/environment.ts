@@ -28,6 +28,7 @@ const variables = z.object({
   [ENV.MAX_INPUT_TOKENS]: z._default(integer(1000, 1_000_000), DEFAULTS.maxInputTokens),
   [ENV.COLLECT_CONCURRENCY]: z._default(integer(1, 10), DEFAULTS.collectConcurrency),
   [ENV.COST_COLLECTOR_HOURS]: z._default(integer(1, 24), DEFAULTS.costCollectorHours),
+  [ENV.COST_SAVINGS]: z._default(z.enum(['on', 'off']), 'off'),
   [ENV.RUN_MARGIN_SECONDS]: z._default(integer(5, 120), DEFAULTS.runMarginSeconds),
   [ENV.AWS_REGION]: z.string().check(z.minLength(1)),
 });
@@ -75,7 +76,7 @@ const functionEnvironments = {
     COST_COLLECTOR_HOURS: true,
     RUN_MARGIN_SECONDS: true,
   }),
-  'cost-collector': z.pick(variables, { TABLE_NAME: true, AWS_REGION: true }),
+  'cost-collector': z.pick(variables, { TABLE_NAME: true, AWS_REGION: true, COST_SAVINGS: true }),
 };
 
 export type FunctionName = keyof typeof functionEnvironments;

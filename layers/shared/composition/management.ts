@@ -23,11 +23,19 @@ export function sourceTester(options: {
   costCollectorHours: number;
   /** How long one test may read. @default 10000 */
   timeoutMs?: number;
+  /** What to say of a cost source without a snapshot, where the collector is local mode's. */
+  missingSnapshot?: (logSourceId: string) => string;
 }): SourceTester {
-  const { readers, clock, costCollectorHours, timeoutMs } = options;
+  const { readers, clock, costCollectorHours, timeoutMs, missingSnapshot } = options;
   return {
     test: (source, target) =>
-      testLogSource(source, target, { readers, clock, costCollectorHours, ...(timeoutMs !== undefined && { timeoutMs }) }),
+      testLogSource(source, target, {
+        readers,
+        clock,
+        costCollectorHours,
+        ...(timeoutMs !== undefined && { timeoutMs }),
+        ...(missingSnapshot !== undefined && { missingSnapshot }),
+      }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { SavingsFactory } from '#adapters/cost-optimization-hub/savings-reader.ts';
 import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import type { Table } from '#adapters/dynamo/index.ts';
@@ -23,11 +24,13 @@ export function sourceReaders(options: {
   clock: Clock;
   /** Cost Explorer's reader (`costExplorerReader`), only where Cost Explorer is called: the other bundles leave its client out. */
   costExplorer?: CostExplorerFactory;
+  /** Cost Optimization Hub's reader (`savingsReader`), only where savings are read. */
+  savings?: SavingsFactory;
   files?: FileTailer;
 }): Readers {
-  const { table, defaultRegion, clock, costExplorer } = options;
+  const { table, defaultRegion, clock, costExplorer, savings } = options;
   return {
-    aws: new AwsSourceClients({ defaultRegion, clock, ...(costExplorer && { costExplorer }) }),
+    aws: new AwsSourceClients({ defaultRegion, clock, ...(costExplorer && { costExplorer }), ...(savings && { savings }) }),
     costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),
     ...(options.files && { files: options.files }),
   };

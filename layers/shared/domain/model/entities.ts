@@ -27,7 +27,7 @@ export interface Target {
  * input's kind, a window's mode); the types say which: SourceKind, InputKind, WindowMode. The
  * fields keep the name `mode`, as on the wire (docs/api.md) and in the table.
  */
-export type SourceKind = 'cloudwatch_logs' | 'ecs' | 'cost_explorer' | 'file';
+export type SourceKind = 'cloudwatch_logs' | 'ecs' | 'cost_explorer' | 'file' | 'cloudwatch_metrics';
 
 export interface CloudWatchLogsConfig {
   logGroupNames?: string[];
@@ -54,7 +54,15 @@ export interface CostExplorerConfig {
   metric: CostMetric;
   /** A Cost Explorer dimension (`SERVICE`, `LINKED_ACCOUNT`, ...) or `TAG:<key>`. */
   groupBy: string;
+  /**
+   * Also take Cost Optimization Hub's top recommendations into each snapshot (needs the stack's
+   * `costSavings` flag for the permission). Absent on sources stored before it: false.
+   */
+  includeSavings?: boolean;
 }
+
+/** CloudWatch metrics of the target's account and region: what to read is on each input. */
+export type CloudWatchMetricsConfig = Record<string, never>;
 
 export interface FileConfig {
   path: string;
@@ -65,7 +73,8 @@ export type LogSourceSpec =
   | { mode: 'cloudwatch_logs'; config: CloudWatchLogsConfig }
   | { mode: 'ecs'; config: EcsConfig }
   | { mode: 'cost_explorer'; config: CostExplorerConfig }
-  | { mode: 'file'; config: FileConfig };
+  | { mode: 'file'; config: FileConfig }
+  | { mode: 'cloudwatch_metrics'; config: CloudWatchMetricsConfig };
 
 export type LogSource = LogSourceSpec & {
   id: string;
@@ -76,7 +85,7 @@ export type LogSource = LogSourceSpec & {
 };
 
 /** How an input reads its source (an input's `mode`). */
-export type InputKind = 'filter' | 'insights' | 'cost' | 'tail';
+export type InputKind = 'filter' | 'insights' | 'cost' | 'tail' | 'metrics';
 
 /** The input kinds each source kind can serve. */
 export const INPUT_KINDS_BY_SOURCE_KIND: Record<SourceKind, readonly InputKind[]> = {
@@ -84,7 +93,16 @@ export const INPUT_KINDS_BY_SOURCE_KIND: Record<SourceKind, readonly InputKind[]
   ecs: ['filter', 'insights'],
   cost_explorer: ['cost'],
   file: ['tail'],
+  cloudwatch_metrics: ['metrics'],
 };
+
+/**
+ * One GetMetricData query of a `metrics` input: a metric with its statistic, or a metric math
+ * expression over the input's other queries. `id` is unique within the input.
+ */
+export type MetricQuery =
+  | { id: string; periodSeconds: number; namespace: string; metricName: string; dimensions: Record<string, string>; stat: string }
+  | { id: string; periodSeconds: number; expression: string };
 
 interface InputBase {
   /** Unique within the monitor (case-insensitive): `FULL_LOGS`, `ERRORS`, `BUDGET`. */
@@ -100,7 +118,8 @@ export type MonitorInput =
   | (InputBase & { mode: 'filter'; filterPattern: string })
   | (InputBase & { mode: 'insights'; query: string })
   | (InputBase & { mode: 'cost' })
-  | (InputBase & { mode: 'tail'; match?: string });
+  | (InputBase & { mode: 'tail'; match?: string })
+  | (InputBase & { mode: 'metrics'; queries: MetricQuery[] });
 
 export type Severity = 'warn' | 'alert';
 
@@ -108,7 +127,22 @@ export type Severity = 'warn' | 'alert';
  * What a rule counts against: `min_count` is breached when at least N lines match (too many),
  * `expect_at_least` when fewer than N match (silence: a heartbeat that stopped).
  */
-export type RuleKind = 'min_count' | 'expect_at_least';
+export type RuleKind = 'min_count' | 'expect_at_least' | 'metric';
+
+export type MetricOp = '>' | '>=' | '<' | '<=';
+
+/**
+ * A rule over one metric series of a `metrics` input (`label`, query `id`): breached when each of
+ * the last `datapoints` points satisfies `op value`. Fewer points than that: not breached.
+ */
+export interface MetricRule {
+  label: string;
+  id: string;
+  op: MetricOp;
+  value: number;
+  datapoints: number;
+  severity: Severity;
+}
 
 interface RuleBase {
   label: string;
@@ -193,6 +227,8 @@ export interface MonitorSpec {
   noDataStatus?: NoDataStatus;
   /** @default 'always' (monitors stored before the field existed have none) */
   judgeWhen?: JudgeWhen;
+  /** Rules over metric series, computed in code; absent on monitors stored before them. */
+  metricRules?: MetricRule[];
 }
 
 export interface Monitor extends MonitorSpec {
@@ -242,6 +278,14 @@ export interface RuleResult {
   threshold?: number;
   /** True when the label's input failed: nothing was counted and the rule is not breached. */
   unread?: boolean;
+  /** A `metric` rule's query id, comparison and the points it needs. */
+  id?: string;
+  op?: MetricOp;
+  datapoints?: number;
+  /** A `metric` rule's newest value (null without one). */
+  actual?: number | null;
+  /** What the figures mean, for a `metric` rule: which points were compared, or why none were. */
+  detail?: string;
   count: number;
   severity: Severity;
   breached: boolean;

@@ -7,6 +7,7 @@ import {
   type NotificationOutcome,
 } from '../model/entities.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
+import type { MetricSeries } from '../numbers/metric-series.ts';
 import type { Clock } from '../model/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunRepository, RunRequest } from './ports.ts';
@@ -21,6 +22,8 @@ export interface CollectedPayload {
   linesByLabel: Map<string, string[]>;
   /** Every label matched its baseline: nothing new, missing or outside its usual range (templates mode). */
   usual?: boolean;
+  /** Each `metrics` label's series, for the metric rules. */
+  seriesByLabel?: Map<string, MetricSeries[]>;
 }
 
 /** The verdict and its bookkeeping, as the run records it. */

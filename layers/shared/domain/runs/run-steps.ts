@@ -125,6 +125,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         text: payload.text,
         inputs,
         linesByLabel: new Map(collected.map((input) => [input.label, input.lines.map(formatLine)])),
+        seriesByLabel: new Map(collected.flatMap((input) => (input.series === undefined ? [] : [[input.label, input.series]]))),
         ...(baselines && { usual: baselines.usual(collected.map((input) => input.label)) }),
       };
     },
@@ -135,6 +136,8 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           monitorName: monitor.name,
           prompt: monitor.prompt,
           rules: monitor.rules,
+          metricRules: monitor.metricRules ?? [],
+          ...(payload.seriesByLabel !== undefined && { seriesByLabel: payload.seriesByLabel }),
           modelId: monitor.model.modelId ?? deps.defaultModelId,
           payload: payload.text,
           inputs: payload.inputs,
