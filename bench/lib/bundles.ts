@@ -19,7 +19,8 @@ import { addVigilStacks } from '../../lib/vigil-app.ts';
  */
 export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
   api: 800_000,
-  'cost-collector': 500_000,
+  // Cost Explorer and Cost Optimization Hub (savings) clients: the only function that calls them.
+  'cost-collector': 600_000,
   runner: 900_000,
   scheduler: 400_000,
 };

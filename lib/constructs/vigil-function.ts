@@ -40,6 +40,13 @@ export const BUNDLE_METAFILE_CONTEXT = 'vigil:bundleMetafile';
  */
 export const CREDENTIAL_CHAIN_ALIAS = '@aws-sdk/credential-provider-node=./layers/shared/adapters/lambda-credential-provider.ts';
 
+/**
+ * The bearer-token providers, which the Lambda bundles replace the same way with
+ * `lambda-token-provider.ts`: the Bedrock client's SSO token path (an SSO-OIDC client) is never
+ * used by a function that signs with its role.
+ */
+export const TOKEN_PROVIDER_ALIAS = { package: '@aws-sdk/token-providers', module: './layers/shared/adapters/lambda-token-provider.ts' } as const;
+
 /** Powertools metrics namespace shared by every function. */
 export const METRICS_NAMESPACE = 'Vigil';
 
@@ -157,7 +164,7 @@ export class VigilFunction extends Construct {
         // lags behind and may differ between Regions.
         bundleAwsSDK: true,
         forceDockerBundling: false,
-        esbuildArgs: { '--alias': CREDENTIAL_CHAIN_ALIAS },
+        esbuildArgs: { '--alias': CREDENTIAL_CHAIN_ALIAS, [`--alias:${TOKEN_PROVIDER_ALIAS.package}`]: TOKEN_PROVIDER_ALIAS.module },
       },
     });
     this.enableActiveTracing();

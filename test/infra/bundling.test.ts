@@ -158,11 +158,12 @@ describe('the function bundles of the stateless stack', () => {
     expect(bytes).toBeLessThan(BUNDLE_BUDGET_BYTES[name] as number);
   });
 
-  it.each(FUNCTION_NAMES)('leaves the X-Ray SDK and the SDK credential chain beyond the environment out of the %s bundle', (name) => {
+  it.each(FUNCTION_NAMES)('leaves the X-Ray SDK, the SDK credential chain beyond the environment and the SSO token path out of the %s bundle', (name) => {
     const code = readFileSync(path.join(dirs[`vigil-${name}`] as string, 'index.mjs'), 'utf8');
 
     expect(code).not.toContain('AWS_XRAY_DAEMON_ADDRESS');
     expect(code).not.toContain('defaultProvider::fromSSO');
+    expect(code).not.toContain('@aws-sdk/token-providers - fromSso');
   });
 
   it.each(FUNCTION_NAMES)(

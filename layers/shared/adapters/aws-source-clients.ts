@@ -8,7 +8,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { CloudWatchMetricReader } from './cloudwatch/metric-reader.ts';
-import { COST_OPTIMIZATION_HUB_REGION, type SavingsFactory } from './cost-optimization-hub/savings-reader.ts';
+import type { SavingsFactory } from './cost-optimization-hub/savings-reader.ts';
 import type { ContainerLogLocator, CostExplorerPort, LogReader, MetricReader, SavingsPort, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
 import type { Target } from '#domain/model/entities.ts';
 import type { Clock } from '#domain/model/ports.ts';
@@ -19,6 +19,9 @@ import { EcsLogLocator } from './ecs/ecs-log-locator.ts';
 
 /** Cost Explorer's only endpoint (aws partition). */
 export const COST_EXPLORER_REGION = 'us-east-1';
+
+/** Cost Optimization Hub's only endpoint (aws partition). */
+export const COST_OPTIMIZATION_HUB_REGION = 'us-east-1';
 
 export interface AwsSourceClientsOptions {
   /** The region of targets that name none (the stack's). */

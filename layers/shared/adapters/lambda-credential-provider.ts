@@ -10,7 +10,7 @@
  * reached in Lambda, yet bring about 95 KB of minified code to every bundle, an STS, SSO and
  * sign-in client among it. Cross-account reads assume their roles explicitly (adapters/sts).
  */
-import { fromEnv } from '@aws-sdk/credential-providers';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
 
 type EnvInit = Parameters<typeof fromEnv>[0];
 type Credentials = Awaited<ReturnType<ReturnType<typeof fromEnv>>>;

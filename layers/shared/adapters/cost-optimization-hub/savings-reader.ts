@@ -9,13 +9,12 @@ import {
   type CostOptimizationHubClientConfig,
   type Recommendation,
 } from '@aws-sdk/client-cost-optimization-hub';
+import { COST_OPTIMIZATION_HUB_REGION } from '#adapters/aws-source-clients.ts';
 import { callAws, type AwsCallContext } from '#adapters/aws-errors.ts';
 import type { SavingsPort } from '#domain/collect/ports.ts';
 import type { SavingsRecommendation } from '#domain/collect/types.ts';
 import type { Clock } from '#domain/model/ports.ts';
 
-/** Cost Optimization Hub's only endpoint (aws partition). */
-export const COST_OPTIMIZATION_HUB_REGION = 'us-east-1';
 
 const NOT_ENROLLED =
   'Cost Optimization Hub is not enabled for this account: opt in from the Billing and Cost Management console (Cost Optimization Hub)';
