@@ -170,6 +170,11 @@ const objectSchema = z.strictObject({
    * @default false
    */
   anomalyFeedback: z.boolean().default(false),
+  /**
+   * Grants the cost collector cost-optimization-hub:ListRecommendations, for cost sources that set
+   * `include_savings` (without it such sources get a note, not recommendations). @default false
+   */
+  costSavings: z.boolean().default(false),
   /** Steady-state requests per second and burst per API key. @default { rateLimit: 10, burstLimit: 20 } */
   apiThrottle: z
     .strictObject({

@@ -76,13 +76,14 @@ export class StatelessStack extends Stack {
         [ENV.COST_COLLECTOR_HOURS]: String(config.costCollectorHours),
         // The runner may invoke only these (ModelAccess); the API refuses monitors naming others.
         [ENV.ALLOWED_MODEL_IDS]: config.allowedModelIds.join(','),
-        ...(config.anomalyFeedback && { [ENV.ANOMALY_FEEDBACK]: 'on' }),
+        [ENV.ANOMALY_FEEDBACK]: config.anomalyFeedback ? 'on' : 'off',
       },
     });
     table.bind(this.apiFunction, TABLE_GRANTS.api);
     if (config.anomalyFeedback) monitoredAccounts.grantAnomalyFeedback(this.apiFunction);
     runQueue.bindSender(this.apiFunction, ENV.RUN_QUEUE_URL);
     monitoredAccounts.grantLogRead(this.apiFunction);
+    monitoredAccounts.grantMetricRead(this.apiFunction);
 
     this.api = new ManagementApi(this, 'Api', {
       handler: this.apiFunction.function,
@@ -133,6 +134,7 @@ export class StatelessStack extends Stack {
     new AlertChannels(this, 'AlertChannels', { senderEmail: config.senderEmail }).bind(this.runnerFunction);
     new ModelAccess(this, 'ModelAccess', { modelIds: config.allowedModelIds }).grantInvoke(this.runnerFunction);
     monitoredAccounts.grantLogRead(this.runnerFunction);
+    monitoredAccounts.grantMetricRead(this.runnerFunction);
     this.runnerFunction.alarmOnErrors('ErrorAlarm', {
       period: Duration.minutes(5),
       action: alertTopic.alarmAction,
@@ -143,9 +145,12 @@ export class StatelessStack extends Stack {
       name: 'cost-collector',
       description: 'Vigil cost collector: snapshots Cost Explorer for cost sources',
       timeout: COST_COLLECTOR_TIMEOUT,
+      environment: { [ENV.COST_SAVINGS]: config.costSavings ? 'on' : 'off' },
     });
     table.bind(this.costCollectorFunction, TABLE_GRANTS.costCollector);
     monitoredAccounts.grantCostRead(this.costCollectorFunction);
+    // Only when the deployment asks for it: CDK cannot see which sources set include_savings.
+    if (config.costSavings) monitoredAccounts.grantSavingsRead(this.costCollectorFunction);
     // A late snapshot is still worth taking, as long as it comes before the next one.
     this.costCollectorFunction.runOnSchedule('Schedule', Schedule.rate(Duration.hours(config.costCollectorHours)), Duration.minutes(30));
     this.costCollectorFunction.alarmOnErrors('ErrorAlarm', {

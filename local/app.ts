@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { costExplorerReader } from '#adapters/cost-explorer/cost-explorer-reader.ts';
+import { savingsReader } from '#adapters/cost-optimization-hub/savings-reader.ts';
 import { LocalFileTailer } from '#adapters/files/file-tailer.ts';
 import { LocalFileAccess, parseFileRoots } from '#adapters/files/file-access.ts';
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import { OutboxChannels } from '#adapters/files/outbox-channels.ts';
 import { systemClock } from '#composition/clock.ts';
 import { costCollector } from '#composition/cost-collector.ts';
-import { untraced } from '#composition/instrument.ts';
 import { bedrockJudge } from '#composition/judge.ts';
 import { createManagementContext, sourceTester } from '#composition/management.ts';
 import { awsChannels } from '#composition/notifier.ts';
@@ -15,7 +16,6 @@ import { sourceReaders, type Readers } from '#composition/readers.ts';
 import { createRunner, runnerSettings, type Runner } from '#composition/runner.ts';
 import { schedulerTick } from '#composition/scheduler.ts';
 import { openTable } from '#composition/table.ts';
-import { collectCostSnapshots } from '#domain/collect/collect-cost-snapshots.ts';
 import type { JudgeMetrics } from '#domain/judge/ports.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
@@ -24,6 +24,7 @@ import { failuresByReason, tick, TickIncompleteError, type SlotFailure } from '#
 import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createApi } from '../lambdas/api/handler.ts';
 import { awsCredentialsAvailable } from './aws-detect.ts';
+import { LocalCostCollection, watchCostSources } from './cost-collection.ts';
 import { ensureTable, localDynamoClient } from './dynamo-local.ts';
 import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor.ts';
 import { answerUnavailableWhileDown, externalDatabase, idleUnlessDatabaseDown } from './database-gate.ts';
@@ -83,11 +84,11 @@ function localRunner(
     store: parts.store,
     readers: parts.readers,
     judge: aws
-      ? bedrockJudge({ instrument: untraced, region })
+      ? bedrockJudge({ region })
       : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
     judgeMetrics: consoleJudgeMetrics(log),
     channels: aws
-      ? awsChannels({ senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN, instrument: untraced, region })
+      ? awsChannels({ senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN, region })
       : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
     clock,
     settings: runnerSettings(config, {
@@ -120,8 +121,10 @@ export async function startLocalApp(
   const database = dynamoLocal ?? externalDatabase;
   let ticker: NodeJS.Timeout | undefined;
   let server: Server | undefined;
+  let costs: LocalCostCollection | undefined;
   const release = async () => {
     clearInterval(ticker);
+    await costs?.stop();
     if (server?.listening) {
       await new Promise<void>((done) => server?.close(() => done()));
       server.closeAllConnections();
@@ -139,7 +142,14 @@ export async function startLocalApp(
     const store = createStore(table);
     // Vigil's own data (DynamoDB Local's database, the outbox) stays unreadable even inside a root.
     const fileAccess = await LocalFileAccess.create({ roots: parseFileRoots(config.VIGIL_FILE_ROOTS), denied: [resolve(config.VIGIL_DATA_DIR)] });
-    const readers = sourceReaders({ table, defaultRegion: region, clock, files: new LocalFileTailer({ access: fileAccess, clock }) });
+    const readers = sourceReaders({
+      table,
+      defaultRegion: region,
+      clock,
+      files: new LocalFileTailer({ access: fileAccess, clock }),
+      costExplorer: costExplorerReader,
+      savings: savingsReader,
+    });
     const url = `http://${config.HOST}:${config.PORT}`;
     const runner = localRunner(config, { aws, region, store, readers, clock, url, log });
 
@@ -163,14 +173,25 @@ export async function startLocalApp(
       await ensureTable(dynamo, config.VIGIL_TABLE_NAME);
       await resumeQueuedRuns();
     });
-    const ctx = createManagementContext({
+    // Cost Explorer costs $0.01 a request, so snapshots are taken by the collector, never per run:
+    // at start, every COST_COLLECTOR_HOURS, and when the API creates or changes a cost source.
+    const costCollection = new LocalCostCollection({
+      collector: aws
+? costCollector({ store, readers, clock, savings: true }) : null,
+      targets: store.targets,
+      hours: config.COST_COLLECTOR_HOURS,
+      log,
+    });
+    costs = costCollection;
+    const managed = createManagementContext({
       store,
       queue,
       clock,
       settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
-      sourceTester: sourceTester({ readers, clock, costCollectorHours: config.COST_COLLECTOR_HOURS }),
+      sourceTester: sourceTester({ readers, clock, costCollectorHours: config.COST_COLLECTOR_HOURS, missingSnapshot: (id) => costCollection.missingSnapshot(id) }),
       fileAccess,
     });
+    const ctx: ManagementContext = { ...managed, logSources: watchCostSources(managed.logSources, (source) => costCollection.sourceChanged(source)) };
 
     let inFlightTick: Promise<void> | null = null;
     const tickNow = async () => {
@@ -195,12 +216,7 @@ export async function startLocalApp(
       await inFlightTick;
     };
 
-    if (aws) {
-      // Cost Explorer costs $0.01 a request, so snapshots are taken at start, not per run.
-      void collectCostSnapshots(costCollector({ store, readers, clock }))
-        .then((outcomes) => outcomes.length > 0 && log(`cost snapshots: ${outcomes.length} source(s) collected`))
-        .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
-    }
+    costCollection.start();
 
     const handler = answerUnavailableWhileDown(withHttpHandler(createApi(ctx)), database, () =>
       store.health.pingDatabase().then(

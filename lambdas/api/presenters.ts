@@ -1,4 +1,4 @@
-import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/model/entities.ts';
+import type { LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/model/entities.ts';
 import type { Feedback } from '#domain/feedback/types.ts';
 import type { Insights, Suggestion } from '#domain/insights/insights.ts';
 
@@ -36,9 +36,11 @@ function presentSourceConfig(source: LogSource): Json {
         ...(source.config.taskFamily !== undefined && { task_family: source.config.taskFamily }),
       };
     case 'cost_explorer':
-      return { metric: source.config.metric, group_by: source.config.groupBy };
+      return { metric: source.config.metric, group_by: source.config.groupBy, include_savings: source.config.includeSavings === true };
     case 'file':
       return { path: source.config.path };
+    case 'cloudwatch_metrics':
+      return {};
   }
 }
 
@@ -63,6 +65,19 @@ function presentInput(input: MonitorInput): Json {
     ...(input.mode === 'filter' && { filter_pattern: input.filterPattern }),
     ...(input.mode === 'insights' && { query: input.query }),
     ...(input.mode === 'tail' && input.match !== undefined && { match: input.match }),
+    ...(input.mode === 'metrics' && { queries: input.queries.map(presentMetricQuery) }),
+  };
+}
+
+function presentMetricQuery(query: MetricQuery): Json {
+  if ('expression' in query) return { id: query.id, expression: query.expression, period_seconds: query.periodSeconds };
+  return {
+    id: query.id,
+    namespace: query.namespace,
+    metric: query.metricName,
+    dimensions: query.dimensions,
+    stat: query.stat,
+    period_seconds: query.periodSeconds,
   };
 }
 
@@ -79,6 +94,14 @@ export function presentMonitor(monitor: Monitor): Json {
       label: rule.label,
       pattern: rule.pattern,
       ...(rule.expectAtLeast !== undefined ? { expect_at_least: rule.expectAtLeast } : { min_count: rule.minCount }),
+      severity: rule.severity,
+    })),
+    metric_rules: (monitor.metricRules ?? []).map((rule) => ({
+      label: rule.label,
+      id: rule.id,
+      op: rule.op,
+      value: rule.value,
+      datapoints: rule.datapoints,
       severity: rule.severity,
     })),
     window_config: {
@@ -134,12 +157,20 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
       label: rule.label,
       pattern: rule.pattern,
       kind: rule.kind ?? 'min_count',
-      ...(rule.threshold !== undefined && { [rule.kind ?? 'min_count']: rule.threshold }),
+      ...(rule.threshold !== undefined && rule.kind !== 'metric' && { [rule.kind ?? 'min_count']: rule.threshold }),
       count: rule.count,
       ...(rule.unread === true && { input_failed: true }),
       severity: rule.severity,
       breached: rule.breached,
       ...(rule.templateId != null && { template_id: rule.templateId }),
+      ...(rule.kind === 'metric' && {
+        id: rule.id,
+        op: rule.op,
+        value: rule.threshold,
+        datapoints: rule.datapoints,
+        actual: rule.actual ?? null,
+        detail: rule.detail ?? null,
+      }),
     })),
     judge: run.judge && {
       kind: run.judge.kind,

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import type { CostMetric, LogSourceMode, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
+import * as z from 'zod';
+import type { CostMetric, SourceKind, MetricQuery, MetricRule, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
 import type { LogSourceBody } from '#domain/log-sources/manage-log-sources.ts';
 import type { TargetSpec } from '#domain/targets/manage-targets.ts';
 import { parseOrThrow } from '#http/validation.ts';
@@ -15,11 +15,6 @@ import { DEFAULT_INSIGHT_DAYS, MAX_INSIGHT_DAYS } from '#domain/insights/insight
 
 const name = z.string().trim().min(1).max(128);
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, { error: 'must be an id (1–64 of A-Z a-z 0-9 _ -)' });
-
-export const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  next_token: z.string().min(1).max(2048).optional(),
-});
 
 // ---------- targets ----------
 
@@ -102,14 +97,17 @@ const configSchemas = {
         error: `must be one of ${COST_DIMENSIONS.join(', ')}, TAG:<key> or COST_CATEGORY:<name>`,
       })
       .default('SERVICE'),
+    include_savings: z.boolean().default(false),
   }),
   file: z.strictObject({ path: z.string().min(1).max(4096) }),
-} satisfies Record<LogSourceMode, z.ZodType>;
+  // What to read is on each `metrics` input; the source is the target's account and region.
+  cloudwatch_metrics: z.strictObject({}),
+} satisfies Record<SourceKind, z.ZodType>;
 
 export const logSourceSchema = z.strictObject({
   target_id: id,
   name,
-  mode: z.enum(['cloudwatch_logs', 'ecs', 'cost_explorer', 'file']),
+  mode: z.enum(['cloudwatch_logs', 'ecs', 'cost_explorer', 'file', 'cloudwatch_metrics']),
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -139,11 +137,15 @@ export function parseLogSource(body: unknown): LogSourceBody {
     }
     case 'cost_explorer': {
       const c = parseOrThrow(configSchemas.cost_explorer, wire.config, ['config']);
-      return { ...base, mode: wire.mode, config: { metric: c.metric, groupBy: c.group_by } };
+      return { ...base, mode: wire.mode, config: { metric: c.metric, groupBy: c.group_by, ...(c.include_savings && { includeSavings: true }) } };
     }
     case 'file': {
       const c = parseOrThrow(configSchemas.file, wire.config, ['config']);
       return { ...base, mode: wire.mode, config: { path: c.path } };
+    }
+    case 'cloudwatch_metrics': {
+      parseOrThrow(configSchemas.cloudwatch_metrics, wire.config, ['config']);
+      return { ...base, mode: wire.mode, config: {} };
     }
   }
 }
@@ -165,12 +167,67 @@ const inputCommon = {
   lookback_minutes: lookback,
 };
 
+// GetMetricData's rules: ids start with a lower-case letter; periods are 1, 5, 10, 30 or a multiple of 60 seconds.
+const metricId = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,254}$/, { error: 'must match ^[a-z][a-zA-Z0-9_]*$ (a GetMetricData id)' });
+const periodSeconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(86400)
+  .refine((p) => [1, 5, 10, 30].includes(p) || p % 60 === 0, { error: 'must be 1, 5, 10, 30 or a multiple of 60' });
+const STAT = /^(SampleCount|Average|Sum|Minimum|Maximum|IQM|(p|tm|tc|ts|wm|pr)\d{1,2}(\.\d{1,10})?|(TM|TC|TS|WM|PR)\([^)]{1,40}\))$/;
+const metricQuerySchema = z
+  .strictObject({
+    id: metricId,
+    namespace: z.string().min(1).max(255).optional(),
+    metric: z.string().min(1).max(255).optional(),
+    dimensions: z
+      .record(z.string().min(1).max(255), z.string().min(1).max(1024))
+      .refine((d) => Object.keys(d).length <= 30, { error: 'at most 30 dimensions' })
+      .optional(),
+    stat: z.string().regex(STAT, { error: 'must be a CloudWatch statistic: Average, Sum, Minimum, Maximum, SampleCount, p99, …' }).optional(),
+    expression: z.string().trim().min(1).max(2048).optional(),
+    period_seconds: periodSeconds,
+  })
+  .superRefine((query, ctx) => {
+    if (query.expression !== undefined) {
+      for (const field of ['namespace', 'metric', 'dimensions', 'stat'] as const) {
+        if (query[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'cannot be set together with expression' });
+      }
+      return;
+    }
+    for (const field of ['namespace', 'metric', 'stat'] as const) {
+      if (query[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is required unless expression is set' });
+    }
+  });
+const metricQueries = z
+  .array(metricQuerySchema)
+  .min(1)
+  .max(10)
+  .superRefine((queries, ctx) => {
+    const seen = new Map<string, number>();
+    queries.forEach((query, i) => {
+      if (seen.has(query.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `repeats the id of queries[${seen.get(query.id)}]` });
+      else seen.set(query.id, i);
+    });
+  });
+
 const inputSchema = z.discriminatedUnion('mode', [
   z.strictObject({ ...inputCommon, mode: z.literal('filter'), filter_pattern: z.string().max(1024).default('') }),
   z.strictObject({ ...inputCommon, mode: z.literal('insights'), query: z.string().trim().min(1).max(10000) }),
   z.strictObject({ ...inputCommon, mode: z.literal('cost') }),
   z.strictObject({ ...inputCommon, mode: z.literal('tail'), match: regex.optional() }),
+  z.strictObject({ ...inputCommon, mode: z.literal('metrics'), queries: metricQueries }),
 ]);
+
+const metricRuleSchema = z.strictObject({
+  label: z.string().min(1).max(64),
+  id: metricId,
+  op: z.enum(['>', '>=', '<', '<=']),
+  value: z.number().finite(),
+  datapoints: z.number().int().min(1).max(100).default(1),
+  severity: z.enum(['warn', 'alert']),
+});
 
 const ruleCount = z.number().int().min(1).max(1_000_000);
 const isSet = (rule: unknown, field: string): boolean =>
@@ -210,6 +267,7 @@ export const monitorSchema = z
     prompt: z.string().trim().min(1).max(8000),
     inputs: z.array(inputSchema).min(1).max(10),
     rules: z.array(ruleSchema).max(20).default([]),
+    metric_rules: z.array(metricRuleSchema).max(20).default([]),
     window_config: z
       .strictObject({
         max_lines: z.number().int().min(1).max(10000).default(500),
@@ -247,6 +305,17 @@ export const monitorSchema = z
         ctx.addIssue({ code: 'custom', path: ['rules', i, 'label'], message: `names no input (labels: ${monitor.inputs.map((x) => x.label).join(', ')})` });
       }
     });
+    const metricInputs = monitor.inputs.flatMap((input) => (input.mode === 'metrics' ? [input] : []));
+    monitor.metric_rules.forEach((rule, i) => {
+      const input = metricInputs.find((x) => x.label.toLowerCase() === rule.label.toLowerCase());
+      if (input === undefined) {
+        const labels = metricInputs.map((x) => x.label).join(', ') || 'none';
+        ctx.addIssue({ code: 'custom', path: ['metric_rules', i, 'label'], message: `names no metrics input (metrics inputs: ${labels})` });
+      } else if (!input.queries.some((query) => query.id === rule.id)) {
+        const ids = input.queries.map((query) => query.id).join(', ');
+        ctx.addIssue({ code: 'custom', path: ['metric_rules', i, 'id'], message: `names no query of input ${input.label} (ids: ${ids})` });
+      }
+    });
   });
 
 type WireInput = z.output<typeof inputSchema>;
@@ -266,7 +335,15 @@ function toInput(wire: WireInput): MonitorInput {
       return { ...common, mode: 'cost' };
     case 'tail':
       return { ...common, mode: 'tail', ...(wire.match !== undefined && { match: wire.match }) };
+    case 'metrics':
+      return { ...common, mode: 'metrics', queries: wire.queries.map(toMetricQuery) };
   }
+}
+
+function toMetricQuery(wire: z.output<typeof metricQuerySchema>): MetricQuery {
+  const base = { id: wire.id, periodSeconds: wire.period_seconds };
+  if (wire.expression !== undefined) return { ...base, expression: wire.expression };
+  return { ...base, namespace: wire.namespace ?? '', metricName: wire.metric ?? '', dimensions: wire.dimensions ?? {}, stat: wire.stat ?? '' };
 }
 
 /** Parses a monitor body; a rule's label is matched to its input's label as written there. */
@@ -296,6 +373,16 @@ export function parseMonitor(body: unknown): MonitorSpec {
     model: wire.model.model_id !== undefined ? { modelId: wire.model.model_id } : {},
     noDataStatus: wire.no_data_status,
     judgeWhen: wire.judge_when,
+    metricRules: wire.metric_rules.map(
+      (rule): MetricRule => ({
+        label: labelOf.get(rule.label.toLowerCase()) ?? rule.label,
+        id: rule.id,
+        op: rule.op,
+        value: rule.value,
+        datapoints: rule.datapoints,
+        severity: rule.severity,
+      }),
+    ),
   };
 }
 

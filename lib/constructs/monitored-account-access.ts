@@ -19,6 +19,12 @@ export const COST_EXPLORER_ACTIONS = ['ce:GetAnomalies', 'ce:GetCostAndUsage', '
 /** What the API may tell Cost Anomaly Detection when `anomalyFeedback` is on. */
 export const ANOMALY_FEEDBACK_ACTIONS = ['ce:ProvideAnomalyFeedback'] as const;
 
+/** CloudWatch metric reads of `metrics` inputs and the source test; neither has a resource type. */
+export const METRIC_READ_ACTIONS = ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'] as const;
+
+/** Cost Optimization Hub's recommendations, for cost sources with `include_savings` (config `costSavings`). */
+export const SAVINGS_READ_ACTIONS = ['cost-optimization-hub:ListRecommendations'] as const;
+
 export interface MonitoredAccountAccessProps {
   /**
    * Log group ARN patterns the log readers may read (config `allowedLogGroupArns`).
@@ -40,6 +46,8 @@ export class MonitoredAccountAccess extends Construct {
   private readonly props: MonitoredAccountAccessProps;
   private logsAndContainers?: Policy;
   private costExplorer?: Policy;
+  private metrics?: Policy;
+  private savings?: Policy;
   private assumeRoles?: Policy;
 
   constructor(scope: Construct, id: string, props: MonitoredAccountAccessProps) {
@@ -61,16 +69,31 @@ export class MonitoredAccountAccess extends Construct {
 
   /** `ce:ProvideAnomalyFeedback` in the stack's own account (the `anomalyFeedback` setting). */
   grantAnomalyFeedback(fn: VigilFunction): void {
-    const policy = new Policy(this, 'CostAnomalyFeedback', {
-      statements: [new PolicyStatement({ actions: [...ANOMALY_FEEDBACK_ACTIONS], resources: ['*'] })],
-    });
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'ce:ProvideAnomalyFeedback names an anomaly by the id GetAnomalies returned at run time; anomalies have ' +
-        'no ARN a policy could list. It only labels an anomaly YES or NO, and is off unless anomalyFeedback is set.',
-    });
-    this.attach(fn, policy);
+    this.attach(fn, this.unscopedReadPolicy('CostAnomalyFeedback', ANOMALY_FEEDBACK_ACTIONS,
+      'ce:ProvideAnomalyFeedback names an anomaly by the id GetAnomalies returned at run time; anomalies have ' +
+        'no ARN a policy could list. It only labels an anomaly YES or NO, and is off unless anomalyFeedback is set.'));
+  }
+
+  /** Lets `fn` read CloudWatch metrics, here or through an assumed role. */
+  grantMetricRead(fn: VigilFunction): void {
+    this.attach(fn, (this.metrics ??= this.unscopedReadPolicy('MetricsRead', METRIC_READ_ACTIONS,
+      'cloudwatch:GetMetricData and cloudwatch:ListMetrics support no resource-level permissions (no resource ' +
+        'types); metrics inputs name their namespaces and dimensions at run time; both only read.')));
+    this.grantAssumeRoles(fn);
+  }
+
+  /** Lets `fn` read Cost Optimization Hub's recommendations, here or through an assumed role. */
+  grantSavingsRead(fn: VigilFunction): void {
+    this.attach(fn, (this.savings ??= this.unscopedReadPolicy('SavingsRead', SAVINGS_READ_ACTIONS,
+      'cost-optimization-hub:ListRecommendations supports no resource-level permissions; it only reads the ' +
+        "account's savings recommendations, and is granted only with the costSavings setting.")));
+    this.grantAssumeRoles(fn);
+  }
+
+  private unscopedReadPolicy(id: string, actions: readonly string[], reason: string): Policy {
+    const policy = new Policy(this, id, { statements: [new PolicyStatement({ actions: [...actions], resources: ['*'] })] });
+    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    return policy;
   }
 
   private grantAssumeRoles(fn: VigilFunction): void {

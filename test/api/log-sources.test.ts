@@ -32,12 +32,12 @@ describe('POST /log-sources', () => {
     expect(cw.status).toBe(201);
     expect(cw.headers.location).toBe(`/prod/log-sources/${cw.body.id}`);
     expect(ecs.body.config).toEqual({ cluster: 'prod', container_name: 'app', service_name: 'orders' });
-    expect(cost.body.config).toEqual({ metric: 'UnblendedCost', group_by: 'SERVICE' });
+    expect(cost.body.config).toEqual({ metric: 'UnblendedCost', group_by: 'SERVICE', include_savings: false });
   });
 
   it.each([
     [{ target_id: '01MISSING' }, 'target_id', 'target 01MISSING does not exist'],
-    [{ mode: 'syslog' }, 'mode', 'must be one of "cloudwatch_logs", "ecs", "cost_explorer", "file"'],
+    [{ mode: 'syslog' }, 'mode', 'must be one of "cloudwatch_logs", "ecs", "cost_explorer", "file", "cloudwatch_metrics"'],
     [{ config: {} }, 'config', 'needs exactly one of log_group_names or log_group_name_prefix'],
     [{ config: { log_group_names: [] } }, 'config.log_group_names', 'must have at least 1 item(s)'],
     [{ config: { log_group_names: Array.from({ length: 11 }, (_, i) => `/g${i}`) } }, 'config.log_group_names', 'must have at most 10 items'],

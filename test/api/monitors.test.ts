@@ -90,7 +90,7 @@ describe('POST /monitors', () => {
     [{ inputs: Array.from({ length: 11 }, (_, i) => ({ label: `L${i}`, mode: 'filter' })) }, 'inputs', 'must have at most 10 items'],
     [{ inputs: [{ label: 'bad label', mode: 'filter' }] }, 'inputs[0].label', 'must be 1–64 of A-Z a-z 0-9 _ -'],
     [{ inputs: [{ label: 'A', mode: 'filter' }, { label: 'a', mode: 'filter' }] }, 'inputs[1].label', 'repeats the label of inputs[0]'],
-    [{ inputs: [{ label: 'A', mode: 'grep' }] }, 'inputs[0].mode', 'must be one of "filter", "insights", "cost", "tail"'],
+    [{ inputs: [{ label: 'A', mode: 'grep' }] }, 'inputs[0].mode', 'must be one of "filter", "insights", "cost", "tail", "metrics"'],
     [{ inputs: [{ label: 'A', mode: 'insights' }] }, 'inputs[0].query', 'is required'],
     [{ inputs: [{ label: 'A', mode: 'filter', query: 'x' }] }, 'inputs[0].query', 'is not a known field'],
     [{ inputs: [{ label: 'A', mode: 'cost' }], rules: [] }, 'inputs[0].mode', 'a cloudwatch_logs source takes filter or insights inputs, not cost'],

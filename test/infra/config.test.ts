@@ -40,6 +40,7 @@ describe('parseVigilConfig', () => {
       assumableRoleArns: ['arn:aws:iam::*:role/VigilRead*'],
       costCollectorHours: 6,
       anomalyFeedback: false,
+      costSavings: false,
       apiThrottle: { rateLimit: 10, burstLimit: 20 },
       apiQuota: null,
       apiWaf: false,

@@ -256,6 +256,7 @@ describe('the cost collector function', () => {
   it('gets exactly the settings the handler reads', () => {
     expect(collector.properties.Environment.Variables).toEqual({
       TABLE_NAME: tableName(stateful),
+      COST_SAVINGS: 'off',
       ...powertools('cost-collector'),
     });
   });

@@ -107,6 +107,7 @@ describe('AwsSolutionsChecks', () => {
         allowedLogGroupArns: ['arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/orders', 'arn:aws:logs:eu-west-1:123456789012:log-group:/app/*'],
         assumableRoleArns: [],
         costCollectorHours: 1,
+        costSavings: true,
         apiWaf: true,
         apiCloudWatchRole: false,
         apiQuota: { limit: 1000, period: 'DAY' },
@@ -206,6 +207,7 @@ describe('AwsSolutionsChecks', () => {
       'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::*]',
       'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:ecs:*:123456789012:service/*]',
       'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:logs:*:123456789012:log-group:*]',
+      'Vigil-Stateless/MonitoredAccountAccess/MetricsRead: AwsSolutions-IAM5[Resource::*]',
       'Vigil-Stateless/RunnerFunction/Function: AwsSolutions-L1',
       'Vigil-Stateless/RunnerFunction/Role: AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'Vigil-Stateless/RunnerFunction/TracingPolicy: AwsSolutions-IAM5[Resource::*]',
@@ -233,6 +235,8 @@ describe('AwsSolutionsChecks', () => {
       'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:ecs:*:123456789012:service/*]',
       'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:logs:*:123456789012:log-group:*]',
       'Vigil-Stateless/MonitoredAccountAccess/LogsAndContainersRead: AwsSolutions-IAM5[Resource::arn:aws:logs:eu-west-1:123456789012:log-group:/app/*]',
+      'Vigil-Stateless/MonitoredAccountAccess/MetricsRead: AwsSolutions-IAM5[Resource::*]',
+      'Vigil-Stateless/MonitoredAccountAccess/SavingsRead: AwsSolutions-IAM5[Resource::*]',
     ]);
   });
 });

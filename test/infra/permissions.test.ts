@@ -11,6 +11,8 @@ import {
   ANOMALY_FEEDBACK_ACTIONS,
   COST_EXPLORER_ACTIONS,
   LOG_GROUP_READ_ACTIONS,
+  METRIC_READ_ACTIONS,
+  SAVINGS_READ_ACTIONS,
   UNSCOPED_READ_ACTIONS,
 } from '../../lib/constructs/monitored-account-access.ts';
 import { wildcardResourceFinding } from '../../lib/constructs/wildcard-acknowledgement.ts';
@@ -65,6 +67,7 @@ beforeAll(() => {
       allowedLogGroupArns: [`arn:aws:logs:${region}:${account}:log-group:/ecs/orders*`],
       assumableRoleArns: [],
       anomalyFeedback: true,
+      costSavings: true,
     },
   }));
   roles = rolesOf(stateless);
@@ -73,6 +76,10 @@ beforeAll(() => {
 
 function statementsOfFunction(template: Template, fn: SynthesizedFunction): Statement[] {
   return statementsOf(template, fn.role);
+}
+
+function functionEnvironment(template: Template, fn: SynthesizedFunction): Record<string, unknown> {
+  return template.toJSON().Resources[fn.id].Properties.Environment.Variables;
 }
 
 
@@ -254,7 +261,7 @@ describe('the runner role', () => {
 describe('monitored-account reads', () => {
   it('are the very same policies for the API and the runner', () => {
     const shared = (fn: SynthesizedFunction) => policiesOf(stateless, fn.role).filter((id) => id.startsWith('MonitoredAccountAccess'));
-    expect(shared(roles.api)).toHaveLength(2);
+    expect(shared(roles.api)).toHaveLength(3);
     expect(shared(roles.api)).toEqual(shared(roles.runner));
   });
 
@@ -270,6 +277,18 @@ describe('monitored-account reads', () => {
       { Effect: 'Allow', Action: [...UNSCOPED_READ_ACTIONS], Resource: '*' },
       { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/VigilRead*' },
     ]);
+  });
+
+  it('read CloudWatch metrics with GetMetricData and ListMetrics only, on "*" (no resource types)', () => {
+    for (const fn of [roles.api, roles.runner]) {
+      expect(statementsOfFunction(stateless, fn).filter((s) => actionsOf([s]).some((a) => a.startsWith('cloudwatch:')))).toEqual([
+        { Effect: 'Allow', Action: [...METRIC_READ_ACTIONS], Resource: '*' },
+      ]);
+    }
+    expect(METRIC_READ_ACTIONS).toEqual(['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics']);
+    for (const fn of [roles.scheduler, roles.collector]) {
+      expect(actionsOf(statementsOfFunction(stateless, fn)).filter((a) => a.startsWith('cloudwatch:'))).toEqual([]);
+    }
   });
 
   it('follow a narrowed log group list for events, and assume no role when the list of roles is empty', () => {
@@ -298,6 +317,18 @@ describe('the cost collector role', () => {
     expect(statementsOfFunction(stateless, roles.collector).filter((s) => actionsOf([s]).some((a) => a.startsWith('ce:')))).toEqual([
       { Effect: 'Allow', Action: [...COST_EXPLORER_ACTIONS], Resource: '*' },
     ]);
+  });
+
+  it('may list Cost Optimization Hub recommendations only with costSavings, and then on "*"', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.collector)).filter((a) => a.startsWith('cost-optimization-hub:'))).toEqual([]);
+    expect(granting(statementsOfFunction(custom, customRoles.collector), 'cost-optimization-hub:ListRecommendations')).toEqual([
+      { Effect: 'Allow', Action: SAVINGS_READ_ACTIONS[0], Resource: '*' },
+    ]);
+    expect(functionEnvironment(stateless, roles.collector).COST_SAVINGS).toBe('off');
+    expect(functionEnvironment(custom, customRoles.collector).COST_SAVINGS).toBe('on');
+    for (const fn of [customRoles.api, customRoles.runner, customRoles.scheduler]) {
+      expect(actionsOf(statementsOfFunction(custom, fn)).filter((a) => a.startsWith('cost-optimization-hub:'))).toEqual([]);
+    }
   });
 
   it('has nothing beyond its baseline, Cost Explorer and assuming monitored roles: no logs, Bedrock, SES or SNS', () => {
@@ -329,7 +360,7 @@ describe('Cost Anomaly Detection feedback (anomalyFeedback)', () => {
       { Effect: 'Allow', Action: ANOMALY_FEEDBACK_ACTIONS[0], Resource: '*' },
     ]);
     expect(apiOn.properties.Environment.Variables.ANOMALY_FEEDBACK).toBe('on');
-    expect(roles.api.properties.Environment.Variables.ANOMALY_FEEDBACK).toBeUndefined();
+    expect(roles.api.properties.Environment.Variables.ANOMALY_FEEDBACK).toBe('off');
   });
 });
 
@@ -344,7 +375,7 @@ describe('the scheduler role', () => {
 describe('the API role', () => {
   it('reads monitored accounts for the log-source test, and neither judges, mails nor reads costs', () => {
     expect(actionsOf(statementsOfFunction(stateless, roles.api)).sort()).toEqual(
-      [...BASELINE_ACTIONS, ...tableActions('api'), 'sqs:SendMessage', ...MONITORED_READ_ACTIONS, 'sts:AssumeRole'].sort(),
+      [...BASELINE_ACTIONS, ...tableActions('api'), 'sqs:SendMessage', ...MONITORED_READ_ACTIONS, ...METRIC_READ_ACTIONS, 'sts:AssumeRole'].sort(),
     );
   });
 });
@@ -377,6 +408,7 @@ describe('every role of the stateless stack', () => {
     expect(onEverything).toEqual(
       [
         COST_EXPLORER_ACTIONS.join(' '),
+        METRIC_READ_ACTIONS.join(' '),
         UNSCOPED_READ_ACTIONS.join(' '),
         ...Array.from({ length: 4 }, () => 'xray:PutTelemetryRecords xray:PutTraceSegments'),
       ].sort(),

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, OVERSIZED_CONTENT_LENGTH_REGEX } from '../../lib/constructs/management-api.ts';
 import { TABLE_GRANTS } from '../../lib/constructs/vigil-table.ts';
-import { UNSCOPED_READ_ACTIONS } from '../../lib/constructs/monitored-account-access.ts';
+import { METRIC_READ_ACTIONS, UNSCOPED_READ_ACTIONS } from '../../lib/constructs/monitored-account-access.ts';
 import type { Statement, SynthesizedFunction } from './support.ts';
 import { functionNamed, onlyKey, policiesOf, statefulOutput, statementsOf, synthTemplates, TEST_ENV } from './support.ts';
 
@@ -133,7 +133,7 @@ describe('the API function', () => {
     ]);
   });
 
-  it('is granted no table administration, no wildcard action and "*" only for X-Ray and the query reads', () => {
+  it('is granted no table administration, no wildcard action and "*" only for X-Ray, the query reads and the metric reads', () => {
     const statements = statementsOf(stateless, apiFunction.role);
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions).not.toContain('dynamodb:DeleteTable');
@@ -141,6 +141,7 @@ describe('the API function', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(statements.filter((s) => JSON.stringify(s.Resource).includes('"*"'))).toEqual([
       { Effect: 'Allow', Action: [...UNSCOPED_READ_ACTIONS], Resource: '*' },
+      { Effect: 'Allow', Action: [...METRIC_READ_ACTIONS], Resource: '*' },
       { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
     ]);
   });

@@ -42,8 +42,17 @@ const CREDENTIALS = new Set([
   'InvalidSignatureException',
   'SignatureDoesNotMatch',
 ]);
-const UNAVAILABLE = new Set(['ServiceUnavailableException', 'InternalServerException', 'InternalFailure', 'ServiceUnavailable']);
-const INVALID = new Set(['InvalidParameterException', 'ValidationException', 'InvalidParameterValue', 'InvalidParameterCombination']);
+const UNAVAILABLE = new Set(['ServiceUnavailableException', 'InternalServerException', 'InternalFailure', 'ServiceUnavailable', 'InternalServiceFault']);
+const INVALID = new Set([
+  'InvalidParameterException',
+  'ValidationException',
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  // CloudWatch (metrics) names them so
+  'InvalidParameterValueException',
+  'InvalidParameterCombinationException',
+  'MissingRequiredParameterException',
+]);
 
 function errorName(error: unknown): string {
   if (error instanceof Error) return error.name;

@@ -3,20 +3,25 @@
  * container and reused. Endpoints come from the SDK's own resolution, so
  * `AWS_ENDPOINT_URL_<SERVICE>` (LocalStack, a proxy) works; none is ever passed explicitly.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { ContainerLogLocator, CostExplorerPort, LogReader, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
+import { CloudWatchMetricReader } from './cloudwatch/metric-reader.ts';
+import type { SavingsFactory } from './cost-optimization-hub/savings-reader.ts';
+import type { ContainerLogLocator, CostExplorerPort, LogReader, MetricReader, SavingsPort, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
 import type { Target } from '#domain/model/entities.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { assumeRoleCredentials, type CredentialProvider } from './sts/assume-role.ts';
 import { CloudWatchLogReader, type CloudWatchLogReaderOptions } from './cloudwatch-logs/cloudwatch-log-reader.ts';
-import { CostExplorerReader } from './cost-explorer/cost-explorer-reader.ts';
+import type { CostExplorerFactory } from './cost-explorer/cost-explorer-reader.ts';
 import { EcsLogLocator } from './ecs/ecs-log-locator.ts';
 
 /** Cost Explorer's only endpoint (aws partition). */
 export const COST_EXPLORER_REGION = 'us-east-1';
+
+/** Cost Optimization Hub's only endpoint (aws partition). */
+export const COST_OPTIMIZATION_HUB_REGION = 'us-east-1';
 
 export interface AwsSourceClientsOptions {
   /** The region of targets that name none (the stack's). */
@@ -30,9 +35,16 @@ export interface AwsSourceClientsOptions {
   sessionName?: string;
   /** Caps and polling of the CloudWatch reader. */
   logReader?: Omit<CloudWatchLogReaderOptions, 'region' | 'maxAttempts' | 'clock'>;
-  /** Wraps each new SDK client (Powertools `tracer.captureAWSv3Client`). */
-  instrument?: <C>(client: C) => C;
+  /**
+   * Cost Explorer's reader for {@link AwsSourceClients.costExplorerFor} (`costExplorerReader`),
+   * given only where Cost Explorer is called, so the other bundles leave its client out.
+   */
+  costExplorer?: CostExplorerFactory;
+  /** Cost Optimization Hub's reader (`savingsReader`), given only where savings are read, like `costExplorer`. */
+  savings?: SavingsFactory;
 }
+
+type CachedReader = LogReader | ContainerLogLocator | CostExplorerPort | MetricReader | SavingsPort;
 
 interface Identity {
   key: string;
@@ -43,7 +55,7 @@ interface Identity {
 export class AwsSourceClients implements SourceClients {
   private readonly clock: Clock;
   private readonly maxAttempts: number;
-  private readonly clients = new Map<string, LogReader | ContainerLogLocator | CostExplorerPort>();
+  private readonly clients = new Map<string, CachedReader>();
   private readonly roles = new Map<string, CredentialProvider>();
   private readonly sts = new Map<string, STSClient>();
 
@@ -59,8 +71,12 @@ export class AwsSourceClients implements SourceClients {
     return {
       logs: (logRegion?: string) => this.logReader(logRegion ?? region, identity),
       containers: this.cached(`ecs|${region}|${identity.key}`, () => {
-        const client = this.instrument(new ECSClient(this.clientConfig(region, identity)));
+        const client = new ECSClient(this.clientConfig(region, identity));
         return new EcsLogLocator(client, { region, maxAttempts: this.maxAttempts, clock: this.clock });
+      }),
+      metrics: this.cached(`cloudwatch|${region}|${identity.key}`, () => {
+        const client = new CloudWatchClient(this.clientConfig(region, identity));
+        return new CloudWatchMetricReader(client, { region, maxAttempts: this.maxAttempts, clock: this.clock });
       }),
     };
   }
@@ -68,24 +84,31 @@ export class AwsSourceClients implements SourceClients {
   /** Cost Explorer as the target's identity; always in us-east-1, its only endpoint. */
   costExplorerFor(target: Target): CostExplorerPort {
     const identity = this.identityOf(target, target.connectionConfig.region ?? this.options.defaultRegion);
-    return this.cached(`ce|${identity.key}`, () => {
-      const client = this.instrument(new CostExplorerClient(this.clientConfig(COST_EXPLORER_REGION, identity)));
-      return new CostExplorerReader(client, { maxAttempts: this.maxAttempts, clock: this.clock });
-    });
+    const { costExplorer } = this.options;
+    if (!costExplorer) throw new Error('Cost Explorer is not wired into this function (AwsSourceClients option costExplorer)');
+    return this.cached(`ce|${identity.key}`, () =>
+      costExplorer(this.clientConfig(COST_EXPLORER_REGION, identity), { maxAttempts: this.maxAttempts, clock: this.clock }),
+    );
+  }
+
+  /** Cost Optimization Hub as the target's identity; always in us-east-1, its only endpoint. */
+  savingsFor(target: Target): SavingsPort {
+    const identity = this.identityOf(target, target.connectionConfig.region ?? this.options.defaultRegion);
+    const { savings } = this.options;
+    if (!savings) throw new Error('Cost Optimization Hub is not wired into this function (AwsSourceClients option savings)');
+    return this.cached(`coh|${identity.key}`, () =>
+      savings(this.clientConfig(COST_OPTIMIZATION_HUB_REGION, identity), { maxAttempts: this.maxAttempts, clock: this.clock }),
+    );
   }
 
   private logReader(region: string, identity: Identity): LogReader {
     return this.cached(`logs|${region}|${identity.key}`, () => {
-      const client = this.instrument(new CloudWatchLogsClient(this.clientConfig(region, identity)));
+      const client = new CloudWatchLogsClient(this.clientConfig(region, identity));
       return new CloudWatchLogReader(client, { ...this.options.logReader, region, maxAttempts: this.maxAttempts, clock: this.clock });
     });
   }
 
-  private instrument<C>(client: C): C {
-    return this.options.instrument ? this.options.instrument(client) : client;
-  }
-
-  private cached<T extends LogReader | ContainerLogLocator | CostExplorerPort>(key: string, build: () => T): T {
+  private cached<T extends CachedReader>(key: string, build: () => T): T {
     const existing = this.clients.get(key);
     if (existing) return existing as T;
     const created = build();
@@ -112,7 +135,7 @@ export class AwsSourceClients implements SourceClients {
     if (!credentials) {
       let sts = this.sts.get(region);
       if (!sts) {
-        sts = this.instrument(new STSClient({ region, maxAttempts: this.maxAttempts }));
+        sts = new STSClient({ region, maxAttempts: this.maxAttempts });
         this.sts.set(region, sts);
       }
       credentials = assumeRoleCredentials(sts, {

@@ -43,6 +43,8 @@ export const ENV = {
   COST_COLLECTOR_HOURS: 'COST_COLLECTOR_HOURS',
   /** `on` when the stack lets the API call ce:ProvideAnomalyFeedback (config `anomalyFeedback`); unset: off. */
   ANOMALY_FEEDBACK: 'ANOMALY_FEEDBACK',
+  /** Cost collector: `on` when the stack granted Cost Optimization Hub (config `costSavings`). */
+  COST_SAVINGS: 'COST_SAVINGS',
   /** Time kept back from the runner's Lambda timeout to write the run's final status. */
   RUN_MARGIN_SECONDS: 'RUN_MARGIN_SECONDS',
   /** Set by Lambda itself: the Region of targets that name none. */

@@ -1,9 +1,11 @@
+import { costExplorerReader } from '#adapters/cost-explorer/cost-explorer-reader.ts';
+import { savingsReader } from '#adapters/cost-optimization-hub/savings-reader.ts';
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import { listCostSources, type CostCollectorDeps } from '#domain/collect/collect-cost-snapshots.ts';
+import type { Target } from '#domain/model/entities.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
-import { traced } from './instrument.ts';
 import { sourceReaders, type Readers } from './readers.ts';
 import { openTable } from './table.ts';
 
@@ -12,20 +14,27 @@ import { openTable } from './table.ts';
  * repository, and Cost Explorer as each target's identity (through the readers' AWS clients,
  * shared with the runner in local mode).
  */
-export function costCollector(options: { store: Store; readers: Readers; clock: Clock }): CostCollectorDeps {
+export function costCollector(options: {
+  store: Store;
+  readers: Readers;
+  clock: Clock;
+  /** Whether Cost Optimization Hub may be read (the stack's `costSavings`; local mode with credentials). @default false */
+  savings?: boolean;
+}): CostCollectorDeps {
   const { store, readers } = options;
   return {
     listCostSources: () => listCostSources({ logSources: store.logSources, targets: store.targets }),
     costExplorerFor: (target) => readers.aws.costExplorerFor(target),
+    ...(options.savings === true && { savingsFor: (target: Target) => readers.aws.savingsFor(target) }),
     snapshots: readers.costSnapshots,
     clock: options.clock,
   };
 }
 
-/** The cost collector function's composition root: the table and Cost Explorer, clients traced. */
+/** The cost collector function's composition root: the table and Cost Explorer. */
 export function costCollectorFromEnvironment(env: Record<string, string | undefined>): CostCollectorDeps {
   const config = readEnvironment('cost-collector', env);
-  const table = openTable(config.TABLE_NAME, { instrument: traced });
-  const readers = sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, instrument: traced });
-  return costCollector({ store: createStore(table), readers, clock: systemClock });
+  const table = openTable(config.TABLE_NAME);
+  const readers = sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, costExplorer: costExplorerReader, savings: savingsReader });
+  return costCollector({ store: createStore(table), readers, clock: systemClock, savings: config.COST_SAVINGS === 'on' });
 }

@@ -9,7 +9,6 @@ import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
 import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/model/management-context.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
-import { traced, type Instrument } from './instrument.ts';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { CostAnomalyFeedbackSender } from '#adapters/cost-explorer/anomaly-feedback.ts';
 import { COST_EXPLORER_REGION } from '#adapters/aws-source-clients.ts';
@@ -28,11 +27,19 @@ export function sourceTester(options: {
   costCollectorHours: number;
   /** How long one test may read. @default 10000 */
   timeoutMs?: number;
+  /** What to say of a cost source without a snapshot, where the collector is local mode's. */
+  missingSnapshot?: (logSourceId: string) => string;
 }): SourceTester {
-  const { readers, clock, costCollectorHours, timeoutMs } = options;
+  const { readers, clock, costCollectorHours, timeoutMs, missingSnapshot } = options;
   return {
     test: (source, target) =>
-      testLogSource(source, target, { readers, clock, costCollectorHours, ...(timeoutMs !== undefined && { timeoutMs }) }),
+      testLogSource(source, target, {
+        readers,
+        clock,
+        costCollectorHours,
+        ...(timeoutMs !== undefined && { timeoutMs }),
+        ...(missingSnapshot !== undefined && { missingSnapshot }),
+      }),
   };
 }
 
@@ -66,29 +73,29 @@ export function createManagementContext(options: {
 const ANOMALY_FEEDBACK_TIMEOUT_MS = 3_000;
 
 /** `ce:ProvideAnomalyFeedback` as the API function's own identity (the stack's account). */
-export function anomalyFeedbackSender(instrument: Instrument): AnomalyFeedbackSender {
-  const client = instrument(new CostExplorerClient({ region: COST_EXPLORER_REGION, maxAttempts: 2 }));
+export function anomalyFeedbackSender(): AnomalyFeedbackSender {
+  const client = new CostExplorerClient({ region: COST_EXPLORER_REGION, maxAttempts: 2 });
   return new CostAnomalyFeedbackSender(client, { clock: systemClock, maxAttempts: 2, timeoutMs: ANOMALY_FEEDBACK_TIMEOUT_MS });
 }
 
 /** How long `POST /log-sources/{id}/test` may read (the API function times out at 10 s). */
 const SOURCE_TEST_TIMEOUT_MS = 7_000;
 
-/** The API function's composition root: the table, the run queue and the monitored accounts' readers, traced. */
+/** The API function's composition root: the table, the run queue and the monitored accounts' readers. */
 export function managementContextFromEnvironment(env: Record<string, string | undefined>): ManagementContext {
   const config = readEnvironment('api', env);
-  const table = openTable(config.TABLE_NAME, { instrument: traced });
+  const table = openTable(config.TABLE_NAME);
   return createManagementContext({
     store: createStore(table),
-    queue: sqsRunQueue(config.RUN_QUEUE_URL, traced),
+    queue: sqsRunQueue(config.RUN_QUEUE_URL),
     settings: {
       localMode: false,
       runRetentionDays: config.RUN_RETENTION_DAYS,
       ...(config.ALLOWED_MODEL_IDS && { allowedModelIds: config.ALLOWED_MODEL_IDS }),
     },
-    ...(config.ANOMALY_FEEDBACK === 'on' && { anomalyFeedback: anomalyFeedbackSender(traced) }),
+    ...(config.ANOMALY_FEEDBACK === 'on' && { anomalyFeedback: anomalyFeedbackSender() }),
     sourceTester: sourceTester({
-      readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, instrument: traced }),
+      readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock }),
       clock: systemClock,
       costCollectorHours: config.COST_COLLECTOR_HOURS,
       // Inside the API function's 10 s timeout, so a slow read is `ok: false`, not a 504.

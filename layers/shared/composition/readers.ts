@@ -1,9 +1,10 @@
+import type { SavingsFactory } from '#adapters/cost-optimization-hub/savings-reader.ts';
 import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import type { Table } from '#adapters/dynamo/index.ts';
 import type { FileTailer, SourceReaders } from '#domain/collect/ports.ts';
 import type { Clock } from '#domain/model/ports.ts';
-import type { Instrument } from './instrument.ts';
+import type { CostExplorerFactory } from '#adapters/cost-explorer/cost-explorer-reader.ts';
 
 /** The collectors' readers, with the AWS clients they build per target kept at hand. */
 export interface Readers extends SourceReaders {
@@ -21,12 +22,15 @@ export function sourceReaders(options: {
   /** The Region of targets that name none. */
   defaultRegion: string;
   clock: Clock;
-  instrument?: Instrument;
+  /** Cost Explorer's reader (`costExplorerReader`), only where Cost Explorer is called: the other bundles leave its client out. */
+  costExplorer?: CostExplorerFactory;
+  /** Cost Optimization Hub's reader (`savingsReader`), only where savings are read. */
+  savings?: SavingsFactory;
   files?: FileTailer;
 }): Readers {
-  const { table, defaultRegion, clock, instrument } = options;
+  const { table, defaultRegion, clock, costExplorer, savings } = options;
   return {
-    aws: new AwsSourceClients({ defaultRegion, clock, ...(instrument && { instrument }) }),
+    aws: new AwsSourceClients({ defaultRegion, clock, ...(costExplorer && { costExplorer }), ...(savings && { savings }) }),
     costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),
     ...(options.files && { files: options.files }),
   };

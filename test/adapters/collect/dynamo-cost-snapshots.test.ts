@@ -101,4 +101,16 @@ describe('DynamoCostSnapshotRepository (DynamoDB Local)', () => {
     expect(latest).toEqual(aSnapshot('ls-1', { collectedAt: '2026-11-21T06:00:00.000Z', forecast: null, anomalies: [] }));
     expect(none).toBeNull();
   });
+
+  it('keeps savings recommendations when a snapshot has them', async () => {
+    const { table } = await createTestStore('vigil-cost-savings');
+    const repository = new DynamoCostSnapshotRepository(table.client, table.name);
+    const savings = [
+      { resource: 'i-0abc', resourceType: 'Ec2Instance', action: 'Rightsize', region: 'eu-west-1', monthlySavings: 41.5, currency: 'USD', recommended: 't4g.small' },
+      { resource: 'db-old', resourceType: 'RdsDbInstance', action: 'Stop', region: null, monthlySavings: 8.25, currency: 'USD', recommended: null },
+    ];
+    await repository.save(aSnapshot('ls-1', { savings }));
+
+    expect(await repository.latest('ls-1')).toEqual(aSnapshot('ls-1', { savings }));
+  });
 });

@@ -6,11 +6,13 @@ import type {
   FileTailer,
   LogReader,
   LogReadRequest,
+  MetricReadRequest,
   SourceReaders,
   TailOptions,
 } from '#domain/collect/ports.ts';
 import type { CostSnapshot, ReadResult } from '#domain/collect/types.ts';
 import type { EcsConfig, Target } from '#domain/model/entities.ts';
+import type { MetricSeries } from '#domain/numbers/metric-series.ts';
 
 export type LogCall =
   | { kind: 'filter'; region: string; request: LogReadRequest & { filterPattern: string } }
@@ -20,6 +22,7 @@ export interface FakeReaders extends SourceReaders {
   logCalls: LogCall[];
   locateCalls: EcsConfig[];
   tailCalls: Array<{ path: string; options: TailOptions }>;
+  metricCalls: Array<{ region: string; request: MetricReadRequest }>;
   targetsAsked: Target[];
 }
 
@@ -29,6 +32,8 @@ export interface FakeBehaviour {
   location?: ContainerLogLocation | SourceReadError;
   snapshot?: CostSnapshot | null;
   files?: ((path: string, options: TailOptions) => Promise<ReadResult>) | null;
+  /** What a metrics read returns (or throws). */
+  metrics?: (request: MetricReadRequest) => Promise<{ series: MetricSeries[]; notes: string[] }>;
 }
 
 export const lines = (...texts: string[]): ReadResult => ({
@@ -41,6 +46,7 @@ export function fakeReaders(behaviour: FakeBehaviour = {}): FakeReaders {
   const locateCalls: EcsConfig[] = [];
   const tailCalls: Array<{ path: string; options: TailOptions }> = [];
   const targetsAsked: Target[] = [];
+  const metricCalls: Array<{ region: string; request: MetricReadRequest }> = [];
   const answer = behaviour.logs ?? (async () => lines('a line'));
   const reader = (region: string): LogReader => ({
     filter: (request) => {
@@ -68,6 +74,7 @@ export function fakeReaders(behaviour: FakeBehaviour = {}): FakeReaders {
     logCalls,
     locateCalls,
     tailCalls,
+    metricCalls,
     targetsAsked,
     aws: {
       forTarget: (target) => {
@@ -82,6 +89,13 @@ export function fakeReaders(behaviour: FakeBehaviour = {}): FakeReaders {
               if (location instanceof SourceReadError) throw location;
               return location;
             },
+          },
+          metrics: {
+            read: (request) => {
+              metricCalls.push({ region: home, request });
+              return (behaviour.metrics ?? (async () => ({ series: [], notes: [] })))(request);
+            },
+            probe: async () => ({ metrics: ['AWS/Lambda Errors FunctionName=orders'], more: false }),
           },
         };
       },

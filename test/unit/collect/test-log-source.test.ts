@@ -173,6 +173,25 @@ describe('testLogSource', () => {
     expect(result).toEqual({ ok: false, message: 'no cost snapshot yet; the cost collector runs every 6 hours', sample: [], lineCount: 0 });
   });
 
+  it('says what local mode\'s collector says of a cost source without a snapshot, asking it by source id', async () => {
+    const target = aTarget();
+    const source = aLogSource(target.id, { mode: 'cost_explorer', config: { metric: 'UnblendedCost', groupBy: 'SERVICE' } });
+    const asked: string[] = [];
+
+    const result = await testLogSource(source, target, {
+      readers: fakeReaders(),
+      clock: fixedClock(NOW),
+      costCollectorHours: 6,
+      missingSnapshot: (id) => {
+        asked.push(id);
+        return 'collection is under way; test again in a few seconds';
+      },
+    });
+
+    expect(asked).toEqual([source.id]);
+    expect(result).toMatchObject({ ok: false, message: 'no cost snapshot yet; collection is under way; test again in a few seconds' });
+  });
+
   it('answers ok:false when the read does not finish in time', async () => {
     // Prepare
     vi.useFakeTimers({ now: NOW_MS });

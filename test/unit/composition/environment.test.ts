@@ -134,7 +134,7 @@ describe('readEnvironment', () => {
 describe('variablesReadBy', () => {
   it('declares what each function reads, all of them contract names', () => {
     expect(variablesReadBy('scheduler').sort()).toEqual(['RUN_QUEUE_URL', 'RUN_RETENTION_DAYS', 'TABLE_NAME']);
-    expect(variablesReadBy('cost-collector').sort()).toEqual(['AWS_REGION', 'TABLE_NAME']);
+    expect(variablesReadBy('cost-collector').sort()).toEqual(['AWS_REGION', 'COST_SAVINGS', 'TABLE_NAME']);
     for (const fn of FUNCTION_NAMES) {
       for (const name of variablesReadBy(fn)) expect(ENV[name]).toBe(name);
       // Powertools and Node.js read their own; no parser reads them.

@@ -345,3 +345,55 @@ describe('judgeRun', () => {
     expect(metrics.records[0]).toMatchObject({ kind: 'rules', failed: false });
   });
 });
+
+describe('judgeRun with metric rules', () => {
+  const series = (values: number[]) => [
+    {
+      id: 'conns',
+      label: 'AWS/RDS DatabaseConnections Maximum 60s',
+      points: values.map((value, i) => ({ timestamp: `2026-11-21T10:0${i}:00.000Z`, value })),
+      status: 'Complete',
+      messages: [],
+    },
+  ];
+  const metricRequest = (values: number[], inputs = { RDS: stats(1) }) =>
+    request({
+      rules: [],
+      metricRules: [{ label: 'RDS', id: 'conns', op: '>', value: 80, datapoints: 3, severity: 'alert' }],
+      seriesByLabel: new Map([['RDS', series(values)]]),
+      payload: '[RDS]\nconns (AWS/RDS DatabaseConnections Maximum 60s): last 95',
+      inputs,
+    });
+
+  it('raises the model\'s status to a breached metric rule\'s severity and tells the model the figures', async () => {
+    const judge = new FakeJudge({ verdict: warnVerdict });
+
+    const result = await judgeRun(metricRequest([50, 85, 90, 95]), { judge, metrics: new FakeMetrics() });
+
+    expect(result.status).toBe('alert');
+    expect(result.rules).toEqual([expect.objectContaining({ kind: 'metric', breached: true, count: 3, actual: 95, detail: 'last 3: 85, 90, 95' })]);
+    expect(result.summary).toBe('Two orders timed out. Status raised to alert by rule: RDS conns > 80: 3 of the last 3 points (last 3: 85, 90, 95) (alert).');
+    expect(judge.calls[0]?.request.ruleResults).toEqual(result.rules);
+  });
+
+  it('leaves the status alone when the last points do not all satisfy it, and does not evaluate a failed input', async () => {
+    const kept = await judgeRun(metricRequest([95, 95, 70]), { judge: new FakeJudge({ verdict: warnVerdict }), metrics: new FakeMetrics() });
+    expect(kept.status).toBe('warn');
+    expect(kept.rules[0]).toMatchObject({ breached: false, count: 2 });
+
+    const failed = await judgeRun(metricRequest([95, 95, 95], { RDS: stats(0, 'missing permission cloudwatch:GetMetricData') }), {
+      judge: new FakeJudge({ verdict: warnVerdict }),
+      metrics: new FakeMetrics(),
+    });
+    expect(failed.rules[0]).toMatchObject({ breached: false, unread: true });
+  });
+
+  it('makes the rules-only judge quote the series line as evidence', async () => {
+    const result = await judgeRun(metricRequest([85, 90, 95]), { judge: new RulesOnlyJudge(), metrics: new FakeMetrics() });
+
+    expect(result.status).toBe('alert');
+    expect(result.findings).toEqual([
+      expect.objectContaining({ severity: 'alert', label: 'RDS', evidence: ['conns (AWS/RDS DatabaseConnections Maximum 60s): last 95'] }),
+    ]);
+  });
+});

@@ -58,6 +58,7 @@ export class DynamoCostSnapshotRepository implements CostSnapshotRepository {
       monthToDate: item.monthToDate ?? [],
       forecast: item.forecast ?? null,
       anomalies: item.anomalies ?? [],
+      ...(item.savings != null && { savings: item.savings }),
       notes: item.notes ?? [],
     };
   }

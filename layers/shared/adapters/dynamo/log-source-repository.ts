@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LogSource, Page, PageRequest } from '#domain/model/entities.ts';
+import type { LogSource, SourceKind, Page, PageRequest, TargetType } from '#domain/model/entities.ts';
 import { BrokenReferenceError, ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { LogSourceRepository } from '#domain/log-sources/ports.ts';
 import { ENTITY, keys, pageKeys } from './keys.ts';
@@ -17,6 +17,9 @@ type SourceFailure = FailedOperation<SourceRole>;
 
 const OWN: SourceRole = { kind: 'source' };
 const failedItself = (failed: SourceFailure[]) => failed.find(({ role }) => role.kind === 'source');
+
+/** Source modes that only make sense on one kind of target. */
+const REQUIRED_TARGET_TYPE: Partial<Record<SourceKind, TargetType>> = { file: 'local', cloudwatch_metrics: 'aws_account' };
 
 export function logSourceFromItem(item: Item): LogSource {
   return {
@@ -216,13 +219,14 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
     };
   }
 
-  /** The target must exist, and be a `local` target for a `file` source. */
+  /** The target must exist, and be a `local` target for a `file` source, an `aws_account` one for CloudWatch metrics. */
   private targetCondition(source: LogSource) {
-    return source.mode === 'file'
+    const type = REQUIRED_TARGET_TYPE[source.mode];
+    return type !== undefined
       ? {
-          ConditionExpression: 'attribute_exists(pk) AND #type = :local',
+          ConditionExpression: 'attribute_exists(pk) AND #type = :type',
           ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':local': 'local' } as Item,
+          ExpressionAttributeValues: { ':type': type } as Item,
         }
       : { ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: {} as Item };
   }
@@ -245,7 +249,7 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
     return new BrokenReferenceError({
       reason: 'unfit',
       reference,
-      message: `a file source needs a local target; ${source.targetId} is ${target.item.type}`,
+      message: `${source.mode === 'file' ? 'a file source needs a local target' : `a ${source.mode} source needs an aws_account target`}; ${source.targetId} is ${target.item.type}`,
     });
   }
 }

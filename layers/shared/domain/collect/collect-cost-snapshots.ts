@@ -10,7 +10,7 @@ import type { TargetRepository } from '../targets/ports.ts';
 import { mapBounded } from './bounded.ts';
 import { addDays, isoDay } from './cost-lines.ts';
 import { describeReadFailure } from './errors.ts';
-import type { CostAndUsage, CostExplorerPort, CostSnapshotRepository } from './ports.ts';
+import type { CostAndUsage, CostExplorerPort, CostSnapshotRepository, SavingsPort } from './ports.ts';
 import type { CostAnomaly, CostForecast, CostSnapshot, DailyCost, GroupCost } from './types.ts';
 
 export const DAILY_HISTORY_DAYS = 35;
@@ -18,6 +18,11 @@ export const ANOMALY_HISTORY_DAYS = 30;
 /** Groups kept by name; smaller ones are summed into `Other`, so a snapshot stays a small item. */
 export const MAX_GROUPS = 25;
 export const OTHER_GROUP = 'Other';
+/** Savings recommendations kept per snapshot (one ListRecommendations page). */
+export const TOP_SAVINGS = 20;
+/** The note of a source that asks for savings where the deployment does not grant them. */
+export const SAVINGS_NOT_GRANTED =
+  'include_savings is set, but this deployment does not grant Cost Optimization Hub: set costSavings to true in cdk.json (context vigil) and deploy';
 /** Amounts that print as 0.00 are left out. */
 const NEGLIGIBLE = 0.005;
 
@@ -28,6 +33,11 @@ export interface CostCollectorDeps {
   /** Cost Explorer reached with the target's identity (its assumed role, if any). */
   costExplorerFor: (target: Target) => CostExplorerPort;
   snapshots: CostSnapshotRepository;
+  /**
+   * Cost Optimization Hub with the target's identity, for sources with `include_savings`; absent
+   * when the deployment does not grant it (such sources get a note instead).
+   */
+  savingsFor?: (target: Target) => SavingsPort;
   clock: Clock;
   /** Sources collected at the same time; Cost Explorer's request rate is low. @default 2 */
   concurrency?: number;
@@ -89,7 +99,12 @@ function monthToDate(daily: readonly DailyCost[], monthStart: string): GroupCost
  * 35 days and today), GetCostForecast (today to the end of the month) and GetAnomalies (the
  * last 30 days). Cost and usage must succeed; a missing forecast or anomaly list is noted.
  */
-export async function takeCostSnapshot(source: CostSource, explorer: CostExplorerPort, now: Date): Promise<CostSnapshot> {
+export async function takeCostSnapshot(
+  source: CostSource,
+  explorer: CostExplorerPort,
+  now: Date,
+  savings?: SavingsPort,
+): Promise<CostSnapshot> {
   const { metric, groupBy } = source.config;
   const today = addDays(now, 0);
   const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1));
@@ -102,9 +117,11 @@ export async function takeCostSnapshot(source: CostSource, explorer: CostExplore
     metric,
     groupBy,
   });
-  const [forecast, anomalies] = await Promise.allSettled([
+  const wantsSavings = source.config.includeSavings === true;
+  const [forecast, anomalies, recommendations] = await Promise.allSettled([
     explorer.forecast({ start: isoDay(today), end: isoDay(nextMonth), metric }),
     explorer.anomalies({ start: isoDay(addDays(today, -ANOMALY_HISTORY_DAYS)), end: isoDay(today) }),
+    wantsSavings && savings !== undefined ? savings.topRecommendations(TOP_SAVINGS) : Promise.resolve(null),
   ]);
 
   const notes: string[] = [];
@@ -124,6 +141,10 @@ export async function takeCostSnapshot(source: CostSource, explorer: CostExplore
     notes.push(`no anomalies: ${describeReadFailure(anomalies.reason)}`);
   }
   const unit = usage.unit ?? (forecast.status === 'fulfilled' ? forecast.value.unit : null) ?? 'USD';
+  let foundSavings: CostSnapshot['savings'];
+  if (wantsSavings && savings === undefined) notes.push(SAVINGS_NOT_GRANTED);
+  else if (recommendations.status === 'rejected') notes.push(`no savings recommendations: ${describeReadFailure(recommendations.reason)}`);
+  else if (recommendations.value !== null) foundSavings = recommendations.value;
 
   return {
     logSourceId: source.id,
@@ -136,6 +157,7 @@ export async function takeCostSnapshot(source: CostSource, explorer: CostExplore
     monthToDate: monthToDate(daily, isoDay(monthStart)),
     forecast: projected,
     anomalies: found,
+    ...(foundSavings !== undefined && { savings: foundSavings }),
     notes,
   };
 }
@@ -151,7 +173,7 @@ export async function collectCostSnapshots(deps: CostCollectorDeps): Promise<Cos
   );
   const outcomes = await mapBounded(sources, deps.concurrency ?? 2, async ({ source, target }): Promise<CostCollectionOutcome> => {
     try {
-      const snapshot = await takeCostSnapshot(source, deps.costExplorerFor(target), deps.clock.now());
+      const snapshot = await takeCostSnapshot(source, deps.costExplorerFor(target), deps.clock.now(), deps.savingsFor?.(target));
       await deps.snapshots.save(snapshot);
       return { logSourceId: source.id, ok: true, collectedAt: snapshot.collectedAt, notes: snapshot.notes };
     } catch (error) {

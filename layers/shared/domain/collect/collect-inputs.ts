@@ -45,6 +45,8 @@ function queryOf(input: MonitorInput): SourceQuery {
       return input.lookbackMinutes === undefined ? { mode: 'cost' } : { mode: 'cost', lookbackMinutes: input.lookbackMinutes };
     case 'tail':
       return input.match === undefined ? { mode: 'tail' } : { mode: 'tail', match: input.match };
+    case 'metrics':
+      return { mode: 'metrics', queries: input.queries };
   }
 }
 
@@ -84,7 +86,8 @@ async function collectOne(
     const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours };
     const outcome = await beforeDeadline(readSource(source, target, queryOf(input), window, context), deps.deadline, deps.clock);
     if (!outcome.done) return failed(`timed out after ${seconds(deps.deadline - started)}`);
-    return { label: input.label, mode: input.mode, lines: outcome.value.lines, error: null, notes: outcome.value.notes };
+    const { lines, notes, series } = outcome.value;
+    return { label: input.label, mode: input.mode, lines, error: null, notes, ...(series !== undefined && { series }) };
   } catch (error) {
     return failed(describeReadFailure(error));
   }

@@ -66,6 +66,20 @@ export function renderCostSnapshot(snapshot: CostSnapshot, options: { now: Date;
     lines.push(line(`anomaly ${id}${anomaly.start}..${anomaly.end ?? 'ongoing'} impact ${money(anomaly.impact, unit)}${total}${causes}`));
   }
 
+  if (snapshot.savings !== undefined) {
+    for (const saving of snapshot.savings) {
+      const instead = saving.recommended === null ? '' : ` to ${saving.recommended}`;
+      const where = saving.region === null ? '' : ` in ${saving.region}`;
+      lines.push(line(`savings: ${saving.action}${instead} ${saving.resourceType} ${saving.resource}${where} saves ≈ ${money(saving.monthlySavings, saving.currency)}/month`));
+    }
+    const total = snapshot.savings.reduce((sum, saving) => sum + saving.monthlySavings, 0);
+    const currencies = new Set(snapshot.savings.map((saving) => saving.currency));
+    if (snapshot.savings.length === 0) lines.push(line('savings: Cost Optimization Hub has no recommendations'));
+    else if (currencies.size === 1) {
+      lines.push(line(`savings: ${snapshot.savings.length} recommendations save ≈ ${money(total, [...currencies][0] ?? unit)}/month in all`));
+    }
+  }
+
   const monthStart = `${snapshot.collectedAt.slice(0, 7)}-01`;
   const monthToDate = snapshot.monthToDate.reduce((sum, cost) => sum + cost.amount, 0);
   for (const cost of snapshot.monthToDate) lines.push(line(`month-to-date since ${monthStart} ${cost.group} ${money(cost.amount, unit)}`));

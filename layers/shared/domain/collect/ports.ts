@@ -2,9 +2,10 @@
  * Ports of the collectors. Adapters in `#adapters/*` (cloudwatch-logs/, ecs/, cost-explorer/, dynamo/, files/) implement them over CloudWatch
  * Logs, ECS, Cost Explorer, DynamoDB and the local file system; tests hand in fakes.
  */
-import type { CostMetric, EcsConfig, Target } from '../model/entities.ts';
+import type { CostMetric, EcsConfig, MetricQuery, Target } from '../model/entities.ts';
 import type { LinePattern } from '../model/line-pattern.ts';
-import type { CostAnomaly, CostSnapshot, LogGroupSelection, ReadResult } from './types.ts';
+import type { MetricSeries } from '../numbers/metric-series.ts';
+import type { CostAnomaly, CostSnapshot, LogGroupSelection, ReadResult, SavingsRecommendation } from './types.ts';
 
 /** A bounded read of CloudWatch Logs over `[start, end]`. */
 export interface LogReadRequest {
@@ -43,11 +44,30 @@ export interface ContainerLogLocator {
   locate(config: EcsConfig): Promise<ContainerLogLocation>;
 }
 
+/** A GetMetricData read of a `metrics` input's queries over `[start, end]`. */
+export interface MetricReadRequest {
+  queries: MetricQuery[];
+  start: Date;
+  end: Date;
+  /** Epoch milliseconds by which the read must have returned. */
+  deadline: number;
+}
+
+/** Reads CloudWatch metrics (for `cloudwatch_metrics` sources) in one region with one identity. */
+export interface MetricReader {
+  /** Every query's series, in the queries' order, oldest point first. */
+  read(request: MetricReadRequest): Promise<{ series: MetricSeries[]; notes: string[] }>;
+  /** One page of ListMetrics (`namespace metric`), for the source test: proves the identity can read metrics. */
+  probe(deadline: number): Promise<{ metrics: string[]; more: boolean }>;
+}
+
 /** The AWS readers of one target: its region and, for another account, its assumed role. */
 export interface TargetReaders {
   /** A log reader in the target's region, or in `region` (an ECS container's `awslogs-region`). */
   logs(region?: string): LogReader;
   containers: ContainerLogLocator;
+  /** CloudWatch metrics in the target's region. */
+  metrics: MetricReader;
 }
 
 /** Builds (and caches) the AWS readers for a target. */
@@ -108,4 +128,10 @@ export interface CostExplorerPort {
   forecast(request: CostPeriod & { metric: CostMetric }): Promise<{ amount: number; unit: string | null }>;
   /** GetAnomalies whose dates fall in the period. */
   anomalies(request: CostPeriod): Promise<CostAnomaly[]>;
+}
+
+/** Cost Optimization Hub (one request, for sources with `include_savings`). */
+export interface SavingsPort {
+  /** ListRecommendations: the `limit` largest by estimated monthly savings, largest first. */
+  topRecommendations(limit: number): Promise<SavingsRecommendation[]>;
 }

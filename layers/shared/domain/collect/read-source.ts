@@ -2,8 +2,9 @@
  * Reading one log source with one query: the path both a monitor's inputs and
  * `POST /log-sources/{id}/test` take, so the test reads exactly as a run would.
  */
-import { INPUT_MODES_BY_SOURCE, type CloudWatchLogsConfig, type InputMode, type LogSource, type Target } from '../model/entities.ts';
+import { INPUT_KINDS_BY_SOURCE_KIND, type CloudWatchLogsConfig, type InputKind, type LogSource, type MetricQuery, type Target } from '../model/entities.ts';
 import type { Clock } from '../model/ports.ts';
+import { renderMetricSeries } from '../numbers/metric-series.ts';
 import { renderCostSnapshot } from './cost-lines.ts';
 import { SourceReadError } from './errors.ts';
 import type { LogReader, SourceReaders } from './ports.ts';
@@ -15,7 +16,9 @@ export type SourceQuery =
   | { mode: 'filter'; filterPattern: string }
   | { mode: 'insights'; query: string }
   | { mode: 'cost'; lookbackMinutes?: number }
-  | { mode: 'tail'; match?: string };
+  | { mode: 'tail'; match?: string }
+  /** No queries: the source test, which lists the metrics the identity can see. */
+  | { mode: 'metrics'; queries: MetricQuery[] };
 
 /** The time range and bounds of a read. */
 export interface ReadWindow {
@@ -31,6 +34,11 @@ export interface ReadContext {
   clock: Clock;
   /** How often the cost collector runs, for the message when there is no snapshot yet. */
   costCollectorHours: number;
+  /**
+   * What to say when a cost source has no snapshot yet, where the collector is not the stack's
+   * scheduled one (local mode collects a new source within a minute). @default every N hours
+   */
+  missingSnapshot?: (logSourceId: string) => string;
 }
 
 /** A read and what it covered (`log group /ecs/api`, `file /var/log/app.log`), for messages. */
@@ -38,8 +46,8 @@ export interface SourceRead extends ReadResult {
   where: string;
 }
 
-function mismatch(source: LogSource, mode: InputMode): SourceReadError {
-  const fits = INPUT_MODES_BY_SOURCE[source.mode].join(' or ');
+function mismatch(source: LogSource, mode: InputKind): SourceReadError {
+  const fits = INPUT_KINDS_BY_SOURCE_KIND[source.mode].join(' or ');
   return new SourceReadError(`input mode ${mode} does not fit ${source.mode} source "${source.name}"; use ${fits}`, 'invalid');
 }
 
@@ -121,11 +129,33 @@ export async function readSource(
       if (query.mode !== 'cost') throw mismatch(source, query.mode);
       const snapshot = await readers.costSnapshots.latest(source.id);
       if (snapshot === null) {
-        throw new SourceReadError(`no cost snapshot yet; the cost collector runs every ${context.costCollectorHours} hours`, 'not_found');
+        const why = context.missingSnapshot?.(source.id) ?? `the cost collector runs every ${context.costCollectorHours} hours`;
+        throw new SourceReadError(`no cost snapshot yet; ${why}`, 'not_found');
       }
       const now = context.clock.now();
       const read = renderCostSnapshot(snapshot, query.lookbackMinutes === undefined ? { now } : { now, lookbackMinutes: query.lookbackMinutes });
       return { ...read, where: `the cost snapshot collected at ${snapshot.collectedAt}` };
+    }
+    case 'cloudwatch_metrics': {
+      if (query.mode !== 'metrics') throw mismatch(source, query.mode);
+      if (target.type !== 'aws_account') {
+        throw new SourceReadError(`CloudWatch metrics are read on aws_account targets only; target "${target.name}" is ${target.type}`, 'unsupported');
+      }
+      const reader = readers.aws.forTarget(target).metrics;
+      const region = target.connectionConfig.region;
+      const where = `CloudWatch metrics${region === undefined ? '' : ` in ${region}`}`;
+      if (query.queries.length === 0) {
+        const probe = await reader.probe(window.deadline);
+        const more = probe.more ? ' (first page)' : '';
+        return { lines: probe.metrics.map((text) => ({ timestamp: null, text })), notes: [`${probe.metrics.length} metrics listed${more}`], where };
+      }
+      const read = await reader.read({ queries: query.queries, start: window.start, end: window.end, deadline: window.deadline });
+      return {
+        lines: read.series.map((series) => ({ timestamp: null, text: renderMetricSeries(series) })),
+        notes: read.notes,
+        series: read.series,
+        where,
+      };
     }
     case 'file': {
       if (query.mode !== 'tail') throw mismatch(source, query.mode);

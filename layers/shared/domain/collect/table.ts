@@ -141,6 +141,10 @@ export function renderTable(lines: readonly CollectedLine[], options: RenderOpti
     // Never templated: when even the table's frame does not fit, the newest lines verbatim.
     return fitTable(costTable(lines), options) ?? keepNewest(lines.map(formatLine).filter((line) => line !== ''), options.maxLines, options.maxChars);
   }
+  if (options.inputMode === 'metrics') {
+    // One computed line per series: never templated (the numbers are the point).
+    return keepNewest(lines.map(formatLine), options.maxLines, options.maxChars);
+  }
   if (options.inputMode === 'insights') {
     const table = insightsTable(lines);
     if (table === null) return null;

@@ -2,7 +2,8 @@
  * What the collectors hand to the windowing: labeled lines, oldest first, plus the cost
  * snapshots the cost collector stores for `cost` inputs.
  */
-import type { CostMetric, InputMode } from '../model/entities.ts';
+import type { CostMetric, InputKind } from '../model/entities.ts';
+import type { MetricSeries } from '../numbers/metric-series.ts';
 
 /** One line of an input, as read from its source. */
 export interface CollectedLine {
@@ -26,18 +27,22 @@ export interface CollectedInput {
    * The input's mode: `cost` and `insights` inputs are structured data and are rendered as
    * tables; the others (and an input built without a mode) are free-text logs.
    */
-  mode?: InputMode;
+  mode?: InputKind;
   /** Oldest first; empty when `error` is set. */
   lines: CollectedLine[];
   error: string | null;
   /** Limits that were hit (events scanned, time spent, groups listed) and similar caveats. */
   notes: string[];
+  /** A `metrics` input's series, for the metric rules (its lines render them). */
+  series?: MetricSeries[];
 }
 
 /** What a reader returns: lines oldest first and the caps it hit. */
 export interface ReadResult {
   lines: CollectedLine[];
   notes: string[];
+  /** The series behind the lines, when the source is CloudWatch metrics. */
+  series?: MetricSeries[];
 }
 
 /** The log groups a CloudWatch read covers. */
@@ -75,6 +80,21 @@ export interface CostAnomaly {
   rootCauses: string[];
 }
 
+/** A Cost Optimization Hub recommendation: what to change and what it saves per month. */
+export interface SavingsRecommendation {
+  /** The resource id (or ARN when there is no id). */
+  resource: string;
+  /** `Ec2Instance`, `RdsDbInstance`, `ComputeSavingsPlans`, … */
+  resourceType: string;
+  /** `Rightsize`, `Stop`, `Upgrade`, `PurchaseSavingsPlans`, `Delete`, … */
+  action: string;
+  region: string | null;
+  monthlySavings: number;
+  currency: string;
+  /** What it recommends instead, when Cost Optimization Hub says (`t4g.small`). */
+  recommended: string | null;
+}
+
 /** What the cost collector stores per `cost_explorer` source; `cost` inputs render the latest. */
 export interface CostSnapshot {
   logSourceId: string;
@@ -92,6 +112,11 @@ export interface CostSnapshot {
   /** Forecast from today to the end of the month; null when Cost Explorer had none. */
   forecast: CostForecast | null;
   anomalies: CostAnomaly[];
+  /**
+   * Cost Optimization Hub's top recommendations by monthly savings, when the source sets
+   * `include_savings` and they could be read; absent otherwise.
+   */
+  savings?: SavingsRecommendation[];
   /** What could not be collected (forecast, anomalies) and why; groups folded into `Other`. */
   notes: string[];
 }

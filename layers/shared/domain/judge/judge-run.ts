@@ -2,7 +2,9 @@
  * The judge side of a run, from "payload collected" to "verdict and usage decided":
  * redact → rules → skip decision → token budget → judge (Bedrock or rules only) → merge.
  */
-import type { FinalRunStatus, Finding, InputStats, JudgeSkip, JudgeUsage, MonitorRule, RuleResult } from '#domain/model/entities.ts';
+import type { FinalRunStatus, Finding, InputStats, JudgeSkip, JudgeUsage, MetricRule, MonitorRule, RuleResult } from '#domain/model/entities.ts';
+import { evaluateMetricRules } from '../numbers/metric-rules.ts';
+import type { MetricSeries } from '../numbers/metric-series.ts';
 import { estimateCostUsd, type PriceTable } from './prices.ts';
 import { estimateTokens, fitToTokenBudget, linesByLabel, parsePayload } from './payload.ts';
 import type { Judge, JudgeCallUsage, JudgeContext, JudgeMetrics, PreviousVerdict, VerdictStatus } from './ports.ts';
@@ -19,6 +21,10 @@ export interface JudgeRunRequest {
   /** The monitor's prompt: the operator's instruction. */
   prompt: string;
   rules: readonly MonitorRule[];
+  /** Rules over the series of `metrics` inputs, evaluated after the line rules. */
+  metricRules?: readonly MetricRule[];
+  /** Each `metrics` label's series (absent labels have none). */
+  seriesByLabel?: ReadonlyMap<string, readonly MetricSeries[]>;
   /** The model to ask: the monitor's, else the stack's default. */
   modelId: string;
   /** The collectors' labeled payload (`[LABEL]` blocks), not yet redacted. */
@@ -170,7 +176,10 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   const lines = new Map(request.linesByLabel ?? linesByLabel(parsePayload(redacted.text, labels)));
   const unread = new Set(Object.entries(request.inputs).flatMap(([label, stats]) => (stats.error === null ? [] : [label])));
   for (const label of unread) lines.set(label, []);
-  const ruleResults = evaluateRules(request.rules, lines, unread);
+  const ruleResults = [
+    ...evaluateRules(request.rules, lines, unread),
+    ...evaluateMetricRules(request.metricRules ?? [], request.seriesByLabel ?? new Map(), unread),
+  ];
 
   const modelId = judge.kind === 'bedrock' ? request.modelId : null;
   const payloadHash = judgeFingerprint({

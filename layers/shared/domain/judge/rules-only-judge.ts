@@ -26,8 +26,12 @@ export class RulesOnlyJudge implements Judge {
     }
     const breached = request.ruleResults.filter((result) => result.breached);
     const findings: Finding[] = breached.map((result) => {
-      const regex = compileRulePattern(result.pattern);
-      const matching = regex === null ? [] : linesOfLabel(lines, result.label).filter((line) => regex.test(line.shown));
+      // A metric rule's evidence is its series' line (`<id> (…): last …`); a log rule's, its matching lines.
+      const matches =
+        result.kind === 'metric'
+          ? (shown: string) => shown.startsWith(`${result.id ?? ''} (`)
+          : (shown: string) => compileRulePattern(result.pattern)?.test(shown) === true;
+      const matching = linesOfLabel(lines, result.label).filter((line) => matches(line.shown));
       return {
         title: `Rule breached: ${describeRuleResult(result)}`,
         severity: result.severity,

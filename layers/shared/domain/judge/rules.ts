@@ -5,6 +5,7 @@
 import type { FinalRunStatus, MonitorRule, RuleKind, RuleResult, Severity } from '#domain/model/entities.ts';
 import type { VerdictStatus } from './ports.ts';
 import { compileLinePattern, type LinePattern } from '../model/line-pattern.ts';
+import { describeMetricRuleResult } from '../numbers/metric-rules.ts';
 
 const STATUS_RANK: Readonly<Record<FinalRunStatus, number>> = { ok: 0, warn: 1, alert: 2, error: 3 };
 
@@ -94,29 +95,31 @@ const matching = (count: number): string => `${count} matching ${count === 1 ? '
  * `… not counted, the input could not be read` when its input failed.
  */
 export function describeRuleResult(result: RuleResult): string {
+  if (result.kind === 'metric') return describeMetricRuleResult(result);
   if (result.unread === true) return `${result.label} /${result.pattern}/: not counted, the input could not be read (${result.severity})`;
   const expected = result.kind === 'expect_at_least' ? `, expected at least ${result.threshold ?? 1}` : '';
   return `${result.label} /${result.pattern}/: ${matching(result.count)}${expected} (${result.severity})`;
 }
 
 /**
- * Marks each breached rule with the template most of its matching lines share (ties: the
+ * Marks each breached rule with the masked-line id most of its matching lines share (ties: the
  * smallest id, so the choice is stable). The dominant template, not the set of them, so one
  * rare line entering or leaving the window does not make the same breach look like a new one.
  */
 export function withDominantTemplates(
   results: readonly RuleResult[],
   lines: ReadonlyMap<string, readonly string[]>,
-  templateIdOf: (line: string) => string,
+  maskedLineIdOf: (line: string) => string,
 ): RuleResult[] {
   return results.map((result) => {
-    if (!result.breached) return result;
+    // A metric rule is about a series, not lines: its condition alone identifies the breach.
+    if (!result.breached || result.kind === 'metric') return result;
     const regex = compileRulePattern(result.pattern);
     if (regex === null) return result;
     const counts = new Map<string, number>();
     for (const line of linesOfLabel(lines, result.label)) {
       if (!regex.test(line)) continue;
-      const id = templateIdOf(line);
+      const id = maskedLineIdOf(line);
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     let best: [string, number] | null = null;

@@ -28,6 +28,8 @@ export interface TestLogSourceDeps {
   timeoutMs?: number;
   /** Hours between cost snapshots (the stack's schedule). */
   costCollectorHours: number;
+  /** What to say of a cost source without a snapshot (local mode's collector); see ReadContext. */
+  missingSnapshot?: (logSourceId: string) => string;
 }
 
 function sampleQuery(source: LogSource): SourceQuery {
@@ -39,6 +41,8 @@ function sampleQuery(source: LogSource): SourceQuery {
       return { mode: 'cost' };
     case 'file':
       return { mode: 'tail' };
+    case 'cloudwatch_metrics':
+      return { mode: 'metrics', queries: [] };
   }
 }
 
@@ -57,7 +61,12 @@ export async function testLogSource(source: LogSource, target: Target, deps: Tes
     maxLines: TEST_READ_LINES,
     deadline: now + Math.max(0, timeoutMs - READ_GRACE_MS),
   };
-  const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours };
+  const context = {
+    readers: deps.readers,
+    clock: deps.clock,
+    costCollectorHours: deps.costCollectorHours,
+    ...(deps.missingSnapshot !== undefined && { missingSnapshot: deps.missingSnapshot }),
+  };
   try {
     const outcome = await beforeDeadline(readSource(source, target, sampleQuery(source), window, context), now + timeoutMs, deps.clock);
     if (!outcome.done) return failed(`timed out after ${seconds(timeoutMs)} reading log source "${source.name}"`);

@@ -24,7 +24,12 @@ export interface Target {
   updatedAt: string;
 }
 
-export type LogSourceMode = 'cloudwatch_logs' | 'ecs' | 'cost_explorer' | 'file';
+/**
+ * What a log source reads. "mode" names three different things in the API (a source's kind, an
+ * input's kind, a window's mode); the types say which: SourceKind, InputKind, WindowMode. The
+ * fields keep the name `mode`, as on the wire (docs/api.md) and in the table.
+ */
+export type SourceKind = 'cloudwatch_logs' | 'ecs' | 'cost_explorer' | 'file' | 'cloudwatch_metrics';
 
 export interface CloudWatchLogsConfig {
   logGroupNames?: string[];
@@ -51,18 +56,27 @@ export interface CostExplorerConfig {
   metric: CostMetric;
   /** A Cost Explorer dimension (`SERVICE`, `LINKED_ACCOUNT`, ...) or `TAG:<key>`. */
   groupBy: string;
+  /**
+   * Also take Cost Optimization Hub's top recommendations into each snapshot (needs the stack's
+   * `costSavings` flag for the permission). Absent on sources stored before it: false.
+   */
+  includeSavings?: boolean;
 }
+
+/** CloudWatch metrics of the target's account and region: what to read is on each input. */
+export type CloudWatchMetricsConfig = Record<string, never>;
 
 export interface FileConfig {
   path: string;
 }
 
-/** A log source's configuration, discriminated by its mode. */
+/** A log source's configuration, discriminated by its kind (`mode`: a {@link SourceKind}). */
 export type LogSourceSpec =
   | { mode: 'cloudwatch_logs'; config: CloudWatchLogsConfig }
   | { mode: 'ecs'; config: EcsConfig }
   | { mode: 'cost_explorer'; config: CostExplorerConfig }
-  | { mode: 'file'; config: FileConfig };
+  | { mode: 'file'; config: FileConfig }
+  | { mode: 'cloudwatch_metrics'; config: CloudWatchMetricsConfig };
 
 export type LogSource = LogSourceSpec & {
   id: string;
@@ -72,15 +86,25 @@ export type LogSource = LogSourceSpec & {
   updatedAt: string;
 };
 
-export type InputMode = 'filter' | 'insights' | 'cost' | 'tail';
+/** How an input reads its source (an input's `mode`). */
+export type InputKind = 'filter' | 'insights' | 'cost' | 'tail' | 'metrics';
 
-/** The input modes each source mode can serve. */
-export const INPUT_MODES_BY_SOURCE: Record<LogSourceMode, readonly InputMode[]> = {
+/** The input kinds each source kind can serve. */
+export const INPUT_KINDS_BY_SOURCE_KIND: Record<SourceKind, readonly InputKind[]> = {
   cloudwatch_logs: ['filter', 'insights'],
   ecs: ['filter', 'insights'],
   cost_explorer: ['cost'],
   file: ['tail'],
+  cloudwatch_metrics: ['metrics'],
 };
+
+/**
+ * One GetMetricData query of a `metrics` input: a metric with its statistic, or a metric math
+ * expression over the input's other queries. `id` is unique within the input.
+ */
+export type MetricQuery =
+  | { id: string; periodSeconds: number; namespace: string; metricName: string; dimensions: Record<string, string>; stat: string }
+  | { id: string; periodSeconds: number; expression: string };
 
 interface InputBase {
   /** Unique within the monitor (case-insensitive): `FULL_LOGS`, `ERRORS`, `BUDGET`. */
@@ -91,12 +115,13 @@ interface InputBase {
   lookbackMinutes?: number;
 }
 
-/** One labeled input of a monitor; its mode must fit its log source's mode. */
+/** One labeled input of a monitor; its kind (`mode`) must fit its log source's kind. */
 export type MonitorInput =
   | (InputBase & { mode: 'filter'; filterPattern: string })
   | (InputBase & { mode: 'insights'; query: string })
   | (InputBase & { mode: 'cost' })
-  | (InputBase & { mode: 'tail'; match?: string });
+  | (InputBase & { mode: 'tail'; match?: string })
+  | (InputBase & { mode: 'metrics'; queries: MetricQuery[] });
 
 export type Severity = 'warn' | 'alert';
 
@@ -104,7 +129,22 @@ export type Severity = 'warn' | 'alert';
  * What a rule counts against: `min_count` is breached when at least N lines match (too many),
  * `expect_at_least` when fewer than N match (silence: a heartbeat that stopped).
  */
-export type RuleKind = 'min_count' | 'expect_at_least';
+export type RuleKind = 'min_count' | 'expect_at_least' | 'metric';
+
+export type MetricOp = '>' | '>=' | '<' | '<=';
+
+/**
+ * A rule over one metric series of a `metrics` input (`label`, query `id`): breached when each of
+ * the last `datapoints` points satisfies `op value`. Fewer points than that: not breached.
+ */
+export interface MetricRule {
+  label: string;
+  id: string;
+  op: MetricOp;
+  value: number;
+  datapoints: number;
+  severity: Severity;
+}
 
 interface RuleBase {
   label: string;
@@ -122,6 +162,7 @@ export type MonitorRule = RuleBase & ({ minCount: number; expectAtLeast?: never 
 /** The status of a run in which every input was read and none had a line. */
 export type NoDataStatus = 'ok' | 'warn' | 'alert';
 
+/** How the window shrinks each input (a window's `mode`). */
 export type WindowMode = 'raw' | 'templates';
 
 export interface WindowConfig {
@@ -188,6 +229,8 @@ export interface MonitorSpec {
   noDataStatus?: NoDataStatus;
   /** @default 'always' (monitors stored before the field existed have none) */
   judgeWhen?: JudgeWhen;
+  /** Rules over metric series, computed in code; absent on monitors stored before them. */
+  metricRules?: MetricRule[];
 }
 
 export interface Monitor extends MonitorSpec {
@@ -237,12 +280,22 @@ export interface RuleResult {
   threshold?: number;
   /** True when the label's input failed: nothing was counted and the rule is not breached. */
   unread?: boolean;
+  /** A `metric` rule's query id, comparison and the points it needs. */
+  id?: string;
+  op?: MetricOp;
+  datapoints?: number;
+  /** A `metric` rule's newest value (null without one). */
+  actual?: number | null;
+  /** What the figures mean, for a `metric` rule: which points were compared, or why none were. */
+  detail?: string;
   count: number;
   severity: Severity;
   breached: boolean;
   /**
-   * For a breached rule, the template most of its matching lines share: what the breach is
-   * about ("order <*> timeout after <*>"), so the alert fingerprint tells one problem from another.
+   * For a breached rule, the masked-line id (runs/run-steps.ts `maskedLineId`, not a mined
+   * template's id) most of its matching lines share: what the breach is about ("order <*> timeout
+   * after <*>"), so the alert fingerprint tells one problem from another. The field keeps its
+   * stored name (runs in the table carry it) and is `template_id` on the wire (docs/api.md).
    */
   templateId?: string | null;
 }

@@ -45,6 +45,9 @@ export interface NoticeRule {
   threshold?: number;
   /** Its input failed: nothing was counted. */
   unread?: boolean;
+  /** A `metric` rule's points needed and the values compared. */
+  datapoints?: number;
+  detail?: string;
 }
 
 export interface Notice {

@@ -12,6 +12,7 @@ import { codePointLength, escapeHtml } from './text.ts';
 /** `37`, or `0 (expected at least 1)` for a rule that is breached by too few lines. */
 function matchingCount(rule: NoticeRule): string {
   if (rule.unread === true) return 'not counted (input failed)';
+  if (rule.kind === 'metric') return `${rule.count} of the last ${rule.datapoints ?? 1} points (${rule.detail ?? ''})`;
   return rule.kind === 'expect_at_least' ? `${rule.count} (expected at least ${rule.threshold ?? 1})` : String(rule.count);
 }
 
@@ -80,7 +81,7 @@ export function renderText(notice: Notice): string {
       const verdict = rule.breached ? `BREACHED (${rule.severity})` : 'not breached';
       const expected = rule.kind === 'expect_at_least' ? `, expected at least ${rule.threshold ?? 1}` : '';
       const counted = rule.unread === true ? 'not counted, the input could not be read' : `${rule.count} matching lines${expected}`;
-      lines.push(`- ${rule.label} /${rule.pattern}/: ${counted}, ${verdict}`);
+      lines.push(rule.kind === 'metric' ? `- ${rule.label} ${rule.pattern}: ${matchingCount(rule)}, ${verdict}` : `- ${rule.label} /${rule.pattern}/: ${counted}, ${verdict}`);
     }
   }
 

@@ -8,6 +8,7 @@ import {
 } from '../model/entities.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
 import type { Feedback } from '../feedback/types.ts';
+import type { MetricSeries } from '../numbers/metric-series.ts';
 import type { Clock } from '../model/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunRepository, RunRequest } from './ports.ts';
@@ -24,6 +25,8 @@ export interface CollectedPayload {
   usual?: boolean;
   /** The monitor's newest operator feedback, newest first, read before the window was rendered. */
   feedback?: readonly Feedback[];
+  /** Each `metrics` label's series, for the metric rules. */
+  seriesByLabel?: Map<string, MetricSeries[]>;
 }
 
 /** The verdict and its bookkeeping, as the run records it. */
