@@ -18,7 +18,8 @@ import { addVigilStacks } from '../../lib/vigil-app.ts';
  * what they weigh now from growing unnoticed. test/infra/bundling.test.ts fails past them.
  */
 export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
-  api: 800_000,
+  // The feedback and insights routes, and a Cost Explorer client for ProvideAnomalyFeedback (issue 15): 828 kB.
+  api: 850_000,
   // Cost Explorer and Cost Optimization Hub (savings) clients: the only function that calls them.
   'cost-collector': 600_000,
   runner: 900_000,
