@@ -16,7 +16,7 @@ describe('renderCostSnapshot', () => {
       'month-to-date since 2026-11-01 Amazon EC2 250.00 USD',
       'month-to-date since 2026-11-01 AWS Lambda 10.50 USD',
       'month-to-date since 2026-11-01 total 260.50 USD',
-      'forecast 2026-11-21..2026-12-01 (end exclusive) 180.00 USD; month total ≈ 440.50 USD',
+      'forecast 2026-11-21..2026-12-01 (end exclusive) 180.00 USD; month total ≈ 437.25 USD',
       'snapshot: UnblendedCost by SERVICE in USD, collected 2026-11-21T06:00:00.000Z; amounts from 2026-11-20 on are estimates',
     ]);
     expect(read.lines.every((l) => l.timestamp === null)).toBe(true);

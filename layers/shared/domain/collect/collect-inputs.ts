@@ -87,7 +87,8 @@ async function collectOne(
     const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours ?? DEFAULT_COST_COLLECTOR_HOURS };
     const outcome = await beforeDeadline(readSource(source, target, queryOf(input), window, context), deps.deadline, deps.clock);
     if (!outcome.done) return failed(`timed out after ${seconds(deps.deadline - started)}`);
-    return { label: input.label, mode: input.mode, lines: outcome.value.lines, error: null, notes: outcome.value.notes };
+    const { lines, notes, costSnapshot } = outcome.value;
+    return { label: input.label, mode: input.mode, lines, error: null, notes, ...(costSnapshot !== undefined && { costSnapshot }) };
   } catch (error) {
     return failed(describeReadFailure(error));
   }

@@ -32,6 +32,8 @@ export interface CollectedInput {
   error: string | null;
   /** Limits that were hit (events scanned, time spent, groups listed) and similar caveats. */
   notes: string[];
+  /** The snapshot a `cost` input rendered, for the cost rules (computed from it, not from the lines). */
+  costSnapshot?: CostSnapshot;
 }
 
 /** What a reader returns: lines oldest first and the caps it hit. */
@@ -61,6 +63,9 @@ export interface CostForecast {
   start: string;
   end: string;
   amount: number;
+  /** The 80% prediction interval's bounds over the same period; absent on snapshots taken before they were kept, or when Cost Explorer gave none. */
+  lower?: number;
+  upper?: number;
 }
 
 /** A Cost Anomaly Detection finding. */

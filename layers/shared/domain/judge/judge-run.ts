@@ -20,6 +20,11 @@ export interface JudgeRunRequest {
   /** The monitor's prompt: the operator's instruction. */
   prompt: string;
   rules: readonly MonitorRule[];
+  /**
+   * Results of rules computed from numbers (cost snapshots, metric series) before the judge: they
+   * follow the line rules in `rules`, set the same status floor and are shown to the model.
+   */
+  numberRuleResults?: readonly RuleResult[];
   /** The model to ask: the monitor's, else the stack's default. */
   modelId: string;
   /** The collectors' labeled payload (`[LABEL]` blocks), not yet redacted. */
@@ -141,7 +146,7 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   const lines = new Map(request.linesByLabel ?? linesByLabel(parsePayload(redacted.text, labels)));
   const unread = new Set(Object.entries(request.inputs).flatMap(([label, stats]) => (stats.error === null ? [] : [label])));
   for (const label of unread) lines.set(label, []);
-  const ruleResults = evaluateRules(request.rules, lines, unread);
+  const ruleResults = [...evaluateRules(request.rules, lines, unread), ...(request.numberRuleResults ?? [])];
 
   const modelId = judge.kind === 'bedrock' ? request.modelId : null;
   const payloadHash = judgeFingerprint({

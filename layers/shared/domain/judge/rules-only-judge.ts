@@ -5,7 +5,7 @@
 import type { Finding } from '#domain/entities.ts';
 import { evidenceLines } from './evidence.ts';
 import type { Judge, JudgeOutcome, JudgeRequest } from './ports.ts';
-import { compileRulePattern, describeRuleResult, linesOfLabel, statusFloor } from './rules.ts';
+import { compileRulePattern, describeRuleResult, isLineRule, linesOfLabel, statusFloor } from './rules.ts';
 
 const EVIDENCE_PER_RULE = 3;
 
@@ -26,7 +26,8 @@ export class RulesOnlyJudge implements Judge {
     }
     const breached = request.ruleResults.filter((result) => result.breached);
     const findings: Finding[] = breached.map((result) => {
-      const regex = compileRulePattern(result.pattern);
+      // A number rule's figures are in its title; a line rule quotes its matching lines.
+      const regex = isLineRule(result) ? compileRulePattern(result.pattern) : null;
       const matching = regex === null ? [] : linesOfLabel(lines, result.label).filter((line) => regex.test(line.shown));
       return {
         title: `Rule breached: ${describeRuleResult(result)}`,

@@ -3,7 +3,7 @@
  * Everything that came from logs or from the model goes through {@link oneLine} here; escaping for
  * HTML happens in the HTML renderer only.
  */
-import type { FinalRunStatus, Monitor, MonitorRun, RuleKind, RunStatus, Severity } from '../entities.ts';
+import type { FinalRunStatus, Monitor, MonitorRun, NumberRuleKind, RuleBasis, RuleKind, RunStatus, Severity } from '../entities.ts';
 import type { NoticeKind } from './decide.ts';
 import { codePointLength, cutToFit, oneLine } from './text.ts';
 
@@ -40,11 +40,19 @@ export interface NoticeRule {
   count: number;
   severity: Severity;
   breached: boolean;
-  /** `expect_at_least` rules are breached by too few lines; absent means `min_count`. */
-  kind?: RuleKind;
+  /** `expect_at_least` rules are breached by too few lines; absent means `min_count`; cost kinds are number rules. */
+  kind?: RuleKind | NumberRuleKind;
   threshold?: number;
   /** Its input failed: nothing was counted. */
   unread?: boolean;
+  /** A number rule's figures (see RuleResult). */
+  actual?: number;
+  percent?: number;
+  day?: string;
+  group?: string;
+  basis?: RuleBasis;
+  unit?: string;
+  detail?: string;
 }
 
 export interface Notice {
@@ -103,7 +111,12 @@ export function buildNotice(
       recommendation: finding.recommendation === null ? null : oneLine(finding.recommendation),
     })),
     omittedFindings: run.findings.length - shownFindings.length,
-    rules: run.rules.map((rule) => ({ ...rule, label: oneLine(rule.label), pattern: oneLine(rule.pattern) })),
+    rules: run.rules.map((rule) => ({
+      ...rule,
+      label: oneLine(rule.label),
+      pattern: oneLine(rule.pattern),
+      ...(rule.detail !== undefined && { detail: oneLine(rule.detail) }),
+    })),
     failedInputs: Object.entries(run.inputs).flatMap(([label, stats]) =>
       stats.error === null ? [] : [{ label: oneLine(label), error: oneLine(stats.error) }],
     ),

@@ -6,6 +6,7 @@ import {
   type MonitorRun,
   type NotificationOutcome,
 } from '../entities.ts';
+import type { CostSnapshot } from '../collect/types.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
 import type { Clock, MonitorRepository, RunRepository, RunRequest } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
@@ -19,6 +20,8 @@ export interface CollectedPayload {
   linesByLabel: Map<string, string[]>;
   /** Every label matched its baseline: nothing new, missing or outside its usual range (templates mode). */
   usual?: boolean;
+  /** Each `cost` input's label with the snapshot it read (null when it failed), for the cost rules. */
+  costSnapshots?: Map<string, CostSnapshot | null>;
 }
 
 /** The verdict and its bookkeeping, as the run records it. */

@@ -7,6 +7,7 @@ import type { CollectedLine } from '../collect/types.ts';
 import { withTables } from '../collect/table.ts';
 import { formatLine, type WindowRenderer } from '../collect/window.ts';
 import { judgeRun } from '../judge/judge-run.ts';
+import { evaluateCostRules } from '../numbers/cost-rules.ts';
 import { withDominantTemplates } from '../judge/rules.ts';
 import type { Judge, JudgeMetrics, PreviousVerdict } from '../judge/ports.ts';
 import type { PriceTable } from '../judge/prices.ts';
@@ -121,6 +122,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         inputs,
         linesByLabel: new Map(collected.map((input) => [input.label, input.lines.map(formatLine)])),
         ...(baselines && { usual: baselines.usual(collected.map((input) => input.label)) }),
+        costSnapshots: new Map(collected.filter((input) => input.mode === 'cost').map((input) => [input.label, input.costSnapshot ?? null])),
       };
     },
 
@@ -130,6 +132,8 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           monitorName: monitor.name,
           prompt: monitor.prompt,
           rules: monitor.rules,
+          // Computed from the snapshots, not the lines; a rule in another unit than its snapshot throws: an `error` run.
+          numberRuleResults: evaluateCostRules(monitor.costRules ?? [], payload.costSnapshots ?? new Map()),
           modelId: monitor.model.modelId ?? deps.defaultModelId,
           payload: payload.text,
           inputs: payload.inputs,
