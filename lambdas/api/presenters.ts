@@ -1,4 +1,5 @@
-import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/entities.ts';
+import type { CostRule, LogSource, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/entities.ts';
+import { isLineRule } from '#domain/judge/rules.ts';
 
 /** Domain entities as API.md shows them: snake_case, optional fields left out. */
 
@@ -64,6 +65,49 @@ function presentInput(input: MonitorInput): Json {
   };
 }
 
+function presentCostRule(rule: CostRule): Json {
+  const common = { kind: rule.kind, ...(rule.label !== undefined && { label: rule.label }), unit: rule.unit };
+  switch (rule.kind) {
+    case 'daily_threshold':
+      return { ...common, amount: rule.amount, ...(rule.group !== undefined && { group: rule.group }), severity: rule.severity };
+    case 'monthly_budget':
+      return { ...common, amount: rule.amount, alert_percentages: rule.alertPercentages };
+    case 'anomaly':
+      return { ...common, z_score: rule.zScore, min_delta: rule.minDelta, lookback_days: rule.lookbackDays };
+    case 'aws_anomaly':
+      return { ...common, min_impact: rule.minImpact };
+  }
+}
+
+/** A run's rule result: a line rule with its pattern and count, a number rule (cost) with the figures behind it. */
+function presentRuleResult(rule: RuleResult): Json {
+  if (!isLineRule(rule)) {
+    return {
+      label: rule.label,
+      kind: rule.kind ?? null,
+      severity: rule.severity,
+      breached: rule.breached,
+      ...(rule.unread === true && { input_failed: true }),
+      ...Object.fromEntries(
+        (['actual', 'threshold', 'percent', 'day', 'group', 'basis', 'unit', 'detail'] as const).flatMap((field) =>
+          rule[field] === undefined ? [] : [[field, rule[field]]],
+        ),
+      ),
+    };
+  }
+  return {
+    label: rule.label,
+    pattern: rule.pattern,
+    kind: rule.kind ?? 'min_count',
+    ...(rule.threshold !== undefined && { [rule.kind ?? 'min_count']: rule.threshold }),
+    count: rule.count,
+    ...(rule.unread === true && { input_failed: true }),
+    severity: rule.severity,
+    breached: rule.breached,
+    ...(rule.templateId != null && { template_id: rule.templateId }),
+  };
+}
+
 export function presentMonitor(monitor: Monitor): Json {
   return {
     id: monitor.id,
@@ -93,6 +137,8 @@ export function presentMonitor(monitor: Monitor): Json {
     model: monitor.model.modelId !== undefined ? { model_id: monitor.model.modelId } : {},
     no_data_status: monitor.noDataStatus ?? 'ok',
     judge_when: monitor.judgeWhen ?? 'always',
+    cost_rules: (monitor.costRules ?? []).map(presentCostRule),
+    digest: monitor.digest ? { hour_utc: monitor.digest.hourUtc } : null,
     next_run_at: monitor.nextRunAt,
     last_run: monitor.lastRun
       ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }
@@ -128,17 +174,7 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
         },
       ]),
     ),
-    rules: run.rules.map((rule) => ({
-      label: rule.label,
-      pattern: rule.pattern,
-      kind: rule.kind ?? 'min_count',
-      ...(rule.threshold !== undefined && { [rule.kind ?? 'min_count']: rule.threshold }),
-      count: rule.count,
-      ...(rule.unread === true && { input_failed: true }),
-      severity: rule.severity,
-      breached: rule.breached,
-      ...(rule.templateId != null && { template_id: rule.templateId }),
-    })),
+    rules: run.rules.map(presentRuleResult),
     judge: run.judge && {
       kind: run.judge.kind,
       model_id: run.judge.modelId,

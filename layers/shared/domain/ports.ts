@@ -97,6 +97,8 @@ export interface DueMonitor {
   intervalSeconds: number;
   /** The monitor's newest run, to close one the runner never finished. */
   lastRun: LastRunSummary | null;
+  /** The monitor's daily digest hour (UTC); absent or null without a digest. */
+  digestHourUtc?: number | null;
 }
 
 /** A claim of one monitor's slot: move `nextRunAt` from `from` to `to`. */
@@ -150,7 +152,10 @@ export class EnqueueError extends Error {
   }
 }
 
-/** What the runner is asked to do: run a monitor for a slot, or a manual run already created. */
+/**
+ * What the runner is asked to do: run a monitor for a slot, or a run already created (`manual`:
+ * an operator's run, or a `digest` run the scheduler created; the stored run's trigger says which).
+ */
 export type RunRequest =
   | { kind: 'schedule'; monitorId: string; scheduledFor: string }
   | { kind: 'manual'; monitorId: string; runId: string };

@@ -8,6 +8,7 @@ import {
 } from '../entities.ts';
 import type { CostSnapshot } from '../collect/types.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
+import type { DigestOutcome } from '../numbers/run-digest.ts';
 import type { Clock, MonitorRepository, RunRepository, RunRequest } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
 import { newRun } from './runs.ts';
@@ -46,6 +47,8 @@ export interface RunSteps {
   judge(monitor: Monitor, payload: CollectedPayload, previous: MonitorRun | null, deadline: number): Promise<JudgedRun>;
   /** Never throws for a failed delivery: that is an outcome. */
   notify(run: MonitorRun, monitor: Monitor): Promise<NotificationOutcome[]>;
+  /** A `digest` run: reads the cost snapshots and sends the digest, whatever the status (numbers/run-digest.ts). */
+  digest(monitor: Monitor, run: MonitorRun): Promise<DigestOutcome>;
 }
 
 export interface ExecuteRunDeps {
@@ -136,7 +139,8 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   const claimed = await claimRun(request, deps);
   if ('outcome' in claimed) {
     // The verdict was saved, then the attempt died before recording its notifications: finish them.
-    if (claimed.outcome === 'duplicate' && claimed.run.notifications.length === 0) {
+    // (A digest run is saved final with its deliveries at once: there is nothing left to finish.)
+    if (claimed.outcome === 'duplicate' && claimed.run.notifications.length === 0 && claimed.run.trigger !== 'digest') {
       return { outcome: 'notified', run: await notifyAndRecord(claimed.run, monitor, deps) };
     }
     return claimed;
@@ -145,6 +149,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   const startedAt = deps.clock.now();
   const running: MonitorRun = { ...claimed, status: 'running', startedAt: startedAt.toISOString() };
   await deps.runs.save(running);
+  if (running.trigger === 'digest') return { outcome: 'finished', run: await executeDigest(running, monitor, deps) };
 
   const deadline = deps.deadline();
   let finished: MonitorRun;
@@ -193,6 +198,22 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   }
   await deps.runs.save(finished);
   return { outcome: 'finished', run: await notifyAndRecord(finished, monitor, deps) };
+}
+
+/**
+ * A digest run: sent, then saved final with its deliveries in one write. A crash between the two
+ * leaves it `running`, and a redelivery sends it again: at least once, like notices.
+ */
+async function executeDigest(running: MonitorRun, monitor: Monitor, deps: ExecuteRunDeps): Promise<MonitorRun> {
+  let finished: MonitorRun;
+  try {
+    const outcome = await deps.steps.digest(monitor, running);
+    finished = { ...running, ...outcome, finishedAt: deps.clock.now().toISOString() };
+  } catch (error) {
+    finished = { ...running, status: 'error', error: error instanceof Error ? error.message : String(error), finishedAt: deps.clock.now().toISOString() };
+  }
+  await deps.runs.save(finished);
+  return finished;
 }
 
 /** Notifies for a saved final run and records each channel's outcome on it. */

@@ -8,6 +8,7 @@ import { withTables } from '../collect/table.ts';
 import { formatLine, type WindowRenderer } from '../collect/window.ts';
 import { judgeRun } from '../judge/judge-run.ts';
 import { evaluateCostRules } from '../numbers/cost-rules.ts';
+import { sendCostDigest } from '../numbers/run-digest.ts';
 import { withDominantTemplates } from '../judge/rules.ts';
 import type { Judge, JudgeMetrics, PreviousVerdict } from '../judge/ports.ts';
 import type { PriceTable } from '../judge/prices.ts';
@@ -147,6 +148,16 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         { judge: deps.judge, metrics: deps.judgeMetrics, ...(deps.prices && { prices: deps.prices }) },
       );
       return { ...judged, rules: withDominantTemplates(judged.rules, payload.linesByLabel, lineTemplateId) };
+    },
+
+    digest(monitor, run) {
+      return sendCostDigest(monitor, run, {
+        logSources: deps.logSources,
+        costSnapshots: deps.readers.costSnapshots,
+        channels: deps.channels,
+        retry: deps.notifyRetry,
+        apiBaseUrl: deps.apiBaseUrl,
+      });
     },
 
     async notify(run, monitor) {

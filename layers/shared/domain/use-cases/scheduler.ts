@@ -3,6 +3,7 @@ import { scheduledRunId } from '../run-identity.ts';
 import { forEachConcurrently } from '../concurrency.ts';
 import { nextSlotAfter } from '../schedule.ts';
 import { newRun } from './runs.ts';
+import { digestRunId, digestSlot } from '../numbers/digest.ts';
 
 export interface TickResult {
   due: number;
@@ -13,6 +14,8 @@ export interface TickResult {
   failedClaims: number;
   /** Runs the runner never finished, closed as `error` (see {@link STALE_RUN_MS}). */
   closedStaleRuns: number;
+  /** Digest runs created and queued (at most one per monitor and day). */
+  digests: number;
 }
 
 /**
@@ -59,13 +62,14 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
  */
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
-  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0 };
+  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0, digests: 0 };
   result.closedStaleRuns += (await deps.reap?.()) ?? 0;
   let enqueueFailure: unknown = null;
   let nextToken: string | undefined;
   do {
     const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
     const claimed: ScheduledRequest[] = [];
+    const withDigest = new Map<string, number>();
     result.due += page.items.length;
     await forEachConcurrently(chunk(page.items, CLAIM_BATCH_LIMIT), deps.claimConcurrency ?? CLAIM_CONCURRENCY, async (batch) => {
       const claims = batch.map((due) => ({
@@ -83,6 +87,7 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
         const outcome = outcomes[i];
         if (outcome === 'claimed') {
           claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
+          if (due.digestHourUtc != null) withDigest.set(due.monitorId, due.digestHourUtc);
         } else if (outcome === 'lost') result.lost += 1;
         else result.failedClaims += 1;
       });
@@ -97,12 +102,53 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
         await recordUnqueuedSlots(notQueued, error, deps);
       }
     }
+    const digests = await createDueDigests(withDigest, now, deps);
+    result.digests += digests.length;
+    if (digests.length > 0) {
+      try {
+        await deps.queue.enqueue(digests);
+      } catch (error) {
+        enqueueFailure ??= error;
+        const notQueued = error instanceof EnqueueError ? error.notQueued : digests;
+        await recordUnqueuedDigests(notQueued, error, deps);
+      }
+    }
     nextToken = page.nextToken ?? undefined;
   } while (nextToken);
 
   if (enqueueFailure !== null) throw enqueueFailure;
   await deps.schedule.recordHeartbeat(now);
   return result;
+}
+
+/**
+ * The digest runs that are due: for each monitor whose slot this tick claimed and whose digest
+ * hour has come today (UTC), the day's digest run, created `queued` with an id made of (monitor,
+ * day) by a conditional write, so overlapping ticks, retries and later slots the same day never
+ * make a second one. A read first spares the write on every slot after the first. The run exists
+ * before it is queued: local mode resends queued runs at start, and the reaper closes one whose
+ * message was lost.
+ */
+async function createDueDigests(withDigest: ReadonlyMap<string, number>, now: Date, deps: TickDeps): Promise<RunRequest[]> {
+  const requests: RunRequest[] = [];
+  for (const [monitorId, hourUtc] of withDigest) {
+    const slot = digestSlot(now, hourUtc);
+    if (slot === null) continue;
+    const id = digestRunId(monitorId, slot);
+    if ((await deps.runs.get(monitorId, id)) !== null) continue;
+    const run = newRun({ id, monitorId, trigger: 'digest', scheduledFor: slot.toISOString() }, now, deps.runRetentionDays);
+    if (await deps.runs.create(run)) requests.push({ kind: 'manual', monitorId, runId: id });
+  }
+  return requests;
+}
+
+async function recordUnqueuedDigests(requests: readonly RunRequest[], error: unknown, deps: TickDeps): Promise<void> {
+  const reason = `could not queue the digest run: ${error instanceof Error ? error.message : String(error)}`;
+  for (const request of requests) {
+    if (request.kind !== 'manual') continue;
+    const run = await deps.runs.get(request.monitorId, request.runId).catch(() => null);
+    if (run !== null) await deps.runs.save({ ...run, status: 'error', finishedAt: deps.clock.now().toISOString(), error: reason }).catch(() => undefined);
+  }
 }
 
 async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, deps: TickDeps): Promise<void> {
