@@ -1,4 +1,4 @@
-import type { CostRule, LogSource, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/entities.ts';
+import type { CostRule, LogSource, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
 import { isLineRule } from '#domain/judge/rules.ts';
 
 /** Domain entities as API.md shows them: snake_case, optional fields left out. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CostRule } from '#domain/entities.ts';
+import type { CostRule } from '#domain/model/entities.ts';
 import type { CostSnapshot, DailyCost } from '#domain/collect/types.ts';
 import { CostRuleUnitError, evaluateCostRules } from '#domain/numbers/cost-rules.ts';
 

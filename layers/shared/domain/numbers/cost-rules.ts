@@ -4,7 +4,7 @@
  * collector took the snapshot). Each rule gives one or more {@link RuleResult}s carrying the
  * figures behind them; a breached result sets a floor on the run's status like a line rule.
  */
-import type { CostRule, RuleResult, Severity } from '../entities.ts';
+import type { CostRule, RuleResult, Severity } from '../model/entities.ts';
 import { addDays, isoDay, money, monthFigures, round2, snapshotDays, sum } from '../collect/cost-lines.ts';
 import type { CostSnapshot } from '../collect/types.ts';
 

@@ -5,12 +5,12 @@
  * code from the stored snapshots (no Cost Explorer call), sent without the alert state (a digest
  * neither starts nor resets a cooldown).
  */
-import type { CostRule, Monitor } from '../entities.ts';
+import type { CostRule, Monitor } from '../model/entities.ts';
 import { addDays, isoDay, money, monthFigures, round2, snapshotDays, sum } from '../collect/cost-lines.ts';
 import type { CostSnapshot } from '../collect/types.ts';
 import type { RenderedEmail, TopicMessage } from '../notify/channels.ts';
 import { escapeHtml, toAscii } from '../notify/text.ts';
-import { scheduledRunId } from '../run-identity.ts';
+import { scheduledRunId } from '../runs/run-identity.ts';
 
 /** Groups listed in a digest. */
 export const DIGEST_TOP_GROUPS = 5;

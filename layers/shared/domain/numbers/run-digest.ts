@@ -2,13 +2,13 @@
  * The digest run's work: read the latest snapshot of each `cost` input (never Cost Explorer),
  * render the digest and send it to the monitor's email recipients and the alert topic.
  */
-import type { InputStats, LogSource, Monitor, MonitorRun, NotificationOutcome } from '../entities.ts';
+import type { InputStats, LogSource, Monitor, MonitorRun, NotificationOutcome } from '../model/entities.ts';
 import type { CostSnapshotReader } from '../collect/ports.ts';
 import type { CostSnapshot } from '../collect/types.ts';
 import type { Delivery, NotificationChannels } from '../notify/channels.ts';
 import { DeliveryError, describeError } from '../notify/channels.ts';
 import { withRetry, type RetryPolicy } from '../notify/retry.ts';
-import type { LogSourceRepository } from '../ports.ts';
+import type { LogSourceRepository } from '../log-sources/ports.ts';
 import { renderCostDigest } from './digest.ts';
 
 export interface DigestDeps {
