@@ -6,6 +6,7 @@ import { documentClient } from '#clients/dynamo.ts';
 import type { CostSnapshot, DailyCost } from '#domain/collect/types.ts';
 import { localDynamoClient } from '../../local/dynamo-local.ts';
 import { LocalHarness } from '../support/local-harness.ts';
+import { aSnapshot } from '../unit/collect/fakes.ts';
 
 // Cost rules and the cost digest through local mode without credentials (rules-only judge, the
 // outbox): the snapshot is written to the table as the collector would, so runs read it and
@@ -25,12 +26,7 @@ function snapshotOf(logSourceId: string): CostSnapshot {
     const day = `2026-11-${String(d).padStart(2, '0')}`;
     daily.push({ day, group: 'Amazon EC2', amount: 5 }, { day, group: 'Amazon S3', amount: 1 });
   }
-  return {
-    logSourceId,
-    collectedAt: '2026-11-21T06:00:00.000Z',
-    metric: 'UnblendedCost',
-    groupBy: 'SERVICE',
-    unit: 'USD',
+  return aSnapshot(logSourceId, {
     estimatedFrom: null,
     daily,
     monthToDate: [
@@ -39,8 +35,7 @@ function snapshotOf(logSourceId: string): CostSnapshot {
     ],
     forecast: { start: '2026-11-21', end: '2026-12-01', amount: 60, lower: 50, upper: 75 },
     anomalies: [],
-    notes: [],
-  };
+  });
 }
 
 // Local mode's DynamoDB client resolves AWS_ENDPOINT_URL_DYNAMODB, the region and the (dummy)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CostSnapshot, DailyCost } from '#domain/collect/types.ts';
 import { digestRunId, digestSlot, renderCostDigest } from '#domain/numbers/digest.ts';
+import { aSnapshot } from '../collect/fakes.ts';
 
 /** 20 days of November up to the 21st (partial): EC2 10 a day then 14 in the last week, S3 2, five small services. */
 function novemberSnapshot(): CostSnapshot {
@@ -12,12 +13,7 @@ function novemberSnapshot(): CostSnapshot {
     for (const [i, group] of ['Lambda', 'CloudWatch', 'DynamoDB', 'SQS'].entries()) daily.push({ day, group, amount: (i + 1) * 0.1 });
   }
   daily.push({ day: '2026-11-20', group: 'New thing', amount: 0.05 });
-  return {
-    logSourceId: 'cost-1',
-    collectedAt: '2026-11-21T06:00:00.000Z',
-    metric: 'UnblendedCost',
-    groupBy: 'SERVICE',
-    unit: 'USD',
+  return aSnapshot('cost-1', {
     estimatedFrom: null,
     daily,
     monthToDate: [
@@ -26,8 +22,7 @@ function novemberSnapshot(): CostSnapshot {
     ],
     forecast: { start: '2026-11-21', end: '2026-12-01', amount: 150, lower: 120, upper: 190 },
     anomalies: [],
-    notes: [],
-  };
+  });
 }
 
 describe('renderCostDigest', () => {

@@ -3,7 +3,7 @@
  * Everything that came from logs or from the model goes through {@link oneLine} here; escaping for
  * HTML happens in the HTML renderer only.
  */
-import type { FinalRunStatus, Monitor, MonitorRun, NumberRuleKind, RuleBasis, RuleKind, RunStatus, Severity } from '../model/entities.ts';
+import type { FinalRunStatus, Monitor, MonitorRun, RuleResult, RunStatus, Severity } from '../model/entities.ts';
 import type { NoticeKind } from './decide.ts';
 import { codePointLength, cutToFit, oneLine } from './text.ts';
 
@@ -34,26 +34,12 @@ export interface NoticeFinding {
   recommendation: string | null;
 }
 
-export interface NoticeRule {
-  label: string;
-  pattern: string;
-  count: number;
-  severity: Severity;
-  breached: boolean;
-  /** `expect_at_least` rules are breached by too few lines; absent means `min_count`; cost kinds are number rules. */
-  kind?: RuleKind | NumberRuleKind;
-  threshold?: number;
-  /** Its input failed: nothing was counted. */
-  unread?: boolean;
-  /** A number rule's figures (see RuleResult). */
-  actual?: number;
-  percent?: number;
-  day?: string;
-  group?: string;
-  basis?: RuleBasis;
-  unit?: string;
-  detail?: string;
-}
+/**
+ * A rule result as a notice shows it: a line rule's count (`expect_at_least` rules are breached
+ * by too few lines; no `kind` means `min_count`), or a number rule's (cost) figures and `detail`.
+ */
+export type NoticeRule = Pick<RuleResult, 'label' | 'pattern' | 'count' | 'severity' | 'breached'> &
+  Partial<Pick<RuleResult, 'kind' | 'threshold' | 'unread' | 'actual' | 'percent' | 'day' | 'group' | 'basis' | 'unit' | 'detail'>>;
 
 export interface Notice {
   kind: NoticeKind;

@@ -95,32 +95,33 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
       });
     });
     result.claimed += claimed.length;
-    if (claimed.length > 0) {
-      try {
-        await deps.queue.enqueue(claimed);
-      } catch (error) {
-        enqueueFailure ??= error;
-        const notQueued = error instanceof EnqueueError ? (error.notQueued as ScheduledRequest[]) : claimed;
-        await recordUnqueuedSlots(notQueued, error, deps);
-      }
-    }
+    const slotsFailure = await enqueueOrRecord(claimed, deps, (notQueued, error) => recordUnqueuedSlots(notQueued as ScheduledRequest[], error, deps));
     const digests = await createDueDigests(withDigest, now, deps);
     result.digests += digests.length;
-    if (digests.length > 0) {
-      try {
-        await deps.queue.enqueue(digests);
-      } catch (error) {
-        enqueueFailure ??= error;
-        const notQueued = error instanceof EnqueueError ? error.notQueued : digests;
-        await recordUnqueuedDigests(notQueued, error, deps);
-      }
-    }
+    const digestsFailure = await enqueueOrRecord(digests, deps, (notQueued, error) => recordUnqueuedDigests(notQueued, error, deps));
+    enqueueFailure ??= slotsFailure ?? digestsFailure;
     nextToken = page.nextToken ?? undefined;
   } while (nextToken);
 
   if (enqueueFailure !== null) throw enqueueFailure;
   await deps.schedule.recordHeartbeat(now);
   return result;
+}
+
+/** Queues `requests`; those the queue did not take are recorded by `record`, and the error returned (null when all were queued). */
+async function enqueueOrRecord(
+  requests: RunRequest[],
+  deps: Pick<TickDeps, 'queue'>,
+  record: (notQueued: RunRequest[], error: unknown) => Promise<void>,
+): Promise<unknown> {
+  if (requests.length === 0) return null;
+  try {
+    await deps.queue.enqueue(requests);
+    return null;
+  } catch (error) {
+    await record(error instanceof EnqueueError ? error.notQueued : requests, error);
+    return error;
+  }
 }
 
 /**
