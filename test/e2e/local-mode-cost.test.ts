@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
-import { documentClient } from '#clients/dynamo.ts';
+import { documentClient } from '#composition/table.ts';
 import type { CostSnapshot, DailyCost } from '#domain/collect/types.ts';
 import { localDynamoClient } from '../../local/dynamo-local.ts';
 import { LocalHarness } from '../support/local-harness.ts';
