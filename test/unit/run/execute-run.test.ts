@@ -260,6 +260,7 @@ describe('executeRun for a digest run', () => {
     expect(runSteps.digested.map((r) => r.id)).toEqual(['digest-1']);
     expect(runSteps.notified).toEqual([]);
     const saved = await ctx.store.runs.get(monitor.id, run.id);
+    expect((await ctx.store.monitors.get(monitor.id))?.lastRun).toBeNull();
     expect(saved).toMatchObject({
       trigger: 'digest',
       status: 'ok',

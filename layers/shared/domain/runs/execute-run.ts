@@ -126,7 +126,8 @@ async function claimRun(request: RunRequest, deps: ExecuteRunDeps): Promise<Exec
 
 async function previousFinishedRun(run: MonitorRun, runs: RunRepository): Promise<MonitorRun | null> {
   const { items } = await runs.list(run.monitorId, { limit: 10 });
-  return items.find((candidate) => candidate.id < run.id && isFinal(candidate) && candidate.status !== 'error') ?? null;
+  // A digest run judged nothing: it is never the verdict a run compares itself with.
+  return items.find((candidate) => candidate.id < run.id && isFinal(candidate) && candidate.status !== 'error' && candidate.trigger !== 'digest') ?? null;
 }
 
 /**
