@@ -3,6 +3,7 @@ import type { ManagementContext } from '#domain/model/management-context.ts';
 import { managementContextFromEnvironment } from '#composition/management.ts';
 import { Router } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
+import { toApiError } from './errors.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
 import { monitorRoutes } from './resources/monitors.ts';
@@ -18,7 +19,13 @@ export function createApi(ctx: ManagementContext): HttpFunction {
     ...runRoutes(ctx),
     ...healthRoutes(ctx),
   ]);
-  return mapErrors((event) => router.handle(event));
+  return mapErrors(async (event) => {
+    try {
+      return await router.handle(event);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  });
 }
 
 let api: HttpFunction | undefined;

@@ -5,6 +5,14 @@ import { scheduledRunId } from '../runs/run-identity.ts';
 import { forEachConcurrently } from '../model/concurrency.ts';
 import { nextSlotAfter } from './schedule.ts';
 import { newRun } from '../runs/manage-runs.ts';
+import { describeError } from '../notify/channels.ts';
+
+/** A slot the tick could not handle: whose, which, and why (an error's name and first line, credentials removed). */
+export interface SlotFailure {
+  monitorId: string;
+  slot: string;
+  reason: string;
+}
 import { digestRunId, digestSlot } from '../numbers/digest.ts';
 
 export interface TickResult {
@@ -12,12 +20,47 @@ export interface TickResult {
   claimed: number;
   /** Slots another scheduler claimed first (overlapping ticks). */
   lost: number;
-  /** Claims that failed (throttling, say): their slots stay due for the next tick. */
-  failedClaims: number;
+  /** Claims that failed (throttling, say), each with its monitor and why: their slots stay due for the next tick. */
+  failedClaims: SlotFailure[];
   /** Runs the runner never finished, closed as `error` (see {@link STALE_RUN_MS}). */
   closedStaleRuns: number;
   /** Digest runs created and queued (at most one per monitor and day). */
   digests: number;
+}
+
+/** At most this many monitor ids per reason in {@link failuresByReason}: a tick may fail thousands of claims at once. */
+const LOGGED_IDS_PER_REASON = 20;
+
+/**
+ * Failed slots grouped by reason, each with its count and the first monitor ids, for one log
+ * entry that says what failed and why, bounded whatever the count. Reasons name the error
+ * (credentials removed), never a monitor's content.
+ */
+export function failuresByReason(failures: readonly SlotFailure[]) {
+  const groups = new Map<string, { reason: string; count: number; monitorIds: string[] }>();
+  for (const { monitorId, reason } of failures) {
+    const group = groups.get(reason) ?? { reason, count: 0, monitorIds: [] };
+    group.count += 1;
+    if (group.monitorIds.length < LOGGED_IDS_PER_REASON) group.monitorIds.push(monitorId);
+    groups.set(reason, group);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The queue did not take every claimed slot: each such slot was recorded as an `error` run (or,
+ * if even that failed, `unqueued` says so), and the tick fails so the scheduler alarms. `result`
+ * is what the tick did; `cause` the queue's first error.
+ */
+export class TickIncompleteError extends Error {
+  constructor(
+    readonly result: TickResult,
+    readonly unqueued: SlotFailure[],
+    options: { cause: unknown },
+  ) {
+    super(`${unqueued.length} claimed slot(s) not queued: ${describeError(options.cause)}`, options);
+    this.name = 'TickIncompleteError';
+  }
 }
 
 /**
@@ -64,9 +107,10 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
  */
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
-  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0, digests: 0 };
+  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: [], closedStaleRuns: 0, digests: 0 };
   result.closedStaleRuns += (await deps.reap?.()) ?? 0;
   let enqueueFailure: unknown = null;
+  const unqueued: SlotFailure[] = [];
   let nextToken: string | undefined;
   do {
     const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
@@ -79,47 +123,48 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
         from: due.nextRunAt,
         to: nextSlotAfter(now, due.intervalSeconds, due.monitorId).toISOString(),
       }));
-      let outcomes: ClaimOutcome[];
-      try {
-        outcomes = await deps.schedule.claimMany(claims);
-      } catch {
-        outcomes = claims.map(() => 'failed');
-      }
+      const outcomes = await deps.schedule.claimMany(claims).catch((error: unknown) =>
+        claims.map((): ClaimOutcome => ({ kind: 'failed', reason: describeError(error) })),
+      );
       batch.forEach((due, i) => {
-        const outcome = outcomes[i];
-        if (outcome === 'claimed') {
+        const outcome: ClaimOutcome = outcomes[i] ?? { kind: 'failed', reason: 'the store returned no outcome for this claim' };
+        if (outcome.kind === 'claimed') {
           claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
           if (due.digestHourUtc != null) withDigest.set(due.monitorId, due.digestHourUtc);
-        } else if (outcome === 'lost') result.lost += 1;
-        else result.failedClaims += 1;
+        } else if (outcome.kind === 'lost') result.lost += 1;
+        else result.failedClaims.push({ monitorId: due.monitorId, slot: due.nextRunAt, reason: outcome.reason });
       });
     });
     result.claimed += claimed.length;
-    const slotsFailure = await enqueueOrRecord(claimed, deps, (notQueued, error) => recordUnqueuedSlots(notQueued as ScheduledRequest[], error, deps));
+    const slotsFailure = await enqueueOrRecord(claimed, deps, unqueued, (notQueued, error) => recordUnqueuedSlots(notQueued as ScheduledRequest[], error, deps));
     const digests = await createDueDigests(withDigest, now, deps);
     result.digests += digests.length;
-    const digestsFailure = await enqueueOrRecord(digests, deps, (notQueued, error) => recordUnqueuedDigests(notQueued, error, deps));
+    const digestsFailure = await enqueueOrRecord(digests, deps, unqueued, (notQueued, error) => recordUnqueuedDigests(notQueued, error, deps));
     enqueueFailure ??= slotsFailure ?? digestsFailure;
     nextToken = page.nextToken ?? undefined;
   } while (nextToken);
 
-  if (enqueueFailure !== null) throw enqueueFailure;
+  if (enqueueFailure !== null) throw new TickIncompleteError(result, unqueued, { cause: enqueueFailure });
   await deps.schedule.recordHeartbeat(now);
   return result;
 }
 
-/** Queues `requests`; those the queue did not take are recorded by `record`, and the error returned (null when all were queued). */
+/**
+ * Queues `requests`; those the queue did not take are recorded by `record` (their failures added
+ * to `unqueued`), and the queue's error returned (null when all were queued).
+ */
 async function enqueueOrRecord(
   requests: RunRequest[],
   deps: Pick<TickDeps, 'queue'>,
-  record: (notQueued: RunRequest[], error: unknown) => Promise<void>,
+  unqueued: SlotFailure[],
+  record: (notQueued: RunRequest[], error: unknown) => Promise<SlotFailure[]>,
 ): Promise<unknown> {
   if (requests.length === 0) return null;
   try {
     await deps.queue.enqueue(requests);
     return null;
   } catch (error) {
-    await record(error instanceof EnqueueError ? error.notQueued : requests, error);
+    unqueued.push(...(await record(error instanceof EnqueueError ? error.notQueued : requests, error)));
     return error;
   }
 }
@@ -145,18 +190,30 @@ async function createDueDigests(withDigest: ReadonlyMap<string, number>, now: Da
   return requests;
 }
 
-async function recordUnqueuedDigests(requests: readonly RunRequest[], error: unknown, deps: TickDeps): Promise<void> {
+/** Records each digest run the queue did not take as an `error` run; each with what happened. */
+async function recordUnqueuedDigests(requests: readonly RunRequest[], error: unknown, deps: TickDeps): Promise<SlotFailure[]> {
   const reason = `could not queue the digest run: ${error instanceof Error ? error.message : String(error)}`;
+  const failures: SlotFailure[] = [];
   for (const request of requests) {
     if (request.kind !== 'manual') continue;
-    const run = await deps.runs.get(request.monitorId, request.runId).catch(() => null);
-    if (run !== null) await deps.runs.save({ ...run, status: 'error', finishedAt: deps.clock.now().toISOString(), error: reason }).catch(() => undefined);
+    const recorded = await deps.runs
+      .get(request.monitorId, request.runId)
+      .then(async (run) => {
+        if (run === null) return 'not recorded: the run is gone';
+        await deps.runs.save({ ...run, status: 'error', finishedAt: deps.clock.now().toISOString(), error: reason });
+        return 'recorded as an error run';
+      })
+      .catch((recordError: unknown) => `not recorded as an error run either (${describeError(recordError)})`);
+    failures.push({ monitorId: request.monitorId, slot: `digest run ${request.runId}`, reason: `${describeError(error)}; ${recorded}` });
   }
+  return failures;
 }
 
-async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, deps: TickDeps): Promise<void> {
+/** Records each slot the queue did not take as an `error` run; the slots, each with what happened. */
+async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, deps: TickDeps): Promise<SlotFailure[]> {
   const now = deps.clock.now();
   const reason = `could not queue the run: ${error instanceof Error ? error.message : String(error)}`;
+  const failures: SlotFailure[] = [];
   for (const slot of slots) {
     const id = scheduledRunId(slot.monitorId, new Date(slot.scheduledFor));
     const run = {
@@ -165,6 +222,11 @@ async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, de
       finishedAt: now.toISOString(),
       error: reason,
     };
-    await deps.runs.create(run).catch(() => false);
+    const recorded = await deps.runs.create(run).then(
+      () => 'recorded as an error run',
+      (recordError: unknown) => `not recorded as an error run either (${describeError(recordError)})`,
+    );
+    failures.push({ monitorId: slot.monitorId, slot: slot.scheduledFor, reason: `${describeError(error)}; ${recorded}` });
   }
+  return failures;
 }
