@@ -7,7 +7,7 @@ import type { CostSnapshotReader } from '../collect/ports.ts';
 import type { CostSnapshot } from '../collect/types.ts';
 import type { Delivery, NotificationChannels } from '../notify/channels.ts';
 import { DeliveryError, describeError } from '../notify/channels.ts';
-import { withRetry, type RetryPolicy } from '../notify/retry.ts';
+import { withRetry, type DeliveryRetryPolicy } from '../notify/retry.ts';
 import type { LogSourceRepository } from '../log-sources/ports.ts';
 import { renderCostDigest } from './digest.ts';
 
@@ -15,7 +15,7 @@ export interface DigestDeps {
   logSources: Pick<LogSourceRepository, 'getMany'>;
   costSnapshots: CostSnapshotReader;
   channels: NotificationChannels;
-  retry: RetryPolicy;
+  retry: DeliveryRetryPolicy;
   /** The management API's base URL, for the run's link. */
   apiBaseUrl: string;
 }
