@@ -1,4 +1,5 @@
-import type { LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/model/entities.ts';
+import type { CostRule, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
+import { isLineRule } from '#domain/judge/rules.ts';
 
 /** Domain entities as API.md shows them: snake_case, optional fields left out. */
 
@@ -79,6 +80,66 @@ function presentMetricQuery(query: MetricQuery): Json {
   };
 }
 
+function presentCostRule(rule: CostRule): Json {
+  const common = { kind: rule.kind, ...(rule.label !== undefined && { label: rule.label }), unit: rule.unit };
+  switch (rule.kind) {
+    case 'daily_threshold':
+      return { ...common, amount: rule.amount, ...(rule.group !== undefined && { group: rule.group }), severity: rule.severity };
+    case 'monthly_budget':
+      return { ...common, amount: rule.amount, alert_percentages: rule.alertPercentages };
+    case 'anomaly':
+      return { ...common, z_score: rule.zScore, min_delta: rule.minDelta, lookback_days: rule.lookbackDays };
+    case 'aws_anomaly':
+      return { ...common, min_impact: rule.minImpact };
+  }
+}
+
+/** A run's rule result: a line rule with its pattern and count, a number rule (cost) with the figures behind it. */
+function presentRuleResult(rule: RuleResult): Json {
+  if (rule.kind === 'metric') {
+    return {
+      label: rule.label,
+      pattern: rule.pattern,
+      kind: 'metric',
+      count: rule.count,
+      ...(rule.unread === true && { input_failed: true }),
+      severity: rule.severity,
+      breached: rule.breached,
+      id: rule.id,
+      op: rule.op,
+      value: rule.threshold,
+      datapoints: rule.datapoints,
+      actual: rule.actual ?? null,
+      detail: rule.detail ?? null,
+    };
+  }
+  if (!isLineRule(rule)) {
+    return {
+      label: rule.label,
+      kind: rule.kind ?? null,
+      severity: rule.severity,
+      breached: rule.breached,
+      ...(rule.unread === true && { input_failed: true }),
+      ...Object.fromEntries(
+        (['actual', 'threshold', 'percent', 'day', 'group', 'basis', 'unit', 'detail'] as const).flatMap((field) =>
+          rule[field] === undefined ? [] : [[field, rule[field]]],
+        ),
+      ),
+    };
+  }
+  return {
+    label: rule.label,
+    pattern: rule.pattern,
+    kind: rule.kind ?? 'min_count',
+    ...(rule.threshold !== undefined && { [rule.kind ?? 'min_count']: rule.threshold }),
+    count: rule.count,
+    ...(rule.unread === true && { input_failed: true }),
+    severity: rule.severity,
+    breached: rule.breached,
+    ...(rule.templateId != null && { template_id: rule.templateId }),
+  };
+}
+
 export function presentMonitor(monitor: Monitor): Json {
   return {
     id: monitor.id,
@@ -116,6 +177,8 @@ export function presentMonitor(monitor: Monitor): Json {
     model: monitor.model.modelId !== undefined ? { model_id: monitor.model.modelId } : {},
     no_data_status: monitor.noDataStatus ?? 'ok',
     judge_when: monitor.judgeWhen ?? 'always',
+    cost_rules: (monitor.costRules ?? []).map(presentCostRule),
+    digest: monitor.digest ? { hour_utc: monitor.digest.hourUtc } : null,
     next_run_at: monitor.nextRunAt,
     last_run: monitor.lastRun
       ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }
@@ -151,25 +214,7 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
         },
       ]),
     ),
-    rules: run.rules.map((rule) => ({
-      label: rule.label,
-      pattern: rule.pattern,
-      kind: rule.kind ?? 'min_count',
-      ...(rule.threshold !== undefined && rule.kind !== 'metric' && { [rule.kind ?? 'min_count']: rule.threshold }),
-      count: rule.count,
-      ...(rule.unread === true && { input_failed: true }),
-      severity: rule.severity,
-      breached: rule.breached,
-      ...(rule.templateId != null && { template_id: rule.templateId }),
-      ...(rule.kind === 'metric' && {
-        id: rule.id,
-        op: rule.op,
-        value: rule.threshold,
-        datapoints: rule.datapoints,
-        actual: rule.actual ?? null,
-        detail: rule.detail ?? null,
-      }),
-    })),
+    rules: run.rules.map(presentRuleResult),
     judge: run.judge && {
       kind: run.judge.kind,
       model_id: run.judge.modelId,

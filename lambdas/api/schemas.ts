@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import type { CostMetric, SourceKind, MetricQuery, MetricRule, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
+import type { CostMetric, CostRule, SourceKind, MetricQuery, MetricRule, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
 import type { LogSourceBody } from '#domain/log-sources/manage-log-sources.ts';
 import type { TargetSpec } from '#domain/targets/manage-targets.ts';
+import { ANOMALY_LOOKBACK_DAYS, COST_RULE_DEFAULTS } from '#domain/numbers/cost-rules.ts';
 import { parseOrThrow } from '#http/validation.ts';
 import { linePatternProblem } from '#domain/model/line-pattern.ts';
 
@@ -252,6 +253,41 @@ const ruleSchema = z
     ...whenAnObject,
   });
 
+// Cost rules: computed in code from the snapshot a `cost` input read (domain/numbers/cost-rules.ts).
+const costRuleCommon = {
+  label: z.string().min(1).max(64).optional(),
+  unit: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,15}$/, { error: 'must be a unit like USD' }).default(COST_RULE_DEFAULTS.unit),
+};
+const amount = z.number().positive().max(1e12);
+const costRuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...costRuleCommon,
+    kind: z.literal('daily_threshold'),
+    amount,
+    group: z.string().min(1).max(256).optional(),
+    severity: z.enum(['warn', 'alert']).default(COST_RULE_DEFAULTS.severity),
+  }),
+  z.strictObject({
+    ...costRuleCommon,
+    kind: z.literal('monthly_budget'),
+    amount,
+    alert_percentages: z
+      .array(z.number().positive().max(1000))
+      .min(1)
+      .max(10)
+      .refine((percentages) => new Set(percentages).size === percentages.length, { error: 'must not repeat a percentage' })
+      .default([...COST_RULE_DEFAULTS.alertPercentages]),
+  }),
+  z.strictObject({
+    ...costRuleCommon,
+    kind: z.literal('anomaly'),
+    z_score: z.number().positive().max(100).default(COST_RULE_DEFAULTS.zScore),
+    min_delta: z.number().min(0).max(1e12).default(COST_RULE_DEFAULTS.minDelta),
+    lookback_days: z.number().int().min(ANOMALY_LOOKBACK_DAYS.min).max(ANOMALY_LOOKBACK_DAYS.max).default(COST_RULE_DEFAULTS.lookbackDays),
+  }),
+  z.strictObject({ ...costRuleCommon, kind: z.literal('aws_anomaly'), min_impact: z.number().min(0).max(1e12) }),
+]);
+
 const email = z.email({ error: 'must be an email address' }).max(254);
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 phone number like +15555550100' });
 
@@ -283,6 +319,8 @@ export const monitorSchema = z
     model: z.strictObject({ model_id: z.string().min(1).max(256).optional() }).default({}),
     no_data_status: z.enum(['ok', 'warn', 'alert']).default('ok'),
     judge_when: z.enum(['always', 'unusual']).default('always'),
+    cost_rules: z.array(costRuleSchema).max(10).default([]),
+    digest: z.strictObject({ hour_utc: z.number().int().min(0).max(23) }).nullable().default(null),
   })
   .superRefine((monitor, ctx) => {
     if (monitor.judge_when === 'unusual' && monitor.window_config.mode !== 'templates') {
@@ -313,7 +351,36 @@ export const monitorSchema = z
         ctx.addIssue({ code: 'custom', path: ['metric_rules', i, 'id'], message: `names no query of input ${input.label} (ids: ${ids})` });
       }
     });
+    const costLabels = monitor.inputs.filter((input) => input.mode === 'cost').map((input) => input.label);
+    monitor.cost_rules.forEach((rule, i) => {
+      if (costLabels.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['cost_rules', i, 'label'], message: 'needs a cost input: the monitor has no input with mode cost' });
+      } else if (rule.label === undefined && costLabels.length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['cost_rules', i, 'label'], message: `is required when the monitor has more than one cost input (${costLabels.join(', ')})` });
+      } else if (rule.label !== undefined && !costLabels.some((label) => label.toLowerCase() === rule.label?.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['cost_rules', i, 'label'], message: `names no cost input (cost inputs: ${costLabels.join(', ')})` });
+      }
+    });
+    if (monitor.digest !== null && costLabels.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'needs a cost input: the digest reports the snapshot a cost input reads' });
+    }
   });
+
+type WireCostRule = z.output<typeof costRuleSchema>;
+
+function toCostRule(wire: WireCostRule, labelOf: ReadonlyMap<string, string>): CostRule {
+  const common = { unit: wire.unit, ...(wire.label !== undefined && { label: labelOf.get(wire.label.toLowerCase()) ?? wire.label }) };
+  switch (wire.kind) {
+    case 'daily_threshold':
+      return { ...common, kind: wire.kind, amount: wire.amount, severity: wire.severity, ...(wire.group !== undefined && { group: wire.group }) };
+    case 'monthly_budget':
+      return { ...common, kind: wire.kind, amount: wire.amount, alertPercentages: wire.alert_percentages };
+    case 'anomaly':
+      return { ...common, kind: wire.kind, zScore: wire.z_score, minDelta: wire.min_delta, lookbackDays: wire.lookback_days };
+    case 'aws_anomaly':
+      return { ...common, kind: wire.kind, minImpact: wire.min_impact };
+  }
+}
 
 type WireInput = z.output<typeof inputSchema>;
 
@@ -380,5 +447,7 @@ export function parseMonitor(body: unknown): MonitorSpec {
         severity: rule.severity,
       }),
     ),
+    costRules: wire.cost_rules.map((rule) => toCostRule(rule, labelOf)),
+    digest: wire.digest === null ? null : { hourUtc: wire.digest.hour_utc },
   };
 }

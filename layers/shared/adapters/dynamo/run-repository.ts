@@ -53,6 +53,11 @@ export async function deleteMonitorItems(table: Table, monitorId: string, prefix
 export class DynamoRunRepository implements RunRepository, OpenRunRepository {
   constructor(private readonly table: Table) {}
 
+  /**
+   * Creates the run once; false when it exists. Creating and saving a run move the monitor's
+   * `last_run` forward, except for a digest run: `last_run` is the monitor's verdict, and a
+   * digest reports costs whatever the status.
+   */
   async create(run: MonitorRun): Promise<boolean> {
     try {
       await transactWrite(
@@ -88,7 +93,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
       if (error instanceof RunExistsError) return false;
       throw error;
     }
-    await this.pointLastRun(run.monitorId, lastRunOf(run));
+    if (run.trigger !== 'digest') await this.pointLastRun(run.monitorId, lastRunOf(run));
     return true;
   }
 
@@ -132,7 +137,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
       if (conditionFailure(error)) throw new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`);
       throw error;
     }
-    await this.pointLastRun(run.monitorId, lastRunOf(run));
+    if (run.trigger !== 'digest') await this.pointLastRun(run.monitorId, lastRunOf(run));
   }
 
   listOpenSince(before: Date, limit: number): Promise<OpenRun[]> {

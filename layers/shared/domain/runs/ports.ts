@@ -34,7 +34,10 @@ export class EnqueueError extends Error {
   }
 }
 
-/** What the runner is asked to do: run a monitor for a slot, or a manual run already created. */
+/**
+ * What the runner is asked to do: run a monitor for a slot, or a run already created (`manual`:
+ * an operator's run, or a `digest` run the scheduler created; the stored run's trigger says which).
+ */
 export type RunRequest =
   | { kind: 'schedule'; monitorId: string; scheduledFor: string }
   | { kind: 'manual'; monitorId: string; runId: string };
