@@ -1,10 +1,13 @@
+import type { z } from 'zod';
 import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/entities.ts';
+import type { logSourceResponse, monitorResponse, runResponse, targetResponse } from './response-schemas.ts';
 
-/** Domain entities as API.md shows them: snake_case, optional fields left out. */
+/**
+ * Domain entities as docs/api.md shows them: snake_case, optional fields left out. Each returns
+ * the type of its response schema, so the OpenAPI document cannot drift from what is sent.
+ */
 
-type Json = Record<string, unknown>;
-
-export function presentTarget(target: Target): Json {
+export function presentTarget(target: Target): z.output<typeof targetResponse> {
   const c = target.connectionConfig;
   return {
     id: target.id,
@@ -20,7 +23,7 @@ export function presentTarget(target: Target): Json {
   };
 }
 
-function presentSourceConfig(source: LogSource): Json {
+function presentSourceConfig(source: LogSource): z.output<typeof logSourceResponse>['config'] {
   switch (source.mode) {
     case 'cloudwatch_logs':
       return source.config.logGroupNames
@@ -40,7 +43,7 @@ function presentSourceConfig(source: LogSource): Json {
   }
 }
 
-export function presentLogSource(source: LogSource): Json {
+export function presentLogSource(source: LogSource): z.output<typeof logSourceResponse> {
   return {
     id: source.id,
     target_id: source.targetId,
@@ -52,7 +55,7 @@ export function presentLogSource(source: LogSource): Json {
   };
 }
 
-function presentInput(input: MonitorInput): Json {
+function presentInput(input: MonitorInput): z.output<typeof monitorResponse>['inputs'][number] {
   return {
     label: input.label,
     mode: input.mode,
@@ -64,7 +67,7 @@ function presentInput(input: MonitorInput): Json {
   };
 }
 
-export function presentMonitor(monitor: Monitor): Json {
+export function presentMonitor(monitor: Monitor): z.output<typeof monitorResponse> {
   return {
     id: monitor.id,
     name: monitor.name,
@@ -103,7 +106,7 @@ export function presentMonitor(monitor: Monitor): Json {
 }
 
 /** A run as the API shows it; the payload (up to 64 KiB) only when one run is read, not in lists. */
-export function presentRun(run: MonitorRun, options: { payload?: boolean } = {}): Json {
+export function presentRun(run: MonitorRun, options: { payload?: boolean } = {}): z.output<typeof runResponse> {
   return {
     id: run.id,
     monitor_id: run.monitorId,
@@ -158,6 +161,6 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
   };
 }
 
-export function presentPage<T>(page: Page<T>, present: (item: T) => Json): Json {
+export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; next_token: string | null } {
   return { items: page.items.map(present), next_token: page.nextToken };
 }

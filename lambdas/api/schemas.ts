@@ -13,11 +13,6 @@ import { linePatternProblem } from '#domain/line-pattern.ts';
 const name = z.string().trim().min(1).max(128);
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, { error: 'must be an id (1–64 of A-Z a-z 0-9 _ -)' });
 
-export const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  next_token: z.string().min(1).max(2048).optional(),
-});
-
 // ---------- targets ----------
 
 const connectionConfigSchema = z.strictObject({
@@ -108,6 +103,11 @@ export const logSourceSchema = z.strictObject({
   name,
   mode: z.enum(['cloudwatch_logs', 'ecs', 'cost_explorer', 'file']),
   config: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** The log source body as documented: `config` is the schema of one of the modes. */
+export const logSourceDocSchema = logSourceSchema.extend({
+  config: z.union([configSchemas.cloudwatch_logs, configSchemas.ecs, configSchemas.cost_explorer, configSchemas.file]).optional(),
 });
 
 export function parseLogSource(body: unknown): LogSourceBody {
@@ -295,3 +295,9 @@ export function parseMonitor(body: unknown): MonitorSpec {
     judgeWhen: wire.judge_when,
   };
 }
+
+/** The request bodies by their OpenAPI component name (documented as their input side). */
+export const requestSchemas = z.registry<{ id: string }>();
+requestSchemas.add(targetSchema, { id: 'TargetBody' });
+requestSchemas.add(logSourceDocSchema, { id: 'LogSourceBody' });
+requestSchemas.add(monitorSchema, { id: 'MonitorBody' });
