@@ -1,4 +1,4 @@
-import type { ManagementContext } from '#domain/use-cases/context.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
 import { apiRoutes } from './handler.ts';
 import { openApiDocument } from './openapi.ts';
 

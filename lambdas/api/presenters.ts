@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/entities.ts';
+import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/model/entities.ts';
 import type { logSourceResponse, monitorResponse, runResponse, targetResponse } from './response-schemas.ts';
 
 /**
