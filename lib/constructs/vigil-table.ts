@@ -16,6 +16,13 @@ export const TABLE_INDEXES = {
   due: { partitionKey: 'duePk', sortKey: 'dueAt' },
   /** Sparse: only runs still `queued`/`running` carry `openPk` (sharded), so the reaper reads runs in flight. */
   openRuns: { partitionKey: 'openPk', sortKey: 'openAt' },
+  /**
+   * Every run by status (`RUNS#<status>`), sorted by `sk` (its id, so its time): the run lists
+   * across monitors. Keys only: a page reads its runs by key, so the index stays small and a run
+   * field added later needs no index change. The one index this version adds (CloudFormation
+   * creates one GSI per update).
+   */
+  runsByStatus: { partitionKey: 'runStatusPk', sortKey: 'sk', projection: ProjectionType.KEYS_ONLY },
 } as const;
 
 /** The attribute DynamoDB's TTL reads: epoch seconds (`MonitorRun.expiresAt`). */
@@ -59,8 +66,8 @@ const SCHEDULER = keys.heartbeat().pk;
 /**
  * Each function's table access, from what its code calls (layers/shared/adapters/dynamo):
  * - api: the management API; creates, edits and deletes targets, sources and monitors (deleting
- *   a monitor batch-deletes its runs) and creates manual runs; never the scheduler's heartbeat
- *   or the due index.
+ *   a monitor batch-deletes its runs) and creates manual runs; lists runs across monitors
+ *   (`runsByStatus`); never the scheduler's heartbeat or the due index.
  * - scheduler: queries the due index, claims slots (UpdateItem in transactions), writes its
  *   heartbeat and closes or records runs (the reaper queries the open-runs index and closes runs
  *   left open with UpdateItem); it deletes nothing.
@@ -72,7 +79,7 @@ const SCHEDULER = keys.heartbeat().pk;
 export const TABLE_GRANTS = {
   api: {
     reads: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-    indexes: ['byType', 'byParent'],
+    indexes: ['byType', 'byParent', 'runsByStatus'],
     writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
     writablePartitions: partitionsOf(TARGETS, LOG_SOURCES, MONITORS),
   },
@@ -133,7 +140,7 @@ export class VigilTable extends Construct {
         indexName,
         partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
         sortKey: { name: keys.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: 'projection' in keys ? keys.projection : ProjectionType.ALL,
       });
     }
   }

@@ -14,24 +14,26 @@ export const INDEX = {
   due: 'due',
   /** Sparse and sharded: runs while `queued` or `running`, by when they entered that status (the reaper's). */
   openRuns: 'openRuns',
+  /** Every run by status (`RUNS#<status>`), by id (time); keys only: a page reads its runs by key. */
+  runsByStatus: 'runsByStatus',
 } as const;
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
-  const index = (name: string, hash: string, range: string) => ({
+  const index = (name: string, hash: string, range: string, projection: 'ALL' | 'KEYS_ONLY' = 'ALL') => ({
     IndexName: name,
     KeySchema: [
       { AttributeName: hash, KeyType: 'HASH' as const },
       { AttributeName: range, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: projection },
   });
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt', 'openPk', 'openAt'].map(stringKey),
+    AttributeDefinitions: ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt', 'openPk', 'openAt', 'runStatusPk'].map(stringKey),
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -41,6 +43,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       index(INDEX.byParent, 'parentPk', 'parentSk'),
       index(INDEX.due, 'duePk', 'dueAt'),
       index(INDEX.openRuns, 'openPk', 'openAt'),
+      index(INDEX.runsByStatus, 'runStatusPk', 'sk', 'KEYS_ONLY'),
     ],
   };
 }
