@@ -24,7 +24,7 @@ import { tick } from '#domain/scheduling/scheduler.ts';
 import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createCostCollectorDeps } from '../lambdas/cost-collector/compose.ts';
 import { createApi } from '../lambdas/api/handler.ts';
-import { awsCredentialsAvailable } from './aws-detect.ts';
+import { awsCredentialsAvailable, withoutAwsReason } from './aws-detect.ts';
 import { ensureTable, localDynamoClient } from './dynamo-local.ts';
 import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor.ts';
 import { answerUnavailableWhileDown, externalDatabase, idleUnlessDatabaseDown } from './database-gate.ts';
@@ -86,7 +86,7 @@ function localRunner(
     readers: parts.readers,
     judge: clients
       ? bedrockJudge(clients.bedrock)
-      : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
+      : new RulesOnlyJudge(`local mode with ${withoutAwsReason(config.VIGIL_AWS)}: Bedrock was not consulted`),
     judgeMetrics: consoleJudgeMetrics(log),
     channels: clients
       ? awsChannels({ ses: clients.ses, sns: clients.sns, senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN })

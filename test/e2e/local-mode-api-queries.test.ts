@@ -44,6 +44,8 @@ describe('local mode: the OpenAPI document and run queries', () => {
       now = new Date(now.getTime() + 60_000);
     }
     expect(runs.map((run) => run.status)).toEqual(['alert', 'ok', 'alert']);
+    // Local mode says why it runs without AWS: the setting, not missing credentials.
+    expect(runs[0].summary).toContain('local mode with VIGIL_AWS=off: Bedrock was not consulted');
 
     const alerts = await local.call('GET', '/runs?status=alert');
     const sinceSecond = await local.call('GET', `/monitors/${alerting}/runs?status=alert&since=2026-11-21T10:01:00Z`);

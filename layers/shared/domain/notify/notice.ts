@@ -45,6 +45,8 @@ export interface NoticeRule {
   threshold?: number;
   /** Its input failed: nothing was counted. */
   unread?: boolean;
+  /** For a breached rule, the template most of its matching lines share. */
+  templateId?: string | null;
 }
 
 export interface Notice {
