@@ -156,6 +156,7 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
     redactions: run.redactions,
     ...(options.payload && { payload: run.payload ?? null }),
     notifications: run.notifications,
+    notifications_pending: run.status === 'queued' || run.status === 'running' || run.notificationsPending === true,
     raw_reply: run.rawReply,
     error: run.error,
   };

@@ -188,6 +188,9 @@ export const runResponse = z
         reason: z.string().nullable(),
       }),
     ),
+    notifications_pending: z
+      .boolean()
+      .describe('true until the run is final and its notifications are recorded: poll until it is false (`notifications` is then complete)'),
     raw_reply: z.string().nullable(),
     error: z.string().nullable(),
   });

@@ -83,3 +83,18 @@ describe('GET /monitors/{id}/runs', () => {
     expect(error.error.details[0].path).toBe('status');
   });
 });
+
+describe('notifications_pending', () => {
+  it('is true while a run is open or its notifications are not recorded yet, false once settled', async () => {
+    const queued = (await api.call('POST', `/monitors/${monitors[0]}/run-once`)).body;
+    const stored = await api.ctx.runs.get(queued.monitor_id, queued.id);
+    await api.ctx.runs.save({ ...stored!, status: 'alert', notificationsPending: true });
+    const delivering = (await api.call('GET', `/monitors/${queued.monitor_id}/runs/${queued.id}`)).body;
+    await api.ctx.runs.save({ ...stored!, status: 'alert', notificationsPending: false });
+    const settled = (await api.call('GET', `/monitors/${queued.monitor_id}/runs/${queued.id}`)).body;
+
+    expect(queued.notifications_pending).toBe(true);
+    expect(delivering).toMatchObject({ status: 'alert', notifications_pending: true });
+    expect(settled).toMatchObject({ status: 'alert', notifications_pending: false });
+  });
+});

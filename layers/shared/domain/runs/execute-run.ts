@@ -135,7 +135,8 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   const claimed = await claimRun(request, deps);
   if ('outcome' in claimed) {
     // The verdict was saved, then the attempt died before recording its notifications: finish them.
-    if (claimed.outcome === 'duplicate' && claimed.run.notifications.length === 0) {
+    // (Runs stored before `notificationsPending` tell it by their empty notifications.)
+    if (claimed.outcome === 'duplicate' && (claimed.run.notificationsPending ?? claimed.run.notifications.length === 0)) {
       return { outcome: 'notified', run: await notifyAndRecord(claimed.run, monitor, deps) };
     }
     return claimed;
@@ -190,6 +191,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       finishedAt: deps.clock.now().toISOString(),
     };
   }
+  finished.notificationsPending = true;
   await deps.runs.save(finished);
   return { outcome: 'finished', run: await notifyAndRecord(finished, monitor, deps) };
 }
@@ -204,8 +206,8 @@ async function notifyAndRecord(run: MonitorRun, monitor: Monitor, deps: ExecuteR
       reason: `notification step failed: ${error instanceof Error ? error.message : String(error)}`,
     },
   ]);
-  if (notifications.length === 0) return run;
-  const notified = { ...run, notifications };
+  // Saved even when nobody was notified: `notificationsPending` false tells pollers the run is settled.
+  const notified = { ...run, notifications, notificationsPending: false };
   await deps.runs.save(notified);
   return notified;
 }
