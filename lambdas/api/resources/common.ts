@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PageRequest } from '#domain/model/entities.ts';
 import { NotFoundError } from '#domain/model/errors.ts';
 import type { HttpRequest } from '#http/request.ts';
+import type { RouteDoc } from '#http/router.ts';
 import { parseOrThrow } from '#http/validation.ts';
 
 /** What an id can look like (the server makes ULIDs); anything else names nothing. */
@@ -51,4 +52,15 @@ export function param(request: HttpRequest, name: string): string {
 
 export function location(request: HttpRequest, path: string): Record<string, string> {
   return { location: `${request.basePath}${path}` };
+}
+
+/** The doc of a `PUT /<resource>/{id}`: a merge patch of the create body, answered with the resource. */
+export function updateDoc(summary: string, body: z.ZodType, resource: { name: string; schema: z.ZodType }): RouteDoc {
+  return {
+    summary,
+    body,
+    patch: true,
+    responses: { 200: { description: `the ${resource.name} as changed`, body: resource.schema } },
+    errors: [400, 404, 413, 415],
+  };
 }

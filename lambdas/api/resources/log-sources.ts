@@ -13,7 +13,7 @@ import { mergePatch } from '../merge-patch.ts';
 import { presentLogSource, presentPage } from '../presenters.ts';
 import { logSourcePage, logSourceResponse, sourceTestResponse } from '../response-schemas.ts';
 import { logSourceDocSchema, parseLogSource } from '../schemas.ts';
-import { idFilter, listQuery, location, param, parseListQuery } from './common.ts';
+import { idFilter, listQuery, location, param, parseListQuery, updateDoc } from './common.ts';
 
 const READ_ONLY = ['id', 'created_at', 'updated_at'];
 const LIST_QUERY = listQuery({ target_id: idFilter.describe('only the sources of this target') });
@@ -69,13 +69,7 @@ export function logSourceRoutes(ctx: ManagementContext): Route[] {
         );
         return json(200, presentLogSource(source));
       },
-      doc: {
-        summary: 'Change a log source: fields present replace; `config` merges, and starts afresh when `mode` changes',
-        body: logSourceDocSchema,
-        patch: true,
-        responses: { 200: { description: 'the log source as changed', body: logSourceResponse } },
-        errors: [400, 404, 413, 415],
-      },
+      doc: updateDoc('Change a log source: fields present replace; `config` merges, and starts afresh when `mode` changes', logSourceDocSchema, { name: 'log source', schema: logSourceResponse }),
     },
     {
       method: 'POST',

@@ -6,7 +6,7 @@ import { mergePatch } from '../merge-patch.ts';
 import { presentMonitor, presentPage } from '../presenters.ts';
 import { monitorPage, monitorResponse } from '../response-schemas.ts';
 import { monitorSchema, parseMonitor } from '../schemas.ts';
-import { idFilter, listQuery, location, param, parseListQuery } from './common.ts';
+import { idFilter, listQuery, location, param, parseListQuery, updateDoc } from './common.ts';
 
 const READ_ONLY = ['id', 'created_at', 'updated_at', 'next_run_at', 'last_run'];
 const NESTED = ['window_config', 'notification_config', 'model'];
@@ -60,13 +60,7 @@ export function monitorRoutes(ctx: ManagementContext): Route[] {
         );
         return json(200, presentMonitor(monitor));
       },
-      doc: {
-        summary: 'Change a monitor: fields present replace; window_config, notification_config and model merge (null removes a setting)',
-        body: monitorSchema,
-        patch: true,
-        responses: { 200: { description: 'the monitor as changed', body: monitorResponse } },
-        errors: [400, 404, 413, 415],
-      },
+      doc: updateDoc('Change a monitor: fields present replace; window_config, notification_config and model merge (null removes a setting)', monitorSchema, { name: 'monitor', schema: monitorResponse }),
     },
     {
       method: 'DELETE',

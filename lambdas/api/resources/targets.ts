@@ -6,7 +6,7 @@ import { mergePatch } from '../merge-patch.ts';
 import { presentPage, presentTarget } from '../presenters.ts';
 import { targetPage, targetResponse } from '../response-schemas.ts';
 import { parseTarget, targetSchema } from '../schemas.ts';
-import { listQuery, location, param, parseListQuery } from './common.ts';
+import { listQuery, location, param, parseListQuery, updateDoc } from './common.ts';
 
 const READ_ONLY = ['id', 'created_at', 'updated_at'];
 const LIST_QUERY = listQuery({});
@@ -54,13 +54,7 @@ export function targetRoutes(ctx: ManagementContext): Route[] {
         );
         return json(200, presentTarget(target));
       },
-      doc: {
-        summary: 'Change a target: fields present replace, `connection_config` merges (null removes a setting)',
-        body: targetSchema,
-        patch: true,
-        responses: { 200: { description: 'the target as changed', body: targetResponse } },
-        errors: [400, 404, 413, 415],
-      },
+      doc: updateDoc('Change a target: fields present replace, `connection_config` merges (null removes a setting)', targetSchema, { name: 'target', schema: targetResponse }),
     },
     {
       method: 'DELETE',
