@@ -107,7 +107,15 @@ export const logSourceSchema = z.strictObject({
 
 /** The log source body as documented: `config` is the schema of one of the modes. */
 export const logSourceDocSchema = logSourceSchema.extend({
-  config: z.union([configSchemas.cloudwatch_logs, configSchemas.ecs, configSchemas.cost_explorer, configSchemas.file]).optional(),
+  config: z
+    .union([
+      configSchemas.cloudwatch_logs.describe('mode cloudwatch_logs: exactly one of log_group_names or log_group_name_prefix'),
+      configSchemas.ecs.describe('mode ecs: exactly one of service_name or task_family'),
+      configSchemas.cost_explorer.describe('mode cost_explorer'),
+      configSchemas.file.describe('mode file (local mode, on a local target): a path under VIGIL_FILE_ROOTS'),
+    ])
+    .optional()
+    .describe('validated against `mode`'),
 });
 
 export function parseLogSource(body: unknown): LogSourceBody {
@@ -205,8 +213,12 @@ export const monitorSchema = z
     enabled: z.boolean().default(true),
     interval_seconds: z.number().int().min(60).max(86400).default(300),
     prompt: z.string().trim().min(1).max(8000),
-    inputs: z.array(inputSchema).min(1).max(10),
-    rules: z.array(ruleSchema).max(20).default([]),
+    inputs: z.array(inputSchema).min(1).max(10).describe('labels unique within the monitor (case-insensitive)'),
+    rules: z
+      .array(ruleSchema.describe('exactly one of min_count (breached by at least that many matching lines) or expect_at_least (breached by fewer)'))
+      .max(20)
+      .default([])
+      .describe("each on an input's label"),
     window_config: z
       .strictObject({
         max_lines: z.number().int().min(1).max(10000).default(500),
