@@ -3,6 +3,7 @@ import type { ManagementContext } from '#domain/model/management-context.ts';
 import { managementContextFromEnvironment } from '#composition/management.ts';
 import { Router, type Route } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
+import { toApiError } from './errors.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
 import { monitorRoutes } from './resources/monitors.ts';
@@ -26,7 +27,13 @@ export function apiRoutes(ctx: ManagementContext): Route[] {
 /** The management API over a context: the same function serves Lambda, tests and local mode. */
 export function createApi(ctx: ManagementContext): HttpFunction {
   const router = new Router(apiRoutes(ctx));
-  return mapErrors((event) => router.handle(event));
+  return mapErrors(async (event) => {
+    try {
+      return await router.handle(event);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  });
 }
 
 let api: HttpFunction | undefined;

@@ -181,12 +181,14 @@ export const runResponse = z
     redactions: z.number().int(),
     payload: z.string().nullable().optional().describe('the redacted labeled payload the judge read; only when one run is read'),
     notifications: z.array(
-      z.object({
-        channel: z.enum(['email', 'sms', 'topic']),
-        target: z.string(),
-        status: z.enum(['sent', 'failed', 'suppressed', 'outbox']),
-        reason: z.string().nullable(),
-      }),
+      z
+        .object({
+          channel: z.enum(['email', 'sms', 'topic']).nullable(),
+          target: z.string().nullable(),
+          status: z.enum(['sent', 'failed', 'suppressed', 'outbox']),
+          reason: z.string().nullable(),
+        })
+        .describe('one per channel and recipient; channel and target null when the notify step itself failed (status failed, reason says why)'),
     ),
     notifications_pending: z
       .boolean()

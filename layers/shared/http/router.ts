@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import { MethodNotAllowedError, NotFoundError } from '#domain/model/errors.ts';
+import { NotFoundError } from '#domain/model/errors.ts';
+import { MethodNotAllowedError } from './errors.ts';
 import { toHttpRequest, type HttpRequest } from './request.ts';
 
 export type RouteHandler = (request: HttpRequest) => Promise<APIGatewayProxyResult>;

@@ -7,8 +7,8 @@ import type { OpenRun, OpenRunRepository } from '#domain/runs/reap-stale-runs.ts
 import { keys, pageKeys, RUN_PREFIX, runStatusPartition } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { listOpenSince, openRunAttributes } from './open-runs.ts';
-import { conditionFailure, failedOnCondition, transactWrite } from './transactions.ts';
-import { batchGet, decodeNextToken, encodeNextToken, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
+import { conditionFailure, transactWrite } from './transactions.ts';
+import { batchGet, decodeCursor, encodeCursor, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
 
 const STATUSES: readonly RunStatus[] = ['queued', 'running', 'ok', 'warn', 'alert', 'error'];
 
@@ -86,22 +86,28 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
         this.table,
         [
           {
-            Put: {
-              TableName: this.table.name,
-              Item: runItem(run),
-              ConditionExpression: 'attribute_not_exists(pk)',
+            role: 'run' as const,
+            write: {
+              Put: {
+                TableName: this.table.name,
+                Item: runItem(run),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
           },
           {
-            ConditionCheck: {
-              TableName: this.table.name,
-              Key: keys.monitor(run.monitorId),
-              ConditionExpression: 'attribute_exists(pk)',
+            role: 'monitor' as const,
+            write: {
+              ConditionCheck: {
+                TableName: this.table.name,
+                Key: keys.monitor(run.monitorId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
             },
           },
         ],
-        (reasons) =>
-          failedOnCondition(reasons[0])
+        (failed) =>
+          failed.some(({ role }) => role === 'run')
             ? new RunExistsError(run.id)
             : new NotFoundError(`monitor ${run.monitorId} not found`),
       );
@@ -129,7 +135,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
         ExpressionAttributeValues: { ':pk': pk, ':prefix': RUN_PREFIX },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.runsOfMonitor(monitorId)),
+        ExclusiveStartKey: decodeCursor(page.nextToken, pageKeys.runsOfMonitor(monitorId)),
       }),
     );
     return toPage((result.Items ?? []).map(runFromItem), result.LastEvaluatedKey);
@@ -148,7 +154,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
    */
   private async queryMonitor(monitorId: string, query: RunQuery, page: PageRequest): Promise<Page<MonitorRun>> {
     const found: Item[] = [];
-    let startKey = decodeNextToken(page.nextToken, pageKeys.runsOfMonitor(monitorId));
+    let startKey = decodeCursor(page.nextToken, pageKeys.runsOfMonitor(monitorId));
     do {
       const result = await this.table.client.send(
         new QueryCommand({
@@ -186,7 +192,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
         ExpressionAttributeValues: { ':status': runStatusPartition(status), ...skRange(query) },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.runsByStatus(status)),
+        ExclusiveStartKey: decodeCursor(page.nextToken, pageKeys.runsByStatus(status)),
       }),
     );
     return toPage(await this.readRuns(result.Items ?? []), result.LastEvaluatedKey);
@@ -197,7 +203,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
    * times its size in index keys. The token is the last run returned; the next page starts below it.
    */
   private async queryAllStatuses(query: RunQuery, page: PageRequest): Promise<Page<MonitorRun>> {
-    const cursor = decodeNextToken(page.nextToken, pageKeys.runsOfAllStatuses());
+    const cursor = decodeCursor(page.nextToken, pageKeys.runsOfAllStatuses());
     const range = skRange(query);
     if (cursor && cursor.sk < range[':to']) range[':to'] = String(cursor.sk);
     const perStatus = await Promise.all(
@@ -223,7 +229,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
     const last = taken[taken.length - 1];
     return {
       items: await this.readRuns(taken),
-      nextToken: more && last ? encodeNextToken({ pk: last.pk, sk: last.sk }) : null,
+      nextToken: more && last ? encodeCursor({ pk: last.pk, sk: last.sk }) : null,
     };
   }
 
