@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorRun, RunStatus } from '#domain/model/entities.ts';
-import { ValidationError } from '#domain/model/errors.ts';
+import { InvalidCursorError } from '#domain/model/errors.ts';
 import type { RunQuery } from '#domain/runs/ports.ts';
 import { scheduledRunId } from '#domain/runs/run-identity.ts';
 import { aMonitor, aRun, expectSources } from '../support/builders.ts';
@@ -104,7 +104,7 @@ describe("one monitor's runs", () => {
     const page = await ctx.store.runs.query({ status: 'alert' }, { limit: 1 });
     expect(page.nextToken).not.toBeNull();
 
-    await expect(ctx.store.runs.query({ status: 'ok' }, { limit: 1, nextToken: page.nextToken! })).rejects.toThrow(ValidationError);
-    await expect(ctx.store.runs.query({ monitorId: first }, { limit: 1, nextToken: page.nextToken! })).rejects.toThrow(ValidationError);
+    await expect(ctx.store.runs.query({ status: 'ok' }, { limit: 1, nextToken: page.nextToken! })).rejects.toThrow(InvalidCursorError);
+    await expect(ctx.store.runs.query({ monitorId: first }, { limit: 1, nextToken: page.nextToken! })).rejects.toThrow(InvalidCursorError);
   });
 });
