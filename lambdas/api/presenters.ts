@@ -1,11 +1,14 @@
-import type { CostRule, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
+import type { z } from 'zod';
+import type { CostRule, NumberRuleKind, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
 import { isLineRule } from '#domain/judge/rules.ts';
+import type { logSourceResponse, monitorResponse, runResponse, targetResponse } from './response-schemas.ts';
 
-/** Domain entities as API.md shows them: snake_case, optional fields left out. */
+/**
+ * Domain entities as docs/api.md shows them: snake_case, optional fields left out. Each returns
+ * the type of its response schema, so the OpenAPI document cannot drift from what is sent.
+ */
 
-type Json = Record<string, unknown>;
-
-export function presentTarget(target: Target): Json {
+export function presentTarget(target: Target): z.output<typeof targetResponse> {
   const c = target.connectionConfig;
   return {
     id: target.id,
@@ -21,7 +24,7 @@ export function presentTarget(target: Target): Json {
   };
 }
 
-function presentSourceConfig(source: LogSource): Json {
+function presentSourceConfig(source: LogSource): z.output<typeof logSourceResponse>['config'] {
   switch (source.mode) {
     case 'cloudwatch_logs':
       return source.config.logGroupNames
@@ -43,7 +46,7 @@ function presentSourceConfig(source: LogSource): Json {
   }
 }
 
-export function presentLogSource(source: LogSource): Json {
+export function presentLogSource(source: LogSource): z.output<typeof logSourceResponse> {
   return {
     id: source.id,
     target_id: source.targetId,
@@ -55,7 +58,7 @@ export function presentLogSource(source: LogSource): Json {
   };
 }
 
-function presentInput(input: MonitorInput): Json {
+function presentInput(input: MonitorInput): z.output<typeof monitorResponse>['inputs'][number] {
   return {
     label: input.label,
     mode: input.mode,
@@ -68,7 +71,10 @@ function presentInput(input: MonitorInput): Json {
   };
 }
 
-function presentMetricQuery(query: MetricQuery): Json {
+type MonitorBody = z.output<typeof monitorResponse>;
+type RunBody = z.output<typeof runResponse>;
+
+function presentMetricQuery(query: MetricQuery): NonNullable<MonitorBody['inputs'][number]['queries']>[number] {
   if ('expression' in query) return { id: query.id, expression: query.expression, period_seconds: query.periodSeconds };
   return {
     id: query.id,
@@ -80,7 +86,7 @@ function presentMetricQuery(query: MetricQuery): Json {
   };
 }
 
-function presentCostRule(rule: CostRule): Json {
+function presentCostRule(rule: CostRule): MonitorBody['cost_rules'][number] {
   const common = { kind: rule.kind, ...(rule.label !== undefined && { label: rule.label }), unit: rule.unit };
   switch (rule.kind) {
     case 'daily_threshold':
@@ -95,7 +101,7 @@ function presentCostRule(rule: CostRule): Json {
 }
 
 /** A run's rule result: a line rule with its pattern and count, a number rule (cost) with the figures behind it. */
-function presentRuleResult(rule: RuleResult): Json {
+function presentRuleResult(rule: RuleResult): RunBody['rules'][number] {
   if (rule.kind === 'metric') {
     return {
       label: rule.label,
@@ -116,7 +122,8 @@ function presentRuleResult(rule: RuleResult): Json {
   if (!isLineRule(rule)) {
     return {
       label: rule.label,
-      kind: rule.kind ?? null,
+      // Neither a line rule nor a metric rule: a cost rule.
+      kind: (rule.kind ?? null) as NumberRuleKind | null,
       severity: rule.severity,
       breached: rule.breached,
       ...(rule.unread === true && { input_failed: true }),
@@ -140,7 +147,7 @@ function presentRuleResult(rule: RuleResult): Json {
   };
 }
 
-export function presentMonitor(monitor: Monitor): Json {
+export function presentMonitor(monitor: Monitor): z.output<typeof monitorResponse> {
   return {
     id: monitor.id,
     name: monitor.name,
@@ -189,7 +196,7 @@ export function presentMonitor(monitor: Monitor): Json {
 }
 
 /** A run as the API shows it; the payload (up to 64 KiB) only when one run is read, not in lists. */
-export function presentRun(run: MonitorRun, options: { payload?: boolean } = {}): Json {
+export function presentRun(run: MonitorRun, options: { payload?: boolean } = {}): z.output<typeof runResponse> {
   return {
     id: run.id,
     monitor_id: run.monitorId,
@@ -229,11 +236,12 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
     redactions: run.redactions,
     ...(options.payload && { payload: run.payload ?? null }),
     notifications: run.notifications,
+    notifications_pending: run.status === 'queued' || run.status === 'running' || run.notificationsPending === true,
     raw_reply: run.rawReply,
     error: run.error,
   };
 }
 
-export function presentPage<T>(page: Page<T>, present: (item: T) => Json): Json {
+export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; next_token: string | null } {
   return { items: page.items.map(present), next_token: page.nextToken };
 }

@@ -109,6 +109,19 @@ export const logSourceSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** The log source body as documented: `config` is the schema of one of the modes. */
+export const logSourceDocSchema = logSourceSchema.extend({
+  config: z
+    .union([
+      configSchemas.cloudwatch_logs.describe('mode cloudwatch_logs: exactly one of log_group_names or log_group_name_prefix'),
+      configSchemas.ecs.describe('mode ecs: exactly one of service_name or task_family'),
+      configSchemas.cost_explorer.describe('mode cost_explorer'),
+      configSchemas.file.describe('mode file (local mode, on a local target): a path under VIGIL_FILE_ROOTS'),
+    ])
+    .optional()
+    .describe('validated against `mode`'),
+});
+
 export function parseLogSource(body: unknown): LogSourceBody {
   const wire = parseOrThrow(logSourceSchema, body);
   const base = { targetId: wire.target_id, name: wire.name };
@@ -298,8 +311,12 @@ export const monitorSchema = z
     enabled: z.boolean().default(true),
     interval_seconds: z.number().int().min(60).max(86400).default(300),
     prompt: z.string().trim().min(1).max(8000),
-    inputs: z.array(inputSchema).min(1).max(10),
-    rules: z.array(ruleSchema).max(20).default([]),
+    inputs: z.array(inputSchema).min(1).max(10).describe('labels unique within the monitor (case-insensitive)'),
+    rules: z
+      .array(ruleSchema.describe('exactly one of min_count (breached by at least that many matching lines) or expect_at_least (breached by fewer)'))
+      .max(20)
+      .default([])
+      .describe("each on an input's label"),
     metric_rules: z.array(metricRuleSchema).max(20).default([]),
     window_config: z
       .strictObject({
@@ -451,3 +468,9 @@ export function parseMonitor(body: unknown): MonitorSpec {
     digest: wire.digest === null ? null : { hourUtc: wire.digest.hour_utc },
   };
 }
+
+/** The request bodies by their OpenAPI component name (documented as their input side). */
+export const requestSchemas = z.registry<{ id: string }>();
+requestSchemas.add(targetSchema, { id: 'TargetBody' });
+requestSchemas.add(logSourceDocSchema, { id: 'LogSourceBody' });
+requestSchemas.add(monitorSchema, { id: 'MonitorBody' });

@@ -108,6 +108,44 @@ describe('executeRun', () => {
     expect((await ctx.store.monitors.get(monitor.id))?.lastRun).toEqual({ id: stored?.id, status: 'alert', finishedAt: '2026-11-21T10:00:05.000Z' });
   });
 
+  it('keeps notificationsPending true from the saved verdict until the notify step has recorded its outcomes', async () => {
+    const seenDuringNotify: (boolean | undefined)[] = [];
+    const slot = '2026-11-21T10:00:00.000Z';
+    let monitorId = '';
+    const { monitor, deps } = await setup({
+      notify: async (run) => {
+        seenDuringNotify.push((await ctx.store.runs.get(monitorId, run.id))?.notificationsPending);
+        return [];
+      },
+    });
+    monitorId = monitor.id;
+
+    await executeRun({ kind: 'schedule', monitorId: monitor.id, scheduledFor: slot }, deps);
+
+    expect(seenDuringNotify).toEqual([true]);
+    // Nobody was notified, and the run still says the step is done.
+    expect(await ctx.store.runs.get(monitor.id, scheduledRunId(monitor.id, new Date(slot)))).toMatchObject({
+      status: 'alert',
+      notifications: [],
+      notificationsPending: false,
+    });
+  });
+
+  it('finishes the notifications of a redelivered run whose verdict was saved but whose notify step never recorded', async () => {
+    const { monitor, deps, runSteps } = await setup();
+    const slot = '2026-11-21T10:00:00.000Z';
+    const id = scheduledRunId(monitor.id, new Date(slot));
+    await ctx.store.runs.create(
+      aRun(monitor.id, { id, trigger: 'schedule', scheduledFor: slot, status: 'alert', finishedAt: slot, notificationsPending: true }),
+    );
+
+    const result = await executeRun({ kind: 'schedule', monitorId: monitor.id, scheduledFor: slot }, deps);
+
+    expect(result.outcome).toBe('notified');
+    expect(runSteps.notified).toHaveLength(1);
+    expect(await ctx.store.runs.get(monitor.id, id)).toMatchObject({ notificationsPending: false, notifications: [{ status: 'sent' }] });
+  });
+
   it('does nothing twice for a redelivered message: one run, one notification', async () => {
     const { monitor, deps, runSteps } = await setup();
     const request = { kind: 'schedule', monitorId: monitor.id, scheduledFor: '2026-11-21T10:00:00.000Z' } as const;

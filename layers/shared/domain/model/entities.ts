@@ -416,6 +416,12 @@ export interface MonitorRun {
   rules: RuleResult[];
   judge: JudgeUsage | null;
   notifications: NotificationOutcome[];
+  /**
+   * True from the save of the verdict until the notify step has recorded its outcomes (the
+   * verdict is saved before delivery, so a failed delivery never loses it). Absent on runs stored
+   * before it and on runs the reaper closed.
+   */
+  notificationsPending?: boolean;
   /** Secrets redacted from the payload before it left for the model. */
   redactions: number;
   /** Hash of the payload the judge saw, to skip unchanged payloads. */

@@ -39,7 +39,7 @@ export interface NoticeFinding {
  * by too few lines; no `kind` means `min_count`), or a number rule's (cost, metric) figures and `detail`.
  */
 export type NoticeRule = Pick<RuleResult, 'label' | 'pattern' | 'count' | 'severity' | 'breached'> &
-  Partial<Pick<RuleResult, 'kind' | 'threshold' | 'unread' | 'actual' | 'percent' | 'day' | 'group' | 'basis' | 'unit' | 'detail' | 'datapoints'>>;
+  Partial<Pick<RuleResult, 'kind' | 'threshold' | 'unread' | 'actual' | 'percent' | 'day' | 'group' | 'basis' | 'unit' | 'detail' | 'datapoints' | 'templateId'>>;
 
 export interface Notice {
   kind: NoticeKind;

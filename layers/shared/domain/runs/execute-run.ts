@@ -145,8 +145,9 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   const claimed = await claimRun(request, deps);
   if ('outcome' in claimed) {
     // The verdict was saved, then the attempt died before recording its notifications: finish them.
-    // (A digest run is saved final with its deliveries at once: there is nothing left to finish.)
-    if (claimed.outcome === 'duplicate' && claimed.run.notifications.length === 0 && claimed.run.trigger !== 'digest') {
+    // (Runs stored before `notificationsPending` tell it by their empty notifications; a digest run is saved final with
+    // its deliveries at once: there is nothing left to finish.)
+    if (claimed.outcome === 'duplicate' && claimed.run.trigger !== 'digest' && (claimed.run.notificationsPending ?? claimed.run.notifications.length === 0)) {
       return { outcome: 'notified', run: await notifyAndRecord(claimed.run, monitor, deps) };
     }
     return claimed;
@@ -202,6 +203,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       finishedAt: deps.clock.now().toISOString(),
     };
   }
+  finished.notificationsPending = true;
   await deps.runs.save(finished);
   return { outcome: 'finished', run: await notifyAndRecord(finished, monitor, deps) };
 }
@@ -232,8 +234,8 @@ async function notifyAndRecord(run: MonitorRun, monitor: Monitor, deps: ExecuteR
       reason: `notification step failed: ${error instanceof Error ? error.message : String(error)}`,
     },
   ]);
-  if (notifications.length === 0) return run;
-  const notified = { ...run, notifications };
+  // Saved even when nobody was notified: `notificationsPending` false tells pollers the run is settled.
+  const notified = { ...run, notifications, notificationsPending: false };
   await deps.runs.save(notified);
   return notified;
 }
