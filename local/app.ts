@@ -23,7 +23,7 @@ import type { Clock } from '#domain/model/ports.ts';
 import { failuresByReason, tick, TickIncompleteError, type SlotFailure } from '#domain/scheduling/scheduler.ts';
 import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createApi } from '../lambdas/api/handler.ts';
-import { awsCredentialsAvailable } from './aws-detect.ts';
+import { awsCredentialsAvailable, withoutAwsReason } from './aws-detect.ts';
 import { LocalCostCollection, watchCostSources } from './cost-collection.ts';
 import { ensureTable, localDynamoClient } from './dynamo-local.ts';
 import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor.ts';
@@ -85,7 +85,7 @@ function localRunner(
     readers: parts.readers,
     judge: aws
       ? bedrockJudge({ region })
-      : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
+      : new RulesOnlyJudge(`local mode with ${withoutAwsReason(config.VIGIL_AWS)}: Bedrock was not consulted`),
     judgeMetrics: consoleJudgeMetrics(log),
     channels: aws
       ? awsChannels({ senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN, region })

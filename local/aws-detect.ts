@@ -18,3 +18,23 @@ export async function awsCredentialsAvailable(mode: 'auto' | 'on' | 'off', timeo
   if (mode === 'on' && !available) throw new Error('VIGIL_AWS=on but no AWS credentials resolve (try `aws sts get-caller-identity`)');
   return available;
 }
+
+/** Why local mode runs without AWS: the setting that turned it off, or the missing credentials. */
+export function withoutAwsReason(mode: 'auto' | 'on' | 'off'): string {
+  return mode === 'off' ? 'VIGIL_AWS=off' : 'no AWS credentials';
+}
+
+/** The variable the AWS SDK reads before printing its NodeVersionSupportWarning (@aws-sdk/core). */
+export const SDK_NODE_WARNING_VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * On Node before 22 the SDK prints a multi-line NodeVersionSupportWarning at every start. Local
+ * mode says it once in its own line instead, and turns the SDK's off through the variable the
+ * SDK documents for it, unless the operator set that variable. Returns the line to print, if any.
+ */
+export function quietSdkNodeWarning(env: NodeJS.ProcessEnv, nodeVersion: string): string | null {
+  const major = Number(/^v(\d+)\./.exec(nodeVersion)?.[1] ?? '0');
+  if (major >= 22) return null;
+  env[SDK_NODE_WARNING_VARIABLE] ??= 'true';
+  return `Node ${nodeVersion}: works; Node 22 is recommended (AWS SDK releases after early 2027 need it, and Lambda runs 22)`;
+}

@@ -6,6 +6,7 @@ import { ForbiddenError, PayloadTooLargeError } from '#http/errors.ts';
 import { MAX_BODY_BYTES } from '#http/request.ts';
 import { errorResponse, json } from '#http/responses.ts';
 import { pathSegments } from '#http/router.ts';
+import { OPENAPI_PATH } from '../lambdas/api/resources/openapi.ts';
 import { checkRequestSource, RefusedRequest } from './request-guard.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -132,6 +133,12 @@ function keyMatches(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The API's description is no secret: local mode serves it without a key (AWS keeps it behind one). */
+function isOpenApiRead(request: IncomingMessage): boolean {
+  const target = request.url ?? '';
+  return request.method === 'GET' && (target === OPENAPI_PATH || target.startsWith(`${OPENAPI_PATH}?`));
+}
+
 function send(response: ServerResponse, result: APIGatewayProxyResult, close = false): void {
   response.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), ...(close && { connection: 'close' }) });
   response.end(result.body);
@@ -144,14 +151,19 @@ function refusal(error: RefusedRequest): APIGatewayProxyResult {
 /**
  * Serves the API Lambda handler over HTTP. Only requests whose `Host` is in `allowedHosts`
  * (421 otherwise) and that are not cross-origin browser requests (403) go further; when
- * `apiKey` is set, `x-api-key` must match it, as API Gateway requires in AWS.
+ * `apiKey` is set, `x-api-key` must match it, as API Gateway requires in AWS (except on
+ * `GET /openapi.json`).
  */
 export function createApiServer(handler: ApiHandler, options: { apiKey?: string; allowedHosts: ReadonlySet<string> }): Server {
   const serve = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
       try {
         checkRequestSource(request.headers, options.allowedHosts);
-        if (options.apiKey !== undefined && !keyMatches(request.headers['x-api-key'] as string | undefined, options.apiKey)) {
+        if (
+          options.apiKey !== undefined &&
+          !isOpenApiRead(request) &&
+          !keyMatches(request.headers['x-api-key'] as string | undefined, options.apiKey)
+        ) {
           throw new ForbiddenError('missing or wrong x-api-key');
         }
         const event = toProxyEvent(request, await readBody(request));

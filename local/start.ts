@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseFileRoots } from '#adapters/files/file-access.ts';
 import { startLocalApp } from './app.ts';
+import { quietSdkNodeWarning, withoutAwsReason } from './aws-detect.ts';
 import { loadLocalConfig } from './local-config.ts';
 
 /**
@@ -10,13 +11,15 @@ import { loadLocalConfig } from './local-config.ts';
 async function main(): Promise<void> {
   const config = loadLocalConfig(process.env);
   const log = (line: string) => console.log(`[vigil] ${line}`);
+  const nodeNote = quietSdkNodeWarning(process.env, process.version);
+  if (nodeNote) log(nodeNote);
   const app = await startLocalApp(config, { log });
   log(`API on ${app.url} (data in ${resolve(config.VIGIL_DATA_DIR)})`);
   log(config.VIGIL_API_KEY ? 'x-api-key required (VIGIL_API_KEY is set)' : 'no API key required (set VIGIL_API_KEY to require one)');
   log(
     app.aws
       ? 'AWS credentials found: Bedrock judges runs, SES/SNS deliver notifications, CloudWatch sources are read'
-      : `no AWS credentials: rules-only judge, notifications go to ${resolve(config.VIGIL_DATA_DIR, 'outbox')}`,
+      : `${withoutAwsReason(config.VIGIL_AWS)}: rules-only judge, notifications go to ${resolve(config.VIGIL_DATA_DIR, 'outbox')}`,
   );
   const roots = parseFileRoots(config.VIGIL_FILE_ROOTS);
   log(roots.length > 0 ? `file sources may read regular files under ${roots.join(', ')}` : 'file sources are off (set VIGIL_FILE_ROOTS to allow directories)');

@@ -1,26 +1,34 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import { managementContextFromEnvironment } from '#composition/management.ts';
-import { Router } from '#http/router.ts';
+import { Router, type Route } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
 import { toApiError } from './errors.ts';
 import { feedbackRoutes } from './resources/feedback.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
 import { monitorRoutes } from './resources/monitors.ts';
+import { openApiRoute } from './resources/openapi.ts';
 import { runRoutes } from './resources/runs.ts';
 import { targetRoutes } from './resources/targets.ts';
 
-/** The management API over a context: the same function serves Lambda, tests and local mode. */
-export function createApi(ctx: ManagementContext): HttpFunction {
-  const router = new Router([
+/** Every route of the API, `GET /openapi.json` (which documents them all) included. */
+export function apiRoutes(ctx: ManagementContext): Route[] {
+  const routes: Route[] = [
     ...targetRoutes(ctx),
     ...logSourceRoutes(ctx),
     ...monitorRoutes(ctx),
     ...runRoutes(ctx),
     ...feedbackRoutes(ctx),
     ...healthRoutes(ctx),
-  ]);
+  ];
+  routes.push(openApiRoute(routes));
+  return routes;
+}
+
+/** The management API over a context: the same function serves Lambda, tests and local mode. */
+export function createApi(ctx: ManagementContext): HttpFunction {
+  const router = new Router(apiRoutes(ctx));
   return mapErrors(async (event) => {
     try {
       return await router.handle(event);

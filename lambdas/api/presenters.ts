@@ -1,12 +1,24 @@
-import type { LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/model/entities.ts';
+import type { z } from 'zod';
+import type { CostRule, NumberRuleKind, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
+import { isLineRule } from '#domain/judge/rules.ts';
+import type {
+  feedbackResponse,
+  insightsResponse,
+  logSourceResponse,
+  monitorResponse,
+  runResponse,
+  suggestionResponse,
+  targetResponse,
+} from './response-schemas.ts';
 import type { Feedback } from '#domain/feedback/types.ts';
 import type { Insights, Suggestion } from '#domain/insights/insights.ts';
 
-/** Domain entities as API.md shows them: snake_case, optional fields left out. */
+/**
+ * Domain entities as docs/api.md shows them: snake_case, optional fields left out. Each returns
+ * the type of its response schema, so the OpenAPI document cannot drift from what is sent.
+ */
 
-type Json = Record<string, unknown>;
-
-export function presentTarget(target: Target): Json {
+export function presentTarget(target: Target): z.output<typeof targetResponse> {
   const c = target.connectionConfig;
   return {
     id: target.id,
@@ -22,7 +34,7 @@ export function presentTarget(target: Target): Json {
   };
 }
 
-function presentSourceConfig(source: LogSource): Json {
+function presentSourceConfig(source: LogSource): z.output<typeof logSourceResponse>['config'] {
   switch (source.mode) {
     case 'cloudwatch_logs':
       return source.config.logGroupNames
@@ -44,7 +56,7 @@ function presentSourceConfig(source: LogSource): Json {
   }
 }
 
-export function presentLogSource(source: LogSource): Json {
+export function presentLogSource(source: LogSource): z.output<typeof logSourceResponse> {
   return {
     id: source.id,
     target_id: source.targetId,
@@ -56,7 +68,7 @@ export function presentLogSource(source: LogSource): Json {
   };
 }
 
-function presentInput(input: MonitorInput): Json {
+function presentInput(input: MonitorInput): z.output<typeof monitorResponse>['inputs'][number] {
   return {
     label: input.label,
     mode: input.mode,
@@ -69,7 +81,10 @@ function presentInput(input: MonitorInput): Json {
   };
 }
 
-function presentMetricQuery(query: MetricQuery): Json {
+type MonitorBody = z.output<typeof monitorResponse>;
+type RunBody = z.output<typeof runResponse>;
+
+function presentMetricQuery(query: MetricQuery): NonNullable<MonitorBody['inputs'][number]['queries']>[number] {
   if ('expression' in query) return { id: query.id, expression: query.expression, period_seconds: query.periodSeconds };
   return {
     id: query.id,
@@ -81,7 +96,68 @@ function presentMetricQuery(query: MetricQuery): Json {
   };
 }
 
-export function presentMonitor(monitor: Monitor): Json {
+function presentCostRule(rule: CostRule): MonitorBody['cost_rules'][number] {
+  const common = { kind: rule.kind, ...(rule.label !== undefined && { label: rule.label }), unit: rule.unit };
+  switch (rule.kind) {
+    case 'daily_threshold':
+      return { ...common, amount: rule.amount, ...(rule.group !== undefined && { group: rule.group }), severity: rule.severity };
+    case 'monthly_budget':
+      return { ...common, amount: rule.amount, alert_percentages: rule.alertPercentages };
+    case 'anomaly':
+      return { ...common, z_score: rule.zScore, min_delta: rule.minDelta, lookback_days: rule.lookbackDays };
+    case 'aws_anomaly':
+      return { ...common, min_impact: rule.minImpact };
+  }
+}
+
+/** A run's rule result: a line rule with its pattern and count, a number rule (cost) with the figures behind it. */
+function presentRuleResult(rule: RuleResult): RunBody['rules'][number] {
+  if (rule.kind === 'metric') {
+    return {
+      label: rule.label,
+      pattern: rule.pattern,
+      kind: 'metric',
+      count: rule.count,
+      ...(rule.unread === true && { input_failed: true }),
+      severity: rule.severity,
+      breached: rule.breached,
+      id: rule.id,
+      op: rule.op,
+      value: rule.threshold,
+      datapoints: rule.datapoints,
+      actual: rule.actual ?? null,
+      detail: rule.detail ?? null,
+    };
+  }
+  if (!isLineRule(rule)) {
+    return {
+      label: rule.label,
+      // Neither a line rule nor a metric rule: a cost rule.
+      kind: (rule.kind ?? null) as NumberRuleKind | null,
+      severity: rule.severity,
+      breached: rule.breached,
+      ...(rule.unread === true && { input_failed: true }),
+      ...Object.fromEntries(
+        (['actual', 'threshold', 'percent', 'day', 'group', 'basis', 'unit', 'detail'] as const).flatMap((field) =>
+          rule[field] === undefined ? [] : [[field, rule[field]]],
+        ),
+      ),
+    };
+  }
+  return {
+    label: rule.label,
+    pattern: rule.pattern,
+    kind: rule.kind ?? 'min_count',
+    ...(rule.threshold !== undefined && { [rule.kind ?? 'min_count']: rule.threshold }),
+    count: rule.count,
+    ...(rule.unread === true && { input_failed: true }),
+    severity: rule.severity,
+    breached: rule.breached,
+    ...(rule.templateId != null && { template_id: rule.templateId }),
+  };
+}
+
+export function presentMonitor(monitor: Monitor): z.output<typeof monitorResponse> {
   return {
     id: monitor.id,
     name: monitor.name,
@@ -118,6 +194,8 @@ export function presentMonitor(monitor: Monitor): Json {
     model: monitor.model.modelId !== undefined ? { model_id: monitor.model.modelId } : {},
     no_data_status: monitor.noDataStatus ?? 'ok',
     judge_when: monitor.judgeWhen ?? 'always',
+    cost_rules: (monitor.costRules ?? []).map(presentCostRule),
+    digest: monitor.digest ? { hour_utc: monitor.digest.hourUtc } : null,
     next_run_at: monitor.nextRunAt,
     last_run: monitor.lastRun
       ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }
@@ -128,7 +206,7 @@ export function presentMonitor(monitor: Monitor): Json {
 }
 
 /** A run as the API shows it; the payload (up to 64 KiB) only when one run is read, not in lists. */
-export function presentRun(run: MonitorRun, options: { payload?: boolean } = {}): Json {
+export function presentRun(run: MonitorRun, options: { payload?: boolean } = {}): z.output<typeof runResponse> {
   return {
     id: run.id,
     monitor_id: run.monitorId,
@@ -153,25 +231,7 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
         },
       ]),
     ),
-    rules: run.rules.map((rule) => ({
-      label: rule.label,
-      pattern: rule.pattern,
-      kind: rule.kind ?? 'min_count',
-      ...(rule.threshold !== undefined && rule.kind !== 'metric' && { [rule.kind ?? 'min_count']: rule.threshold }),
-      count: rule.count,
-      ...(rule.unread === true && { input_failed: true }),
-      severity: rule.severity,
-      breached: rule.breached,
-      ...(rule.templateId != null && { template_id: rule.templateId }),
-      ...(rule.kind === 'metric' && {
-        id: rule.id,
-        op: rule.op,
-        value: rule.threshold,
-        datapoints: rule.datapoints,
-        actual: rule.actual ?? null,
-        detail: rule.detail ?? null,
-      }),
-    })),
+    rules: run.rules.map(presentRuleResult),
     judge: run.judge && {
       kind: run.judge.kind,
       model_id: run.judge.modelId,
@@ -186,6 +246,7 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
     redactions: run.redactions,
     ...(options.payload && { payload: run.payload ?? null }),
     notifications: run.notifications,
+    notifications_pending: run.status === 'queued' || run.status === 'running' || run.notificationsPending === true,
     feedback: (run.feedback ?? []).map((item) => ({
       id: item.id,
       verdict: item.verdict,
@@ -198,11 +259,11 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
   };
 }
 
-export function presentPage<T>(page: Page<T>, present: (item: T) => Json): Json {
+export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; next_token: string | null } {
   return { items: page.items.map(present), next_token: page.nextToken };
 }
 
-export function presentFeedback(feedback: Feedback): Json {
+export function presentFeedback(feedback: Feedback): z.output<typeof feedbackResponse> {
   return {
     id: feedback.id,
     monitor_id: feedback.monitorId,
@@ -225,7 +286,7 @@ export function presentFeedback(feedback: Feedback): Json {
   };
 }
 
-function presentSuggestion(suggestion: Suggestion): Json {
+function presentSuggestion(suggestion: Suggestion): z.output<typeof suggestionResponse> {
   switch (suggestion.kind) {
     case 'raise_min_count':
       return { kind: suggestion.kind, label: suggestion.label, pattern: suggestion.pattern, current: suggestion.current, suggested: suggestion.suggested, message: suggestion.message };
@@ -252,7 +313,7 @@ function presentSuggestion(suggestion: Suggestion): Json {
   }
 }
 
-export function presentInsights(insights: Insights): Json {
+export function presentInsights(insights: Insights): z.output<typeof insightsResponse> {
   const { runs, feedback, model } = insights;
   return {
     monitor_id: insights.monitorId,

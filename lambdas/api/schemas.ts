@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import type { CostMetric, SourceKind, MetricQuery, MetricRule, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
+import type { CostMetric, CostRule, SourceKind, MetricQuery, MetricRule, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
 import type { LogSourceBody } from '#domain/log-sources/manage-log-sources.ts';
 import type { TargetSpec } from '#domain/targets/manage-targets.ts';
+import { ANOMALY_LOOKBACK_DAYS, COST_RULE_DEFAULTS } from '#domain/numbers/cost-rules.ts';
 import { parseOrThrow } from '#http/validation.ts';
 import { linePatternProblem } from '#domain/model/line-pattern.ts';
 import type { FeedbackInput } from '#domain/feedback/give-feedback.ts';
@@ -109,6 +110,19 @@ export const logSourceSchema = z.strictObject({
   name,
   mode: z.enum(['cloudwatch_logs', 'ecs', 'cost_explorer', 'file', 'cloudwatch_metrics']),
   config: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** The log source body as documented: `config` is the schema of one of the modes. */
+export const logSourceDocSchema = logSourceSchema.extend({
+  config: z
+    .union([
+      configSchemas.cloudwatch_logs.describe('mode cloudwatch_logs: exactly one of log_group_names or log_group_name_prefix'),
+      configSchemas.ecs.describe('mode ecs: exactly one of service_name or task_family'),
+      configSchemas.cost_explorer.describe('mode cost_explorer'),
+      configSchemas.file.describe('mode file (local mode, on a local target): a path under VIGIL_FILE_ROOTS'),
+    ])
+    .optional()
+    .describe('validated against `mode`'),
 });
 
 export function parseLogSource(body: unknown): LogSourceBody {
@@ -255,6 +269,41 @@ const ruleSchema = z
     ...whenAnObject,
   });
 
+// Cost rules: computed in code from the snapshot a `cost` input read (domain/numbers/cost-rules.ts).
+const costRuleCommon = {
+  label: z.string().min(1).max(64).optional(),
+  unit: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,15}$/, { error: 'must be a unit like USD' }).default(COST_RULE_DEFAULTS.unit),
+};
+const amount = z.number().positive().max(1e12);
+const costRuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...costRuleCommon,
+    kind: z.literal('daily_threshold'),
+    amount,
+    group: z.string().min(1).max(256).optional(),
+    severity: z.enum(['warn', 'alert']).default(COST_RULE_DEFAULTS.severity),
+  }),
+  z.strictObject({
+    ...costRuleCommon,
+    kind: z.literal('monthly_budget'),
+    amount,
+    alert_percentages: z
+      .array(z.number().positive().max(1000))
+      .min(1)
+      .max(10)
+      .refine((percentages) => new Set(percentages).size === percentages.length, { error: 'must not repeat a percentage' })
+      .default([...COST_RULE_DEFAULTS.alertPercentages]),
+  }),
+  z.strictObject({
+    ...costRuleCommon,
+    kind: z.literal('anomaly'),
+    z_score: z.number().positive().max(100).default(COST_RULE_DEFAULTS.zScore),
+    min_delta: z.number().min(0).max(1e12).default(COST_RULE_DEFAULTS.minDelta),
+    lookback_days: z.number().int().min(ANOMALY_LOOKBACK_DAYS.min).max(ANOMALY_LOOKBACK_DAYS.max).default(COST_RULE_DEFAULTS.lookbackDays),
+  }),
+  z.strictObject({ ...costRuleCommon, kind: z.literal('aws_anomaly'), min_impact: z.number().min(0).max(1e12) }),
+]);
+
 const email = z.email({ error: 'must be an email address' }).max(254);
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 phone number like +15555550100' });
 
@@ -265,8 +314,12 @@ export const monitorSchema = z
     enabled: z.boolean().default(true),
     interval_seconds: z.number().int().min(60).max(86400).default(300),
     prompt: z.string().trim().min(1).max(8000),
-    inputs: z.array(inputSchema).min(1).max(10),
-    rules: z.array(ruleSchema).max(20).default([]),
+    inputs: z.array(inputSchema).min(1).max(10).describe('labels unique within the monitor (case-insensitive)'),
+    rules: z
+      .array(ruleSchema.describe('exactly one of min_count (breached by at least that many matching lines) or expect_at_least (breached by fewer)'))
+      .max(20)
+      .default([])
+      .describe("each on an input's label"),
     metric_rules: z.array(metricRuleSchema).max(20).default([]),
     window_config: z
       .strictObject({
@@ -286,6 +339,8 @@ export const monitorSchema = z
     model: z.strictObject({ model_id: z.string().min(1).max(256).optional() }).default({}),
     no_data_status: z.enum(['ok', 'warn', 'alert']).default('ok'),
     judge_when: z.enum(['always', 'unusual']).default('always'),
+    cost_rules: z.array(costRuleSchema).max(10).default([]),
+    digest: z.strictObject({ hour_utc: z.number().int().min(0).max(23) }).nullable().default(null),
   })
   .superRefine((monitor, ctx) => {
     if (monitor.judge_when === 'unusual' && monitor.window_config.mode !== 'templates') {
@@ -316,7 +371,36 @@ export const monitorSchema = z
         ctx.addIssue({ code: 'custom', path: ['metric_rules', i, 'id'], message: `names no query of input ${input.label} (ids: ${ids})` });
       }
     });
+    const costLabels = monitor.inputs.filter((input) => input.mode === 'cost').map((input) => input.label);
+    monitor.cost_rules.forEach((rule, i) => {
+      if (costLabels.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['cost_rules', i, 'label'], message: 'needs a cost input: the monitor has no input with mode cost' });
+      } else if (rule.label === undefined && costLabels.length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['cost_rules', i, 'label'], message: `is required when the monitor has more than one cost input (${costLabels.join(', ')})` });
+      } else if (rule.label !== undefined && !costLabels.some((label) => label.toLowerCase() === rule.label?.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['cost_rules', i, 'label'], message: `names no cost input (cost inputs: ${costLabels.join(', ')})` });
+      }
+    });
+    if (monitor.digest !== null && costLabels.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'needs a cost input: the digest reports the snapshot a cost input reads' });
+    }
   });
+
+type WireCostRule = z.output<typeof costRuleSchema>;
+
+function toCostRule(wire: WireCostRule, labelOf: ReadonlyMap<string, string>): CostRule {
+  const common = { unit: wire.unit, ...(wire.label !== undefined && { label: labelOf.get(wire.label.toLowerCase()) ?? wire.label }) };
+  switch (wire.kind) {
+    case 'daily_threshold':
+      return { ...common, kind: wire.kind, amount: wire.amount, severity: wire.severity, ...(wire.group !== undefined && { group: wire.group }) };
+    case 'monthly_budget':
+      return { ...common, kind: wire.kind, amount: wire.amount, alertPercentages: wire.alert_percentages };
+    case 'anomaly':
+      return { ...common, kind: wire.kind, zScore: wire.z_score, minDelta: wire.min_delta, lookbackDays: wire.lookback_days };
+    case 'aws_anomaly':
+      return { ...common, kind: wire.kind, minImpact: wire.min_impact };
+  }
+}
 
 type WireInput = z.output<typeof inputSchema>;
 
@@ -383,8 +467,16 @@ export function parseMonitor(body: unknown): MonitorSpec {
         severity: rule.severity,
       }),
     ),
+    costRules: wire.cost_rules.map((rule) => toCostRule(rule, labelOf)),
+    digest: wire.digest === null ? null : { hourUtc: wire.digest.hour_utc },
   };
 }
+
+/** The request bodies by their OpenAPI component name (documented as their input side). */
+export const requestSchemas = z.registry<{ id: string }>();
+requestSchemas.add(targetSchema, { id: 'TargetBody' });
+requestSchemas.add(logSourceDocSchema, { id: 'LogSourceBody' });
+requestSchemas.add(monitorSchema, { id: 'MonitorBody' });
 
 // ---------- feedback and insights ----------
 
@@ -412,6 +504,8 @@ export const insightsQuerySchema = z.strictObject({
     .pipe(z.number().min(1).max(MAX_INSIGHT_DAYS))
     .default(DEFAULT_INSIGHT_DAYS),
 });
+
+requestSchemas.add(feedbackSchema, { id: 'FeedbackBody' });
 
 /** `?days=` of `GET /monitors/{id}/insights`. */
 export function parseInsightsQuery(query: Record<string, string>): { days: number } {

@@ -42,8 +42,8 @@ const SCHEDULER = keys.heartbeat().pk;
 /**
  * Each function's table access, from what its code calls (layers/shared/adapters/dynamo):
  * - api: the management API; creates, edits and deletes targets, sources and monitors (deleting
- *   a monitor batch-deletes its runs) and creates manual runs; never the scheduler's heartbeat
- *   or the due index.
+ *   a monitor batch-deletes its runs) and creates manual runs; lists runs across monitors
+ *   (`runsByStatus`); never the scheduler's heartbeat or the due index.
  * - scheduler: queries the due index, claims slots (UpdateItem in transactions), writes its
  *   heartbeat and closes or records runs (the reaper queries the open-runs index and closes runs
  *   left open with UpdateItem); it deletes nothing.
@@ -55,7 +55,7 @@ const SCHEDULER = keys.heartbeat().pk;
 export const TABLE_GRANTS = {
   api: {
     reads: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-    indexes: ['byType', 'byParent'],
+    indexes: ['byType', 'byParent', 'runsByStatus'],
     writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
     writablePartitions: partitionsOf(TARGETS, LOG_SOURCES, MONITORS),
   },
@@ -116,7 +116,7 @@ export class VigilTable extends Construct {
         indexName,
         partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
         sortKey: { name: keys.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: 'projection' in keys ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
     }
   }

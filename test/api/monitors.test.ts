@@ -114,11 +114,62 @@ describe('POST /monitors', () => {
     [{ notification_config: { notify_on: 'sometimes' } }, 'notification_config.notify_on', 'must be one of "alert_only", "warn_and_alert", "all"'],
     [{ judge_when: 'sometimes' }, 'judge_when', 'must be one of "always", "unusual"'],
     [{ judge_when: 'unusual', window_config: { mode: 'raw' } }, 'judge_when', 'unusual needs window_config.mode templates (the baseline compares templates)'],
+    [{ cost_rules: [{ kind: 'monthly_budget', amount: 100 }] }, 'cost_rules[0].label', 'needs a cost input: the monitor has no input with mode cost'],
+    [{ inputs: [{ label: 'FULL_LOGS', mode: 'filter' }, { label: 'ERRORS', mode: 'filter' }, { label: 'PROD', mode: 'cost', log_source_id: 'COST' }, { label: 'DEV', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'daily_threshold', amount: 5 }] }, 'cost_rules[0].label', 'is required when the monitor has more than one cost input (PROD, DEV)'],
+    [{ inputs: [{ label: 'FULL_LOGS', mode: 'filter' }, { label: 'ERRORS', mode: 'filter' }, { label: 'PROD', mode: 'cost', log_source_id: 'COST' }, { label: 'DEV', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'daily_threshold', amount: 5, label: 'ERRORS' }] }, 'cost_rules[0].label', 'names no cost input (cost inputs: PROD, DEV)'],
+    [{ inputs: [{ label: 'ERRORS', mode: 'filter' }, { label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'daily_threshold', amount: 0 }] }, 'cost_rules[0].amount', 'must be greater than 0'],
+    [{ inputs: [{ label: 'ERRORS', mode: 'filter' }, { label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'monthly_budget', amount: 100, alert_percentages: [80, 80] }] }, 'cost_rules[0].alert_percentages', 'must not repeat a percentage'],
+    [{ inputs: [{ label: 'ERRORS', mode: 'filter' }, { label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'anomaly', lookback_days: 40 }] }, 'cost_rules[0].lookback_days', 'must be at most 30'],
+    [{ inputs: [{ label: 'ERRORS', mode: 'filter' }, { label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'aws_anomaly' }] }, 'cost_rules[0].min_impact', 'is required'],
+    [{ inputs: [{ label: 'ERRORS', mode: 'filter' }, { label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'monthly_budget', amount: 1, unit: 'US Dollars' }] }, 'cost_rules[0].unit', 'must be a unit like USD'],
+    [{ inputs: [{ label: 'ERRORS', mode: 'filter' }, { label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'daily_threshold', amount: 5, colour: 'red' }] }, 'cost_rules[0].colour', expect.any(String)],
+    [{ inputs: [{ label: 'ERRORS', mode: 'filter' }, { label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }], cost_rules: [{ kind: 'weekly_budget', amount: 5 }] }, 'cost_rules[0].kind', expect.any(String)],
+    [{ inputs: [{ label: 'ERRORS', mode: 'filter' }, { label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }], digest: { hour_utc: 24 } }, 'digest.hour_utc', 'must be at most 23'],
+    [{ digest: { hour_utc: 8 } }, 'digest', 'needs a cost input: the digest reports the snapshot a cost input reads'],
   ])('rejects %j naming %s', async (overrides, path, message) => {
     const body = JSON.parse(JSON.stringify(monitor(overrides)).replaceAll('"COST"', JSON.stringify(costSource)));
     const error = await api.expectRejected(400, 'POST', '/monitors', { body });
     expect(error.error.code).toBe('validation_error');
     expect(error.error.details).toContainEqual({ path, message });
+  });
+});
+
+describe('cost rules and the digest', () => {
+  it('takes cost rules with their defaults and a digest, shows them back, and a PUT removes the digest', async () => {
+    // Prepare
+    const body = JSON.parse(
+      JSON.stringify(
+        monitor({
+          inputs: [{ label: 'BUDGET', mode: 'cost', log_source_id: 'COST' }],
+          rules: [],
+          cost_rules: [
+            { kind: 'daily_threshold', amount: 5 },
+            { kind: 'monthly_budget', amount: 150, label: 'budget' },
+            { kind: 'anomaly' },
+            { kind: 'aws_anomaly', min_impact: 10, unit: 'EUR' },
+          ],
+          digest: { hour_utc: 8 },
+        }),
+      ).replaceAll('"COST"', JSON.stringify(costSource)),
+    );
+
+    // Act
+    const created = await api.call('POST', '/monitors', { body });
+    const updated = await api.call('PUT', `/monitors/${created.body.id}`, { body: { digest: null } });
+
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body.cost_rules).toEqual([
+      { kind: 'daily_threshold', unit: 'USD', amount: 5, severity: 'alert' },
+      { kind: 'monthly_budget', label: 'BUDGET', unit: 'USD', amount: 150, alert_percentages: [50, 80, 100] },
+      { kind: 'anomaly', unit: 'USD', z_score: 3, min_delta: 5, lookback_days: 14 },
+      { kind: 'aws_anomaly', unit: 'EUR', min_impact: 10 },
+    ]);
+    expect(created.body.digest).toEqual({ hour_utc: 8 });
+    expect((await api.call('GET', `/monitors/${created.body.id}`)).body.cost_rules).toEqual(created.body.cost_rules);
+    expect(updated.status).toBe(200);
+    expect(updated.body.digest).toBeNull();
+    expect(updated.body.cost_rules).toEqual(created.body.cost_rules);
   });
 });
 

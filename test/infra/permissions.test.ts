@@ -110,11 +110,11 @@ const dynamoStatementsOf = (fn: SynthesizedFunction) =>
   statementsOfFunction(stateless, fn).filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
 
 describe('each role on the table', () => {
-  it('the API: reads on the table and the list indexes, writes in targets, sources and monitors, never the heartbeat', () => {
+  it('the API: reads on the table and the list indexes (runs by status too), writes in targets, sources and monitors, never the heartbeat', () => {
     expect(dynamoStatementsOf(roles.api)).toEqual(
       tableStatements(
         ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-        ['byParent', 'byType'],
+        ['byParent', 'byType', 'runsByStatus'],
         ['dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         ['TARGET#*', 'LOGSOURCE#*', 'MONITOR#*'],
       ),

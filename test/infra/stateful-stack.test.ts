@@ -39,7 +39,7 @@ describe('the table', () => {
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
       AttributeDefinitions: Match.arrayEquals(
-        ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt', 'openPk', 'openAt'].map((name) => ({
+        ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt', 'openPk', 'openAt', 'runStatusPk'].map((name) => ({
           AttributeName: name,
           AttributeType: 'S',
         })),
@@ -50,13 +50,14 @@ describe('the table', () => {
           ['byParent', 'parentPk', 'parentSk'],
           ['due', 'duePk', 'dueAt'],
           ['openRuns', 'openPk', 'openAt'],
-        ].map(([indexName, partitionKey, sortKey]) => ({
+          ['runsByStatus', 'runStatusPk', 'sk', 'KEYS_ONLY'],
+        ].map(([indexName, partitionKey, sortKey, projection]) => ({
           IndexName: indexName,
           KeySchema: [
             { AttributeName: partitionKey, KeyType: 'HASH' },
             { AttributeName: sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: projection ?? 'ALL' },
         })),
       ),
     });

@@ -108,7 +108,7 @@ describe('the API function', () => {
     });
   });
 
-  it('may use its DynamoDB actions on the table and the list indexes, write only in its partitions, and send to the run queue', () => {
+  it('may use its DynamoDB actions on the table, the list indexes and runs by status, write only in its partitions, and send to the run queue', () => {
     // Prepare
     const defaultPolicy = apiPolicy('DefaultPolicy');
     const tableArn = statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::DynamoDB::Table'), 'Arn'] });
@@ -122,7 +122,7 @@ describe('the API function', () => {
       {
         Effect: 'Allow',
         Action: [...TABLE_GRANTS.api.reads].sort(),
-        Resource: [tableArn, ...['byParent', 'byType'].map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] }))],
+        Resource: [tableArn, ...['byParent', 'byType', 'runsByStatus'].map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] }))],
       },
       {
         Effect: 'Allow',

@@ -223,6 +223,69 @@ describe('the scheduler over the due index', () => {
   });
 });
 
+describe('the daily digest', () => {
+  it('is created and queued once a day, at the first claimed slot at or after its hour, whatever the ticks', async () => {
+    // Prepare: a monitor every minute with a digest at 08:00 UTC
+    const { store } = await createTestStore('vigil-digest');
+    const target = aTarget();
+    await store.targets.create(target);
+    const source = aLogSource(target.id);
+    await store.logSources.create(source);
+    const monitor = aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T07:59:00.000Z', digest: { hourUtc: 8 } });
+    const plain = aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T07:59:00.000Z' });
+    for (const m of [monitor, plain]) await store.monitors.create(m, expectSources([source.id]));
+    const queue = new RecordingQueue();
+    const at = (iso: string) => ({ schedule: store.schedule, runs: store.runs, queue, clock: { now: () => new Date(iso) }, runRetentionDays: 90 });
+
+    // Act: before the hour, then two overlapping ticks after it, a later one, and the next day
+    const before = await tick(at('2026-11-21T07:59:20.000Z'));
+    const overlapping = await Promise.all([tick(at('2026-11-21T08:00:25.000Z')), tick(at('2026-11-21T08:00:25.000Z'))]);
+    const later = await tick(at('2026-11-21T08:01:30.000Z'));
+    const nextDay = await tick(at('2026-11-22T08:00:30.000Z'));
+
+    // Assess
+    expect(before.digests).toBe(0);
+    expect(overlapping[0].digests + overlapping[1].digests).toBe(1);
+    expect(later.digests).toBe(0);
+    expect(nextDay.digests).toBe(1);
+    const digests = queue.sent.filter((request) => request.kind === 'manual');
+    expect(digests).toHaveLength(2);
+    const runs = (await store.runs.list(monitor.id, { limit: 10 })).items.filter((run) => run.trigger === 'digest');
+    expect(runs.map((run) => [run.scheduledFor, run.status]).sort()).toEqual([
+      ['2026-11-21T08:00:00.000Z', 'queued'],
+      ['2026-11-22T08:00:00.000Z', 'queued'],
+    ]);
+    expect(digests.map((request) => (request.kind === 'manual' ? request.runId : '')).sort()).toEqual(runs.map((run) => run.id).sort());
+    expect((await store.runs.list(plain.id, { limit: 10 })).items.filter((run) => run.trigger === 'digest')).toEqual([]);
+  });
+
+  it('records a digest the queue refused as an error run', async () => {
+    // Prepare
+    const { store } = await createTestStore('vigil-digest-refused');
+    const target = aTarget();
+    await store.targets.create(target);
+    const source = aLogSource(target.id);
+    await store.logSources.create(source);
+    const monitor = aMonitor(source.id, { intervalSeconds: 60, nextRunAt: '2026-11-21T09:00:00.000Z', digest: { hourUtc: 8 } });
+    await store.monitors.create(monitor, expectSources([source.id]));
+    const queue = new RecordingQueue();
+    queue.failWith = new Error('queue down');
+
+    // Act
+    const error = await tick({ schedule: store.schedule, runs: store.runs, queue, clock: { now: () => new Date('2026-11-21T09:00:05Z') }, runRetentionDays: 90 }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(TickIncompleteError);
+    const digest = (await store.runs.list(monitor.id, { limit: 10 })).items.find((run) => run.trigger === 'digest');
+    expect(digest).toMatchObject({ status: 'error', error: 'could not queue the digest run: queue down', scheduledFor: '2026-11-21T08:00:00.000Z' });
+    expect((error as TickIncompleteError).unqueued).toContainEqual({
+      monitorId: monitor.id,
+      slot: `digest run ${digest?.id}`,
+      reason: 'Error: queue down; recorded as an error run',
+    });
+  });
+});
+
 describe('the sharded due index', () => {
   async function storeWithSource() {
     const created = await createTestStore('vigil-shards');

@@ -9,7 +9,7 @@ import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError 
 import type { Clock, IdGenerator } from '#domain/model/ports.ts';
 import type { LogSourceRepository } from '#domain/log-sources/ports.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/monitors/ports.ts';
-import type { RunQueue, RunRepository, RunRequest } from '#domain/runs/ports.ts';
+import type { RunQuery, RunQueue, RunRepository, RunRequest } from '#domain/runs/ports.ts';
 import type { ClaimOutcome, DueMonitor, ScheduleRepository, SlotClaim } from '#domain/scheduling/ports.ts';
 import type { TargetRepository } from '#domain/targets/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
@@ -187,6 +187,7 @@ export class FakeMonitors implements MonitorRepository {
 export class FakeRuns implements RunRepository, RunHistoryReader {
   readonly items = new Map<string, MonitorRun>();
   readonly listed: Array<{ monitorId: string; page: PageRequest }> = [];
+  readonly queried: Array<{ query: RunQuery; page: PageRequest }> = [];
   /** When set, `create` fails with it (the table unreachable). */
   failCreate: Error | null = null;
 
@@ -208,6 +209,25 @@ export class FakeRuns implements RunRepository, RunHistoryReader {
   async list(monitorId: string, page: PageRequest): Promise<Page<MonitorRun>> {
     this.listed.push({ monitorId, page });
     return pageOf([...this.items.values()].filter((run) => run.monitorId === monitorId), page);
+  }
+
+  /** Newest first by id, filtered like the store: time is the slot or the creation. */
+  async query(query: RunQuery, page: PageRequest): Promise<Page<MonitorRun>> {
+    this.queried.push({ query, page });
+    const timeOf = (run: MonitorRun) => Date.parse(run.scheduledFor ?? run.createdAt);
+    const matching = [...this.items.values()]
+      .filter((run) => query.monitorId === undefined || run.monitorId === query.monitorId)
+      .filter((run) => query.status === undefined || run.status === query.status)
+      .filter((run) => query.since === undefined || timeOf(run) >= query.since.getTime())
+      .filter((run) => query.until === undefined || timeOf(run) < query.until.getTime())
+      .sort((a, b) => b.id.localeCompare(a.id));
+    let start = 0;
+    if (page.nextToken !== undefined) {
+      start = matching.findIndex((run) => run.id === page.nextToken) + 1;
+      if (start === 0) throw new InvalidCursorError();
+    }
+    const items = matching.slice(start, start + page.limit);
+    return { items, nextToken: start + page.limit < matching.length ? (items.at(-1)?.id ?? null) : null };
   }
 
   async latest(monitorId: string): Promise<MonitorRun | null> {

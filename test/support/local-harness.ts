@@ -62,6 +62,12 @@ export class LocalHarness {
     return (await this.call('GET', `/monitors/${monitorId}/runs/${queued.body.id}`)).body;
   }
 
+  /** One scheduler tick now, then waits until the in-process queue has run what it queued. */
+  async tick(): Promise<void> {
+    await this.started().tickNow();
+    await this.started().queue.idle();
+  }
+
   async stop(): Promise<void> {
     await this.app?.stop();
     rmSync(this.dataDir, { recursive: true, force: true });

@@ -11,10 +11,12 @@ import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';
 import { presentLogSource, presentPage } from '../presenters.ts';
-import { parseLogSource } from '../schemas.ts';
-import { location, param, parseListQuery } from './common.ts';
+import { logSourcePage, logSourceResponse, sourceTestResponse } from '../response-schemas.ts';
+import { logSourceDocSchema, parseLogSource } from '../schemas.ts';
+import { idFilter, listQuery, location, param, parseListQuery, updateDoc } from './common.ts';
 
 const READ_ONLY = ['id', 'created_at', 'updated_at'];
+const LIST_QUERY = listQuery({ target_id: idFilter.describe('only the sources of this target') });
 
 export function logSourceRoutes(ctx: ManagementContext): Route[] {
   return [
@@ -25,20 +27,28 @@ export function logSourceRoutes(ctx: ManagementContext): Route[] {
         const source = await createLogSource(parseLogSource(request.body()), ctx);
         return json(201, presentLogSource(source), location(request, `/log-sources/${source.id}`));
       },
+      doc: {
+        summary: 'Create a log source on a target; `config` is validated against `mode`',
+        body: logSourceDocSchema,
+        responses: { 201: { description: 'the log source', body: logSourceResponse, headers: ['location'] } },
+        errors: [400, 413, 415],
+      },
     },
     {
       method: 'GET',
       path: '/log-sources',
       handler: async (request) => {
-        const { page, filter } = parseListQuery(request, ['target_id']);
-        const sources = await listLogSources(page, { ...(filter.target_id !== undefined && { targetId: filter.target_id }) }, ctx);
+        const { page, query } = parseListQuery(request, LIST_QUERY);
+        const sources = await listLogSources(page, { ...(query.target_id !== undefined && { targetId: query.target_id }) }, ctx);
         return json(200, presentPage(sources, presentLogSource));
       },
+      doc: { summary: 'List log sources', query: LIST_QUERY, responses: { 200: { description: 'a page of log sources', body: logSourcePage } }, errors: [400] },
     },
     {
       method: 'GET',
       path: '/log-sources/{id}',
       handler: async (request) => json(200, presentLogSource(await getLogSource(param(request, 'id'), ctx))),
+      doc: { summary: 'Read a log source', responses: { 200: { description: 'the log source', body: logSourceResponse } }, errors: [404] },
     },
     {
       method: 'PUT',
@@ -59,6 +69,7 @@ export function logSourceRoutes(ctx: ManagementContext): Route[] {
         );
         return json(200, presentLogSource(source));
       },
+      doc: updateDoc('Change a log source: fields present replace; `config` merges, and starts afresh when `mode` changes', logSourceDocSchema, { name: 'log source', schema: logSourceResponse }),
     },
     {
       method: 'POST',
@@ -66,6 +77,11 @@ export function logSourceRoutes(ctx: ManagementContext): Route[] {
       handler: async (request) => {
         const result = await testLogSourceById(param(request, 'id'), ctx);
         return json(200, { ok: result.ok, message: result.message, sample: result.sample, line_count: result.lineCount });
+      },
+      doc: {
+        summary: 'Read the source once: `ok: false` with the reason when it cannot',
+        responses: { 200: { description: 'what the read found', body: sourceTestResponse } },
+        errors: [404],
       },
     },
     {
@@ -75,6 +91,7 @@ export function logSourceRoutes(ctx: ManagementContext): Route[] {
         await deleteLogSource(param(request, 'id'), ctx);
         return noContent();
       },
+      doc: { summary: 'Delete a log source (409 while monitors use it)', responses: { 204: { description: 'deleted' } }, errors: [404, 409] },
     },
   ];
 }

@@ -4,11 +4,13 @@ import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';
 import { presentMonitor, presentPage } from '../presenters.ts';
-import { parseMonitor } from '../schemas.ts';
-import { location, param, parseListQuery } from './common.ts';
+import { monitorPage, monitorResponse } from '../response-schemas.ts';
+import { monitorSchema, parseMonitor } from '../schemas.ts';
+import { idFilter, listQuery, location, param, parseListQuery, updateDoc } from './common.ts';
 
 const READ_ONLY = ['id', 'created_at', 'updated_at', 'next_run_at', 'last_run'];
 const NESTED = ['window_config', 'notification_config', 'model'];
+const LIST_QUERY = listQuery({ log_source_id: idFilter.describe('only the monitors whose default source this is') });
 
 export function monitorRoutes(ctx: ManagementContext): Route[] {
   return [
@@ -19,24 +21,32 @@ export function monitorRoutes(ctx: ManagementContext): Route[] {
         const monitor = await createMonitor(parseMonitor(request.body()), ctx);
         return json(201, presentMonitor(monitor), location(request, `/monitors/${monitor.id}`));
       },
+      doc: {
+        summary: 'Create a monitor',
+        body: monitorSchema,
+        responses: { 201: { description: 'the monitor', body: monitorResponse, headers: ['location'] } },
+        errors: [400, 413, 415],
+      },
     },
     {
       method: 'GET',
       path: '/monitors',
       handler: async (request) => {
-        const { page, filter } = parseListQuery(request, ['log_source_id']);
+        const { page, query } = parseListQuery(request, LIST_QUERY);
         const monitors = await listMonitors(
           page,
-          { ...(filter.log_source_id !== undefined && { logSourceId: filter.log_source_id }) },
+          { ...(query.log_source_id !== undefined && { logSourceId: query.log_source_id }) },
           ctx,
         );
         return json(200, presentPage(monitors, presentMonitor));
       },
+      doc: { summary: 'List monitors', query: LIST_QUERY, responses: { 200: { description: 'a page of monitors', body: monitorPage } }, errors: [400] },
     },
     {
       method: 'GET',
       path: '/monitors/{id}',
       handler: async (request) => json(200, presentMonitor(await getMonitor(param(request, 'id'), ctx))),
+      doc: { summary: 'Read a monitor', responses: { 200: { description: 'the monitor', body: monitorResponse } }, errors: [404] },
     },
     {
       method: 'PUT',
@@ -50,6 +60,7 @@ export function monitorRoutes(ctx: ManagementContext): Route[] {
         );
         return json(200, presentMonitor(monitor));
       },
+      doc: updateDoc('Change a monitor: fields present replace; window_config, notification_config and model merge (null removes a setting)', monitorSchema, { name: 'monitor', schema: monitorResponse }),
     },
     {
       method: 'DELETE',
@@ -58,6 +69,7 @@ export function monitorRoutes(ctx: ManagementContext): Route[] {
         await deleteMonitor(param(request, 'id'), ctx);
         return noContent();
       },
+      doc: { summary: 'Delete a monitor and its run history', responses: { 204: { description: 'deleted' } }, errors: [404] },
     },
   ];
 }

@@ -95,7 +95,7 @@ export const TABLE_SCHEMA = {
   sortKey: 'sk',
   /** The attribute DynamoDB's TTL reads: epoch seconds (`MonitorRun.expiresAt`). */
   ttlAttribute: 'expiresAt',
-  /** The global secondary indexes, by name; every index projects all attributes. */
+  /** The global secondary indexes, by name; each projects all attributes unless its `projection` is keys only. */
   indexes: {
     /** Every item of a type (`typePk`), sorted by `typeSk`: the resource lists, in id (creation) order. */
     byType: { partitionKey: 'typePk', sortKey: 'typeSk' },
@@ -105,6 +105,13 @@ export const TABLE_SCHEMA = {
     due: { partitionKey: 'duePk', sortKey: 'dueAt' },
     /** Sparse and sharded: only runs still `queued`/`running` carry `openPk`, so the reaper reads runs in flight. */
     openRuns: { partitionKey: 'openPk', sortKey: 'openAt' },
+    /**
+     * Every run by status (`RUNS#<status>`), sorted by `sk` (its id, so its time): the run lists
+     * across monitors. Keys only: a page reads its runs by key, so the index stays small and a run
+     * field added later needs no index change. The one index this version adds (CloudFormation
+     * creates one GSI per table update).
+     */
+    runsByStatus: { partitionKey: 'runStatusPk', sortKey: 'sk', projection: 'KEYS_ONLY' },
   },
 } as const;
 

@@ -1,15 +1,44 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
 import { NotFoundError } from '#domain/model/errors.ts';
 import { MethodNotAllowedError } from './errors.ts';
 import { toHttpRequest, type HttpRequest } from './request.ts';
 
 export type RouteHandler = (request: HttpRequest) => Promise<APIGatewayProxyResult>;
 
+/** One documented answer of a route; `body` absent for an empty one (204). */
+export interface ResponseDoc {
+  description: string;
+  body?: z.ZodType;
+  /** Response headers worth naming (`location`). */
+  headers?: readonly string[];
+}
+
+/**
+ * What the OpenAPI document says about a route, from the same zod schemas that validate the
+ * request. Error statuses all share the error shape.
+ */
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  /** The query parameters' schema (a strict object of strings), as the route parses them. */
+  query?: z.ZodObject;
+  /** The request body's schema; with `patch`, every top-level field becomes optional (a merge patch). */
+  body?: z.ZodType;
+  patch?: boolean;
+  responses: Record<number, ResponseDoc>;
+  errors: readonly number[];
+  /** False for a route that needs no API key in local mode (`GET /openapi.json`). */
+  apiKey?: boolean;
+}
+
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** A path template: `/monitors/{id}/runs/{run_id}`. */
   path: string;
   handler: RouteHandler;
+  /** Read by the OpenAPI generator; a test fails for any route without one. */
+  doc?: RouteDoc;
 }
 
 interface CompiledRoute extends Route {
@@ -23,7 +52,7 @@ interface CompiledRoute extends Route {
 export class Router {
   private readonly routes: CompiledRoute[];
 
-  constructor(routes: Route[]) {
+  constructor(routes: readonly Route[]) {
     this.routes = routes.map((route) => ({ ...route, segments: route.path.split('/').slice(1) }));
   }
 

@@ -18,7 +18,7 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
     case 'too_small':
       if (issue.origin === 'string') return `must be at least ${issue.minimum} character(s)`;
       if (issue.origin === 'array') return `must have at least ${issue.minimum} item(s)`;
-      return `must be at least ${issue.minimum}`;
+      return issue.inclusive === false ? `must be greater than ${issue.minimum}` : `must be at least ${issue.minimum}`;
     case 'too_big':
       if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
       if (issue.origin === 'array') return `must have at most ${issue.maximum} items`;

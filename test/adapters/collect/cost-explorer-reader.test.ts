@@ -109,18 +109,44 @@ describe('CostExplorerReader', () => {
     ]);
   });
 
-  it('asks GetCostForecast for the period in the forecast metric name', async () => {
+  it('asks GetCostForecast for the period in the forecast metric name, with the 80% prediction interval', async () => {
     // Prepare
-    ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '180.126', Unit: 'USD' } });
+    ce.on(GetCostForecastCommand).resolves({
+      Total: { Amount: '180.126', Unit: 'USD' },
+      ForecastResultsByTime: [
+        { TimePeriod: { Start: '2026-11-21', End: '2026-12-01' }, MeanValue: '180.126', PredictionIntervalLowerBound: '150.5', PredictionIntervalUpperBound: '210.25' },
+      ],
+    });
 
     // Act
     const forecast = await reader().forecast({ start: '2026-11-21', end: '2026-12-01', metric: 'NetAmortizedCost' });
 
     // Assess
     expect(inputs(ce.commandCalls(GetCostForecastCommand))).toEqual([
-      { TimePeriod: { Start: '2026-11-21', End: '2026-12-01' }, Metric: 'NET_AMORTIZED_COST', Granularity: 'MONTHLY' },
+      { TimePeriod: { Start: '2026-11-21', End: '2026-12-01' }, Metric: 'NET_AMORTIZED_COST', Granularity: 'MONTHLY', PredictionIntervalLevel: 80 },
     ]);
-    expect(forecast).toEqual({ amount: 180.126, unit: 'USD' });
+    expect(forecast).toEqual({ amount: 180.126, unit: 'USD', lower: 150.5, upper: 210.25 });
+  });
+
+  it('sums the interval over the periods of a forecast spanning two months, and keeps none when a bound is missing', async () => {
+    // Prepare
+    ce.on(GetCostForecastCommand)
+      .resolvesOnce({
+        Total: { Amount: '30', Unit: 'USD' },
+        ForecastResultsByTime: [
+          { MeanValue: '10', PredictionIntervalLowerBound: '8', PredictionIntervalUpperBound: '12' },
+          { MeanValue: '20', PredictionIntervalLowerBound: '15', PredictionIntervalUpperBound: '26' },
+        ],
+      })
+      .resolvesOnce({ Total: { Amount: '30', Unit: 'USD' }, ForecastResultsByTime: [{ MeanValue: '30', PredictionIntervalLowerBound: '20' }] });
+
+    // Act
+    const spanning = await reader().forecast({ start: '2026-11-30', end: '2026-12-02', metric: 'UnblendedCost' });
+    const halfBounded = await reader().forecast({ start: '2026-11-30', end: '2026-12-01', metric: 'UnblendedCost' });
+
+    // Assess
+    expect(spanning).toEqual({ amount: 30, unit: 'USD', lower: 23, upper: 38 });
+    expect(halfBounded).toEqual({ amount: 30, unit: 'USD' });
   });
 
   it('reads anomalies with their impact and root causes across pages', async () => {

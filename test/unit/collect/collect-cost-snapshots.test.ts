@@ -8,7 +8,7 @@ import {
   type CostSource,
 } from '#domain/collect/collect-cost-snapshots.ts';
 import { SourceReadError } from '#domain/collect/errors.ts';
-import type { CostAndUsage, CostExplorerPort, CostSnapshotRepository } from '#domain/collect/ports.ts';
+import type { CostAndUsage, CostExplorerPort, CostForecastRead, CostSnapshotRepository } from '#domain/collect/ports.ts';
 import type { CostAnomaly, CostSnapshot } from '#domain/collect/types.ts';
 import type { LogSource, Target } from '#domain/model/entities.ts';
 import type { LogSourceRepository } from '#domain/log-sources/ports.ts';
@@ -20,7 +20,7 @@ type Call = { kind: string; request: unknown };
 
 function fakeExplorer(answers: {
   usage?: CostAndUsage | Error;
-  forecast?: { amount: number; unit: string | null } | Error;
+  forecast?: CostForecastRead | Error;
   anomalies?: CostAnomaly[] | Error;
 }): CostExplorerPort & { calls: Call[] } {
   const calls: Call[] = [];
@@ -127,6 +127,17 @@ describe('takeCostSnapshot', () => {
     // Assess
     expect(explorer.calls[1]).toEqual({ kind: 'forecast', request: { start: '2026-12-01', end: '2027-01-01', metric: 'UnblendedCost' } });
     expect(snapshot.monthToDate).toEqual([{ group: 'S3', amount: 1 }]);
+  });
+
+  it('keeps the forecast\'s 80% prediction interval, rounded like the amount', async () => {
+    // Prepare
+    const explorer = fakeExplorer({ forecast: { amount: 180.12345, unit: 'USD', lower: 150.00004, upper: 210.55555 } });
+
+    // Act
+    const snapshot = await takeCostSnapshot(costSource('t-1'), explorer, new Date('2026-11-21T06:00:00.000Z'));
+
+    // Assess
+    expect(snapshot.forecast).toEqual({ start: '2026-11-21', end: '2026-12-01', amount: 180.1235, lower: 150, upper: 210.5556 });
   });
 
   it(`keeps the ${MAX_GROUPS} largest groups and sums the rest into Other`, async () => {

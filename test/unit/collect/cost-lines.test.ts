@@ -16,11 +16,24 @@ describe('renderCostSnapshot', () => {
       'month-to-date since 2026-11-01 Amazon EC2 250.00 USD',
       'month-to-date since 2026-11-01 AWS Lambda 10.50 USD',
       'month-to-date since 2026-11-01 total 260.50 USD',
-      'forecast 2026-11-21..2026-12-01 (end exclusive) 180.00 USD; month total ≈ 440.50 USD',
+      'forecast 2026-11-21..2026-12-01 (end exclusive) 180.00 USD; month total ≈ 437.25 USD',
       'snapshot: UnblendedCost by SERVICE in USD, collected 2026-11-21T06:00:00.000Z; amounts from 2026-11-20 on are estimates',
     ]);
     expect(read.lines.every((l) => l.timestamp === null)).toBe(true);
     expect(read.notes).toEqual([]);
+  });
+
+  it('shows the forecast\'s 80% interval and the month totals it gives, today\'s partial cost counted once', () => {
+    // Prepare: 260.50 so far, of which 3.25 today; forecast from today 180 (150..220)
+    const snapshot = aSnapshot('cost-1', { forecast: { start: '2026-11-21', end: '2026-12-01', amount: 180, lower: 150, upper: 220 } });
+
+    // Act
+    const read = renderCostSnapshot(snapshot, { now: new Date('2026-11-21T09:00:00.000Z') });
+
+    // Assess
+    expect(read.lines.map((l) => l.text)).toContain(
+      'forecast 2026-11-21..2026-12-01 (end exclusive) 180.00 USD; month total ≈ 437.25 USD (80% interval 150.00 USD–220.00 USD; month total 407.25 USD–477.25 USD)',
+    );
   });
 
   it('writes the collector notes, an ongoing anomaly and no forecast line when there is none', () => {

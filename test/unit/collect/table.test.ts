@@ -81,7 +81,7 @@ describe('cost inputs', () => {
     expect(body.filter((line) => / \| 12\.50 \| /.test(line))).toHaveLength(35);
     expect(body.slice(-3)).toEqual([
       'month-to-date since 2026-11-01 total 406.80 USD',
-      'forecast 2026-11-28..2026-12-01 (end exclusive) 37.50 USD; month total ≈ 444.30 USD',
+      'forecast 2026-11-28..2026-12-01 (end exclusive) 37.50 USD; month total ≈ 431.50 USD',
       'snapshot: UnblendedCost by SERVICE in USD, collected 2026-11-27T06:00:00.000Z; amounts from 2026-11-26 on are estimates',
     ]);
     expect(payload.text).not.toContain('<*>');
@@ -148,7 +148,7 @@ describe('the README example', () => {
         `month-to-date since 2026-11-01 ${EC2} 400.50 USD`,
         'month-to-date since 2026-11-01 AmazonCloudWatch 8.10 USD',
         'month-to-date since 2026-11-01 total 408.60 USD',
-        'forecast 2026-11-28..2026-12-01 (end exclusive) 37.50 USD; month total ≈ 446.10 USD',
+        'forecast 2026-11-28..2026-12-01 (end exclusive) 37.50 USD; month total ≈ 433.30 USD',
         'snapshot: UnblendedCost by SERVICE in USD, collected 2026-11-27T06:00:00.000Z',
         '',
         '[LATENCY]',

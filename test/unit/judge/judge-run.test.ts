@@ -64,6 +64,50 @@ const warnVerdict: Verdict = {
 };
 
 describe('judgeRun', () => {
+  it('adds the number rules (cost) after the line rules: their floor raises the model status and the model reads their figures', async () => {
+    // Prepare
+    const judge = new FakeJudge({ verdict: { status: 'ok', summary: 'Spend looks normal.', findings: [] } });
+    const budget = {
+      label: 'BUDGET',
+      pattern: '',
+      kind: 'monthly_budget' as const,
+      count: 0,
+      severity: 'alert' as const,
+      breached: true,
+      actual: 162,
+      threshold: 150,
+      percent: 100,
+      basis: 'actual' as const,
+      unit: 'USD',
+      detail: 'month-to-date since 2026-11-01 162.00 USD (108% of 150.00 USD); actual crossed 100%',
+    };
+
+    // Act
+    const result = await judgeRun(request({ rules: [], numberRuleResults: [budget] }), { judge, metrics: new FakeMetrics() });
+
+    // Assess
+    expect(result.rules).toEqual([budget]);
+    expect(result.status).toBe('alert');
+    expect(result.summary).toBe(
+      'Spend looks normal. Status raised to alert by rule: BUDGET monthly_budget: month-to-date since 2026-11-01 162.00 USD (108% of 150.00 USD); actual crossed 100% (alert).',
+    );
+    expect(judge.calls[0]?.request.ruleResults).toEqual([budget]);
+  });
+
+  it('gives the rules-only judge the number rules too, as findings with their figures', async () => {
+    // Prepare
+    const budget = { label: 'BUDGET', pattern: '', kind: 'daily_threshold' as const, count: 0, severity: 'warn' as const, breached: true, detail: '2026-11-20 total 6.00 USD is above 5.00 USD' };
+
+    // Act
+    const result = await judgeRun(request({ rules: [], numberRuleResults: [budget] }), { judge: new RulesOnlyJudge(), metrics: new FakeMetrics() });
+
+    // Assess
+    expect(result.status).toBe('warn');
+    expect(result.findings).toEqual([
+      { title: 'Rule breached: BUDGET daily_threshold: 2026-11-20 total 6.00 USD is above 5.00 USD (warn)', severity: 'warn', label: 'BUDGET', evidence: [], recommendation: null },
+    ]);
+  });
+
   it('redacts, counts rules, asks the judge and raises its status to the rules floor', async () => {
     // Prepare
     const judge = new FakeJudge({ verdict: warnVerdict });

@@ -261,6 +261,15 @@ describe('notificationFingerprint', () => {
     expect(notificationFingerprint(shuffled, monitorId)).toBe(notificationFingerprint(base, monitorId));
   });
 
+  it('tells cost rule breaches apart by kind, group and crossed budget percentage, not by their amounts', () => {
+    const budget = { label: 'BUDGET', pattern: '', kind: 'monthly_budget' as const, count: 0, severity: 'warn' as const, breached: true, percent: 80, basis: 'actual' as const, actual: 121 };
+    const anomaly = { ...budget, kind: 'anomaly' as const, percent: undefined, group: 'Amazon EC2' };
+    const print = (rules: MonitorRun['rules']) => notificationFingerprint(makeRun({ status: 'warn', findings: [], rules }), monitorId);
+
+    expect(print([{ ...budget, actual: 140, detail: 'other words' }])).toBe(print([budget]));
+    expect(new Set([print([budget]), print([{ ...budget, percent: 100 }]), print([{ ...budget, basis: 'forecast' }]), print([anomaly]), print([{ ...anomaly, group: 'Amazon S3' }])]).size).toBe(5);
+  });
+
   it('changes with the monitor, the status, a breached rule and the words of a title', () => {
     const base = makeRun();
     const fingerprints = [

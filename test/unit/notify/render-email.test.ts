@@ -131,6 +131,18 @@ describe('renderAlertEmail', () => {
     expect(email.html).toContain('>0 (expected at least 1)</td>');
   });
 
+  it('shows a cost rule by its kind and figures, in the text and the HTML', () => {
+    const rules = [
+      { label: 'BUDGET', pattern: '', kind: 'monthly_budget' as const, count: 0, severity: 'alert' as const, breached: true, detail: 'month-to-date since 2026-11-01 162.00 USD (108% of 150.00 USD); actual crossed 100%' },
+    ];
+
+    const email = renderAlertEmail(makeRun({ rules }), makeMonitor(), { apiBaseUrl: API_BASE_URL });
+
+    expect(email.text).toContain('\n- BUDGET monthly_budget: month-to-date since 2026-11-01 162.00 USD (108% of 150.00 USD); actual crossed 100%, BREACHED (alert)\n');
+    expect(email.html).toContain('>monthly_budget</td>');
+    expect(email.html).toContain('>month-to-date since 2026-11-01 162.00 USD (108% of 150.00 USD); actual crossed 100%</td>');
+  });
+
   it('links the run and shows the silence commands in the HTML body', () => {
     const email = renderAlertEmail(makeRun(), makeMonitor(), { apiBaseUrl: API_BASE_URL });
     const runUrl = `${API_BASE_URL}/monitors/01JMONITOR0000000000000001/runs/01JRUN00000000000000000001`;

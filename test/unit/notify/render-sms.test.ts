@@ -13,6 +13,23 @@ describe('renderSms', () => {
     expect(sms).toBe('Vigil ALERT BTC bot anomaly detector: Order placement fails: 37 timeouts. (run 01JRUN00000000000000000001)');
   });
 
+  it('leads a rules-only run with the breached rule, alert before warn, before the summary is cut', () => {
+    const run = makeRun({
+      summary: 'Rules only, the model was not consulted (no AWS credentials in local mode; set VIGIL_AWS=auto with credentials): 2 rules breached.',
+      judge: { kind: 'rules', modelId: null, inputTokens: 0, outputTokens: 0, latencyMs: 0, estimatedCostUsd: 0, skipped: null },
+      rules: [
+        { label: 'FILLS', pattern: 'filled', kind: 'expect_at_least', threshold: 5, count: 1, severity: 'warn', breached: true },
+        { label: 'ERRORS', pattern: 'ERROR', kind: 'min_count', threshold: 10, count: 37, severity: 'alert', breached: true },
+      ],
+    });
+
+    const sms = renderSms(run, makeMonitor());
+
+    expect(sms).toMatch(/^Vigil ALERT [^:]+: ERRORS: 37 match \/ERROR\/, min_count 10 \(\+1 rule\)\. Rules only/);
+    expect(gsmSeptets(sms)).toBeLessThanOrEqual(160);
+    expect(renderSms({ ...run, judge: { ...run.judge!, kind: 'bedrock' } }, makeMonitor())).not.toContain('ERRORS: 37');
+  });
+
   it('cuts a long summary at a word to fit 160 septets and keeps the run id', () => {
     const sms = renderSms(makeRun({ summary: 'Order placement fails since 10:02 with timeouts against the exchange API, retries pile up and the fill rate dropped to zero in every market.' }), makeMonitor());
 

@@ -73,9 +73,27 @@ describe('renderTopicMessage', () => {
         },
       ],
       omitted_findings: 0,
-      rules: [{ label: 'ERRORS', pattern: 'ERROR|Exception', count: 37, severity: 'alert', breached: true }],
+      rules: [{ label: 'ERRORS', pattern: 'ERROR|Exception', kind: 'min_count', count: 37, severity: 'alert', breached: true }],
       failed_inputs: [],
     });
+  });
+
+  it('writes every field of the event in snake_case, a breached rule\'s template and threshold included', () => {
+    const run = makeRun({
+      rules: [
+        { label: 'ERRORS', pattern: 'ERROR', kind: 'min_count', threshold: 10, count: 37, severity: 'alert', breached: true, templateId: 'tpl-1' },
+        { label: 'FILLS', pattern: 'filled', kind: 'expect_at_least', threshold: 5, count: 0, unread: true, severity: 'warn', breached: false },
+      ],
+    });
+    const { event } = parse(renderTopicMessage(run, makeMonitor(), { apiBaseUrl: API_BASE_URL }).message);
+    const keys = (value: unknown): string[] =>
+      Array.isArray(value) ? value.flatMap(keys) : value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => [k, ...keys(v)]) : [];
+
+    expect(event.rules).toEqual([
+      { label: 'ERRORS', pattern: 'ERROR', kind: 'min_count', min_count: 10, count: 37, severity: 'alert', breached: true, template_id: 'tpl-1' },
+      { label: 'FILLS', pattern: 'filled', kind: 'expect_at_least', expect_at_least: 5, count: 0, input_failed: true, severity: 'warn', breached: false },
+    ]);
+    expect(keys(event).filter((key) => /[A-Z]/.test(key))).toEqual([]);
   });
 
   it('lists the failed inputs of an error run', () => {

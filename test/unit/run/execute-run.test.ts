@@ -28,10 +28,22 @@ const verdict: JudgedRun = {
   error: null,
 };
 
-function steps(overrides: Partial<RunSteps> = {}): RunSteps & { notified: MonitorRun[] } {
+function steps(overrides: Partial<RunSteps> = {}): RunSteps & { notified: MonitorRun[]; digested: MonitorRun[] } {
   const notified: MonitorRun[] = [];
+  const digested: MonitorRun[] = [];
   return {
     notified,
+    digested,
+    digest: async (_monitor, run) => {
+      digested.push(run);
+      return {
+        status: 'ok',
+        summary: 'Cost digest: 84.00 USD month to date.',
+        inputs: { BUDGET: { lines: 0, chars: 0, truncated: false, error: null } },
+        notifications: [{ channel: 'email', target: 'ops@example.com', status: 'sent', reason: null }],
+        error: null,
+      };
+    },
     collect: async () => ({ text: '[ALL]\nERROR x', inputs: { ALL: { lines: 1, chars: 7, truncated: false, error: null } }, linesByLabel: new Map([['ALL', ['ERROR x']]]) }),
     judge: async () => verdict,
     notify: async (run) => {
@@ -94,6 +106,44 @@ describe('executeRun', () => {
       notifications: [{ channel: 'email', target: 'ops@example.com', status: 'sent', reason: null }],
     });
     expect((await ctx.store.monitors.get(monitor.id))?.lastRun).toEqual({ id: stored?.id, status: 'alert', finishedAt: '2026-11-21T10:00:05.000Z' });
+  });
+
+  it('keeps notificationsPending true from the saved verdict until the notify step has recorded its outcomes', async () => {
+    const seenDuringNotify: (boolean | undefined)[] = [];
+    const slot = '2026-11-21T10:00:00.000Z';
+    let monitorId = '';
+    const { monitor, deps } = await setup({
+      notify: async (run) => {
+        seenDuringNotify.push((await ctx.store.runs.get(monitorId, run.id))?.notificationsPending);
+        return [];
+      },
+    });
+    monitorId = monitor.id;
+
+    await executeRun({ kind: 'schedule', monitorId: monitor.id, scheduledFor: slot }, deps);
+
+    expect(seenDuringNotify).toEqual([true]);
+    // Nobody was notified, and the run still says the step is done.
+    expect(await ctx.store.runs.get(monitor.id, scheduledRunId(monitor.id, new Date(slot)))).toMatchObject({
+      status: 'alert',
+      notifications: [],
+      notificationsPending: false,
+    });
+  });
+
+  it('finishes the notifications of a redelivered run whose verdict was saved but whose notify step never recorded', async () => {
+    const { monitor, deps, runSteps } = await setup();
+    const slot = '2026-11-21T10:00:00.000Z';
+    const id = scheduledRunId(monitor.id, new Date(slot));
+    await ctx.store.runs.create(
+      aRun(monitor.id, { id, trigger: 'schedule', scheduledFor: slot, status: 'alert', finishedAt: slot, notificationsPending: true }),
+    );
+
+    const result = await executeRun({ kind: 'schedule', monitorId: monitor.id, scheduledFor: slot }, deps);
+
+    expect(result.outcome).toBe('notified');
+    expect(runSteps.notified).toHaveLength(1);
+    expect(await ctx.store.runs.get(monitor.id, id)).toMatchObject({ notificationsPending: false, notifications: [{ status: 'sent' }] });
   });
 
   it('does nothing twice for a redelivered message: one run, one notification', async () => {
@@ -229,6 +279,51 @@ describe('executeRun after an attempt died between the verdict and the notificat
     expect((await ctx.store.runs.get(monitor.id, id))?.notifications).toEqual([
       { channel: 'email', target: 'ops@example.com', status: 'sent', reason: null },
     ]);
+  });
+});
+
+describe('executeRun for a digest run', () => {
+  it('sends the digest instead of judging, records it ok with its deliveries, and never sends it twice', async () => {
+    // Prepare: the scheduler created the digest run
+    const { monitor, deps, runSteps } = await setup({ judge: async () => expect.fail('a digest is not judged') });
+    const slot = '2026-11-21T08:00:00.000Z';
+    const run = aRun(monitor.id, { id: 'digest-1', trigger: 'digest', scheduledFor: slot, status: 'queued', finishedAt: null });
+    await ctx.store.runs.create(run);
+
+    // Act: delivered, then redelivered
+    const first = await executeRun({ kind: 'manual', monitorId: monitor.id, runId: run.id }, deps);
+    const again = await executeRun({ kind: 'manual', monitorId: monitor.id, runId: run.id }, deps);
+
+    // Assess
+    expect(first.outcome).toBe('finished');
+    expect(again.outcome).toBe('duplicate');
+    expect(runSteps.digested.map((r) => r.id)).toEqual(['digest-1']);
+    expect(runSteps.notified).toEqual([]);
+    const saved = await ctx.store.runs.get(monitor.id, run.id);
+    expect((await ctx.store.monitors.get(monitor.id))?.lastRun).toBeNull();
+    expect(saved).toMatchObject({
+      trigger: 'digest',
+      status: 'ok',
+      summary: 'Cost digest: 84.00 USD month to date.',
+      notifications: [{ channel: 'email', target: 'ops@example.com', status: 'sent', reason: null }],
+    });
+  });
+
+  it('records a digest step that throws as an error run', async () => {
+    // Prepare
+    const { monitor, deps } = await setup({
+      digest: async () => {
+        throw new Error('table unreachable');
+      },
+    });
+    const run = aRun(monitor.id, { id: 'digest-2', trigger: 'digest', scheduledFor: '2026-11-21T08:00:00.000Z', status: 'queued', finishedAt: null });
+    await ctx.store.runs.create(run);
+
+    // Act
+    await executeRun({ kind: 'manual', monitorId: monitor.id, runId: run.id }, deps);
+
+    // Assess
+    expect(await ctx.store.runs.get(monitor.id, run.id)).toMatchObject({ status: 'error', error: 'table unreachable' });
   });
 });
 

@@ -48,19 +48,19 @@ describe('runOnce', () => {
 });
 
 describe('reading runs', () => {
-  it('listRuns: hands the page to the store and its cursor back; a missing monitor is a NotFoundError', async () => {
+  it('listRuns: hands the monitor, filters and page to the store and its cursor back; a missing monitor is a NotFoundError', async () => {
     const { ctx, runs } = await withMonitor();
-    for (const id of ['R1', 'R2', 'R3']) runs.items.set(id, aRun('M1', { id }));
+    for (const id of ['R1', 'R2', 'R3']) runs.items.set(id, aRun('M1', { id, status: 'alert' }));
 
-    const first = await listRuns('M1', { limit: 2 }, ctx);
-    const second = await listRuns('M1', { limit: 2, nextToken: first.nextToken ?? undefined }, ctx);
+    const first = await listRuns('M1', { status: 'alert' }, { limit: 2 }, ctx);
+    const second = await listRuns('M1', { status: 'alert' }, { limit: 2, nextToken: first.nextToken ?? undefined }, ctx);
 
-    expect(runs.listed).toEqual([
-      { monitorId: 'M1', page: { limit: 2 } },
-      { monitorId: 'M1', page: { limit: 2, nextToken: 'R2' } },
+    expect(runs.queried).toEqual([
+      { query: { status: 'alert', monitorId: 'M1' }, page: { limit: 2 } },
+      { query: { status: 'alert', monitorId: 'M1' }, page: { limit: 2, nextToken: 'R2' } },
     ]);
-    expect(second).toMatchObject({ items: [{ id: 'R3' }], nextToken: null });
-    await expect(listRuns('01NOPE', { limit: 2 }, ctx)).rejects.toThrow(NotFoundError);
+    expect(second).toMatchObject({ items: [{ id: 'R1' }], nextToken: null });
+    await expect(listRuns('01NOPE', {}, { limit: 2 }, ctx)).rejects.toThrow(NotFoundError);
   });
 
   it('latestRun: the newest run, or a NotFoundError that says there is none yet', async () => {

@@ -12,7 +12,7 @@ import {
   type Metric,
   type RootCause,
 } from '@aws-sdk/client-cost-explorer';
-import type { CostAndUsage, CostExplorerPort, CostPeriod } from '#domain/collect/ports.ts';
+import type { CostAndUsage, CostExplorerPort, CostForecastRead, CostPeriod } from '#domain/collect/ports.ts';
 import type { CostAnomaly } from '#domain/collect/types.ts';
 import type { CostMetric } from '#domain/model/entities.ts';
 import type { Clock } from '#domain/model/ports.ts';
@@ -34,6 +34,9 @@ const FORECAST_METRIC: Record<CostMetric, Metric> = {
   UnblendedCost: 'UNBLENDED_COST',
   UsageQuantity: 'USAGE_QUANTITY',
 };
+
+/** The prediction interval kept with each forecast (percent): the budget rule says when the budget lies inside it. */
+export const FORECAST_INTERVAL_LEVEL = 80;
 
 const NO_DATA =
   'Cost Explorer has no data for this account yet: enable Cost Explorer in the Billing console; data appears within 24 hours and forecasts need some history';
@@ -127,19 +130,34 @@ export class CostExplorerReader implements CostExplorerPort {
     return { unit, complete: nextToken === undefined, days: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)) };
   }
 
-  /** GetCostForecast over the period as one monthly amount. */
-  async forecast(request: CostPeriod & { metric: CostMetric }): Promise<{ amount: number; unit: string | null }> {
+  /**
+   * GetCostForecast over the period as one monthly amount, with its 80% prediction interval: the
+   * bounds of each period's result summed (one result when the period lies in one month).
+   */
+  async forecast(request: CostPeriod & { metric: CostMetric }): Promise<CostForecastRead> {
     const result = await callAws(this.context('ce:GetCostForecast', `the ${request.metric} forecast`), { clock: this.clock }, (options) =>
       this.client.send(
         new GetCostForecastCommand({
           TimePeriod: { Start: request.start, End: request.end },
           Metric: FORECAST_METRIC[request.metric],
           Granularity: 'MONTHLY',
+          PredictionIntervalLevel: FORECAST_INTERVAL_LEVEL,
         }),
         options,
       ),
     );
-    return { amount: Number(result.Total?.Amount ?? 0), unit: result.Total?.Unit ?? null };
+    const periods = result.ForecastResultsByTime ?? [];
+    const bound = (key: 'PredictionIntervalLowerBound' | 'PredictionIntervalUpperBound'): number | undefined =>
+      periods.length > 0 && periods.every((period) => period[key] !== undefined)
+        ? periods.reduce((total, period) => total + Number(period[key]), 0)
+        : undefined;
+    const lower = bound('PredictionIntervalLowerBound');
+    const upper = bound('PredictionIntervalUpperBound');
+    return {
+      amount: Number(result.Total?.Amount ?? 0),
+      unit: result.Total?.Unit ?? null,
+      ...(lower !== undefined && upper !== undefined && { lower, upper }),
+    };
   }
 
   /** GetAnomalies (Cost Anomaly Detection) in the period, every monitor's. */

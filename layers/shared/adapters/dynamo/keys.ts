@@ -10,7 +10,7 @@ import { stableHash } from '#domain/scheduling/schedule.ts';
  * | log source | LOGSOURCE#<id>     | LOGSOURCE              | typePk, typeSk; parentPk TARGET#<target id>   |
  * | monitor    | MONITOR#<id>       | MONITOR                | typePk, typeSk; duePk DUE#<0-15>, dueAt (on)  |
  * | reference  | MONITOR#<id>       | REF#LOGSOURCE#<ls id>  | parentPk LOGSOURCE#<ls id>, parentSk MONITOR# |
- * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL); openPk OPEN#<n>, openAt (open) |
+ * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL); openPk OPEN#<n>, openAt (open); runStatusPk RUNS#<status> |
  * | baseline   | MONITOR#<id>       | BASELINE#<label>       |                                               |
  * | feedback   | MONITOR#<id>       | FEEDBACK#<time>#<id>   |                                               |
  * | heartbeat  | SCHEDULER          | HEARTBEAT              |                                               |
@@ -67,6 +67,9 @@ export const keys = {
 };
 
 export const RUN_PREFIX = 'RUN#';
+
+/** The runs-by-status index partition of a run: `RUNS#<status>`, sorted by `sk` (its id, so its time). */
+export const runStatusPartition = (status: string) => `RUNS#${status}`;
 export const BASELINE_PREFIX = 'BASELINE#';
 export const FEEDBACK_PREFIX = 'FEEDBACK#';
 
@@ -98,6 +101,13 @@ export const pageKeys = {
     pk: keys.monitor(monitorId).pk,
     sk: exactly(`${FEEDBACK_PREFIX}\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#${ID}`),
   }),
+  runsByStatus: (status: string) => ({
+    pk: exactly(`${ENTITY.monitor}#${ID}`),
+    sk: exactly(`${RUN_PREFIX}${ID}`),
+    runStatusPk: runStatusPartition(status),
+  }),
+  /** The cursor of a list merged from every status partition: the last run returned. */
+  runsOfAllStatuses: () => ({ pk: exactly(`${ENTITY.monitor}#${ID}`), sk: exactly(`${RUN_PREFIX}${ID}`) }),
   due: (partition: string) => ({
     pk: exactly(`${ENTITY.monitor}#${ID}`),
     sk: ENTITY.monitor,
@@ -118,6 +128,7 @@ export const STORAGE_ATTRIBUTES = [
   'dueAt',
   'openPk',
   'openAt',
+  'runStatusPk',
   'logSourceCount',
   'monitorCount',
 ] as const;

@@ -1,15 +1,41 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest } from '#domain/model/entities.ts';
+import { encodeTime } from 'ulid';
+import { lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest, type RunStatus } from '#domain/model/entities.ts';
 import { ConflictError, NotFoundError } from '#domain/model/errors.ts';
-import type { RunRepository } from '#domain/runs/ports.ts';
+import type { RunQuery, RunRepository } from '#domain/runs/ports.ts';
 import type { RunHistoryReader } from '#domain/insights/monitor-insights.ts';
 import type { RunRecord } from '#domain/insights/insights.ts';
-import { encodeTime } from 'ulid';
 import type { OpenRun, OpenRunRepository } from '#domain/runs/reap-stale-runs.ts';
-import { keys, pageKeys, RUN_PREFIX } from './keys.ts';
+import { keys, pageKeys, RUN_PREFIX, runStatusPartition } from './keys.ts';
+import { INDEX } from './table-definition.ts';
 import { listOpenSince, openRunAttributes } from './open-runs.ts';
 import { conditionFailure, transactWrite } from './transactions.ts';
-import { decodeCursor, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
+import { batchGet, decodeCursor, encodeCursor, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
+
+const STATUSES: readonly RunStatus[] = ['queued', 'running', 'ok', 'warn', 'alert', 'error'];
+
+/** A run's item: the run, its keys, and the index attributes its status gives it. */
+function runItem(run: MonitorRun): Item {
+  return { ...keys.run(run.monitorId, run.id), ...run, ...openRunAttributes(run), runStatusPk: runStatusPartition(run.status) };
+}
+
+/**
+ * The `sk` range of runs whose id time is in [since, until): ids are ULIDs (a scheduled run's
+ * carries its slot), whose first 10 characters are the time, so `RUN#<time>` sorts before every
+ * id of that millisecond and `~` after every id.
+ */
+function skRange(query: RunQuery): { ':from': string; ':to': string } {
+  return {
+    ':from': `${RUN_PREFIX}${query.since ? encodeTime(query.since.getTime(), 10) : ''}`,
+    ':to': `${RUN_PREFIX}${query.until ? encodeTime(query.until.getTime(), 10) : '~'}`,
+  };
+}
+
+/** Newest first: by `sk` (the run id), then by partition for the (theoretical) equal ids. */
+function newestFirst(a: Item, b: Item): number {
+  if (a.sk !== b.sk) return a.sk < b.sk ? 1 : -1;
+  return a.pk < b.pk ? 1 : a.pk > b.pk ? -1 : 0;
+}
 
 export function runFromItem(item: Item): MonitorRun {
   return withoutStorageAttributes(item) as MonitorRun;
@@ -101,6 +127,11 @@ export async function deleteMonitorItems(table: Table, monitorId: string, prefix
 export class DynamoRunRepository implements RunRepository, OpenRunRepository, RunHistoryReader {
   constructor(private readonly table: Table) {}
 
+  /**
+   * Creates the run once; false when it exists. Creating and saving a run move the monitor's
+   * `last_run` forward, except for a digest run: `last_run` is the monitor's verdict, and a
+   * digest reports costs whatever the status.
+   */
   async create(run: MonitorRun): Promise<boolean> {
     try {
       await transactWrite(
@@ -111,7 +142,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
             write: {
               Put: {
                 TableName: this.table.name,
-                Item: { ...keys.run(run.monitorId, run.id), ...run, ...openRunAttributes(run) },
+                Item: runItem(run),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -136,7 +167,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
       if (error instanceof RunExistsError) return false;
       throw error;
     }
-    await this.pointLastRun(run.monitorId, lastRunOf(run));
+    if (run.trigger !== 'digest') await this.pointLastRun(run.monitorId, lastRunOf(run));
     return true;
   }
 
@@ -162,6 +193,108 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
     return toPage((result.Items ?? []).map(runFromItem), result.LastEvaluatedKey);
   }
 
+  async query(query: RunQuery, page: PageRequest): Promise<Page<MonitorRun>> {
+    if (query.monitorId !== undefined) return this.queryMonitor(query.monitorId, query, page);
+    if (query.status !== undefined) return this.queryStatus(query.status, query, page);
+    return this.queryAllStatuses(query, page);
+  }
+
+  /**
+   * One monitor's runs: its partition, by the id range. A status is a filter there, so such a
+   * page reads the monitor's runs in the time range until it has `limit` (the one new index a
+   * deploy may add serves the lists across monitors).
+   */
+  private async queryMonitor(monitorId: string, query: RunQuery, page: PageRequest): Promise<Page<MonitorRun>> {
+    const found: Item[] = [];
+    let startKey = decodeCursor(page.nextToken, pageKeys.runsOfMonitor(monitorId));
+    do {
+      const result = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ...(query.status !== undefined && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
+          ExpressionAttributeValues: {
+            ':pk': keys.monitor(monitorId).pk,
+            ...skRange(query),
+            ...(query.status !== undefined && { ':status': query.status }),
+          },
+          ScanIndexForward: false,
+          Limit: page.limit,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && found.length < page.limit);
+    if (found.length > page.limit) {
+      const items = found.slice(0, page.limit);
+      const last = items[items.length - 1] as Item;
+      return toPage(items.map(runFromItem), { pk: last.pk, sk: last.sk });
+    }
+    return toPage(found.map(runFromItem), startKey);
+  }
+
+  /** Every monitor's runs of one status: one partition of the runs-by-status index. */
+  private async queryStatus(status: RunStatus, query: RunQuery, page: PageRequest): Promise<Page<MonitorRun>> {
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.name,
+        IndexName: INDEX.runsByStatus,
+        KeyConditionExpression: 'runStatusPk = :status AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':status': runStatusPartition(status), ...skRange(query) },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.nextToken, pageKeys.runsByStatus(status)),
+      }),
+    );
+    return toPage(await this.readRuns(result.Items ?? []), result.LastEvaluatedKey);
+  }
+
+  /**
+   * Every run: the newest `limit` of each status partition merged, so a page reads at most six
+   * times its size in index keys. The token is the last run returned; the next page starts below it.
+   */
+  private async queryAllStatuses(query: RunQuery, page: PageRequest): Promise<Page<MonitorRun>> {
+    const cursor = decodeCursor(page.nextToken, pageKeys.runsOfAllStatuses());
+    const range = skRange(query);
+    if (cursor && cursor.sk < range[':to']) range[':to'] = String(cursor.sk);
+    const perStatus = await Promise.all(
+      STATUSES.map(async (status) => {
+        const result = await this.table.client.send(
+          new QueryCommand({
+            TableName: this.table.name,
+            IndexName: INDEX.runsByStatus,
+            KeyConditionExpression: 'runStatusPk = :status AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':status': runStatusPartition(status), ...range },
+            ScanIndexForward: false,
+            // One more than a page, for the runs of the cursor's own id that come before it.
+            Limit: page.limit + 1,
+          }),
+        );
+        return { keys: result.Items ?? [], more: result.LastEvaluatedKey !== undefined };
+      }),
+    );
+    const after = (key: Item) => !cursor || newestFirst(cursor, key) < 0;
+    const merged = perStatus.flatMap((p) => p.keys).filter(after).sort(newestFirst);
+    const taken = merged.slice(0, page.limit);
+    const more = merged.length > page.limit || perStatus.some((p) => p.more);
+    const last = taken[taken.length - 1];
+    return {
+      items: await this.readRuns(taken),
+      nextToken: more && last ? encodeCursor({ pk: last.pk, sk: last.sk }) : null,
+    };
+  }
+
+  /** The runs of index keys, in the keys' order; a run deleted since is left out. */
+  private async readRuns(indexKeys: readonly Item[]): Promise<MonitorRun[]> {
+    const items = await batchGet(this.table, indexKeys.map((key) => ({ pk: key.pk, sk: key.sk })));
+    const byKey = new Map(items.map((item) => [`${item.pk}|${item.sk}`, item]));
+    return indexKeys.flatMap((key) => {
+      const item = byKey.get(`${key.pk}|${key.sk}`);
+      return item ? [runFromItem(item)] : [];
+    });
+  }
+
   async latest(monitorId: string): Promise<MonitorRun | null> {
     const { items } = await this.list(monitorId, { limit: 1 });
     return items[0] ?? null;
@@ -180,7 +313,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
         await this.table.client.send(
           new PutCommand({
             TableName: this.table.name,
-            Item: { ...keys.run(saving.monitorId, saving.id), ...fields, ...(held > 0 && { feedback }), ...openRunAttributes(saving) },
+            Item: { ...runItem(fields as MonitorRun), ...(held > 0 && { feedback }) },
             ConditionExpression:
               held === 0 ? 'attribute_exists(pk) AND attribute_not_exists(feedback)' : 'attribute_exists(pk) AND size(feedback) = :held',
             ...(held > 0 && { ExpressionAttributeValues: { ':held': held } }),
@@ -196,7 +329,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
         saving = { ...saving, feedback: runFromItem(failure.item).feedback ?? [] };
       }
     }
-    await this.pointLastRun(run.monitorId, lastRunOf(run));
+    if (run.trigger !== 'digest') await this.pointLastRun(run.monitorId, lastRunOf(run));
   }
 
   /** Runs from `since` on, newest first: one key range of the partition (ids sort by time), payloads left out. */
@@ -221,11 +354,12 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.run(open.monitorId, open.runId),
-          UpdateExpression: 'SET #status = :error, finishedAt = :finishedAt, #error = :reason REMOVE openPk, openAt',
+          UpdateExpression: 'SET #status = :error, finishedAt = :finishedAt, #error = :reason, runStatusPk = :errorPartition REMOVE openPk, openAt',
           ConditionExpression: '#status = :status AND openAt = :since',
           ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
           ExpressionAttributeValues: {
             ':error': 'error',
+            ':errorPartition': runStatusPartition('error'),
             ':finishedAt': finishedAt.toISOString(),
             ':reason': reason,
             ':status': open.status,

@@ -47,7 +47,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
             IndexName: INDEX.due,
             KeyConditionExpression: 'duePk = :due AND dueAt <= :now',
             // The tick needs only these; the index holds whole monitors (prompts, inputs, rules).
-            ProjectionExpression: '#id, dueAt, intervalSeconds, lastRun',
+            ProjectionExpression: '#id, dueAt, intervalSeconds, lastRun, digest',
             ExpressionAttributeNames: { '#id': 'id' },
             ExpressionAttributeValues: { ':due': partition, ':now': now.toISOString() },
             Limit: page.limit,
@@ -66,6 +66,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
           nextRunAt: String(item.dueAt),
           intervalSeconds: Number(item.intervalSeconds),
           lastRun: (item.lastRun as LastRunSummary | undefined) ?? null,
+          digestHourUtc: (item.digest as { hourUtc?: number } | null | undefined)?.hourUtc ?? null,
         })),
       ),
       nextToken: encodeCursor(unfinished.size > 0 ? Object.fromEntries(unfinished) : undefined),

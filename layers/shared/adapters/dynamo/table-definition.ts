@@ -17,9 +17,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [
-      TABLE_SCHEMA.partitionKey,
-      TABLE_SCHEMA.sortKey,
-      ...indexes.flatMap(([, keys]) => [keys.partitionKey, keys.sortKey]),
+      ...new Set([TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, ...indexes.flatMap(([, keys]) => [keys.partitionKey, keys.sortKey])]),
     ].map(stringKey),
     KeySchema: [
       { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
@@ -31,7 +29,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         { AttributeName: keys.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: keys.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: 'projection' in keys ? keys.projection : ('ALL' as const) },
     })),
   };
 }

@@ -130,7 +130,13 @@ export async function takeCostSnapshot(
   if (!usage.complete) notes.push('Cost Explorer had more pages of groups than were read; the smallest groups may be missing');
   let projected: CostForecast | null = null;
   if (forecast.status === 'fulfilled') {
-    projected = { start: isoDay(today), end: isoDay(nextMonth), amount: round(forecast.value.amount) };
+    const { amount, lower, upper } = forecast.value;
+    projected = {
+      start: isoDay(today),
+      end: isoDay(nextMonth),
+      amount: round(amount),
+      ...(lower !== undefined && upper !== undefined && { lower: round(lower), upper: round(upper) }),
+    };
   } else {
     notes.push(`no forecast: ${describeReadFailure(forecast.reason)}`);
   }

@@ -86,8 +86,16 @@ async function collectOne(
     const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours };
     const outcome = await beforeDeadline(readSource(source, target, queryOf(input), window, context), deps.deadline, deps.clock);
     if (!outcome.done) return failed(`timed out after ${seconds(deps.deadline - started)}`);
-    const { lines, notes, series } = outcome.value;
-    return { label: input.label, mode: input.mode, lines, error: null, notes, ...(series !== undefined && { series }) };
+    const { lines, notes, series, costSnapshot } = outcome.value;
+    return {
+      label: input.label,
+      mode: input.mode,
+      lines,
+      error: null,
+      notes,
+      ...(series !== undefined && { series }),
+      ...(costSnapshot !== undefined && { costSnapshot }),
+    };
   } catch (error) {
     return failed(describeReadFailure(error));
   }

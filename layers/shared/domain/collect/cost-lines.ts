@@ -8,7 +8,11 @@ import type { CollectedLine, CostSnapshot, ReadResult } from './types.ts';
 const STALE_AFTER_HOURS = 24;
 const HOUR_MS = 3_600_000;
 
-const money = (amount: number, unit: string): string => `${amount.toFixed(2)} ${unit}`;
+/** An amount as the payload, the rules and the digest write it: `12.50 USD`. */
+export const money = (amount: number, unit: string): string => `${amount.toFixed(2)} ${unit}`;
+/** Rounded to cents. */
+export const round2 = (value: number): number => Math.round(value * 100) / 100;
+export const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 const line = (text: string): CollectedLine => ({ timestamp: null, text });
 
 /** The fields a daily cost line carries, so the payload can lay the days out as a table. */
@@ -35,6 +39,45 @@ export function isoDay(date: Date): string {
 /** The UTC day `days` after (or before) `date`'s day, at midnight. */
 export function addDays(date: Date, days: number): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + days));
+}
+
+/** The snapshot's own day (partial: it was collected during it) and the last complete day, the one before. */
+export function snapshotDays(snapshot: CostSnapshot): { today: string; lastComplete: string; monthStart: string } {
+  const today = snapshot.collectedAt.slice(0, 10);
+  return { today, lastComplete: isoDay(addDays(new Date(`${today}T00:00:00Z`), -1)), monthStart: `${today.slice(0, 7)}-01` };
+}
+
+/** Month figures of a snapshot, the same for the cost rules, the payload and the digest. */
+export interface MonthFigures {
+  /** First of the snapshot's month. */
+  monthStart: string;
+  /** Every cost from the first of the month, today's partial one included. */
+  monthToDate: number;
+  /** The month's complete days plus the forecast from today to the month's end; null without a forecast. */
+  monthEnd: number | null;
+  /** The forecast's 80% interval, as month totals; null when the snapshot has none. */
+  monthEndLower: number | null;
+  monthEndUpper: number | null;
+}
+
+/**
+ * Month-to-date and the month-end estimate. The forecast covers today to the month's end, so it
+ * is added to the complete days only (today's partial cost is inside the forecast). On the 1st
+ * the month-to-date is today's partial cost alone, and no day of the previous month counts.
+ */
+export function monthFigures(snapshot: CostSnapshot): MonthFigures {
+  const { today, monthStart } = snapshotDays(snapshot);
+  const monthToDate = round2(sum(snapshot.monthToDate.map((cost) => cost.amount)));
+  const completeDays = monthToDate - sum(snapshot.daily.filter((cost) => cost.day === today).map((cost) => cost.amount));
+  const forecast = snapshot.forecast;
+  const plus = (amount: number | undefined): number | null => (amount === undefined ? null : round2(completeDays + amount));
+  return {
+    monthStart,
+    monthToDate,
+    monthEnd: forecast === null ? null : round2(completeDays + forecast.amount),
+    monthEndLower: plus(forecast?.lower),
+    monthEndUpper: plus(forecast?.upper),
+  };
 }
 
 /**
@@ -80,13 +123,16 @@ export function renderCostSnapshot(snapshot: CostSnapshot, options: { now: Date;
     }
   }
 
-  const monthStart = `${snapshot.collectedAt.slice(0, 7)}-01`;
-  const monthToDate = snapshot.monthToDate.reduce((sum, cost) => sum + cost.amount, 0);
+  const { monthStart, monthToDate, monthEnd, monthEndLower, monthEndUpper } = monthFigures(snapshot);
   for (const cost of snapshot.monthToDate) lines.push(line(`month-to-date since ${monthStart} ${cost.group} ${money(cost.amount, unit)}`));
   lines.push(line(`month-to-date since ${monthStart} total ${money(monthToDate, unit)}`));
-  if (snapshot.forecast) {
-    const { start, end, amount } = snapshot.forecast;
-    lines.push(line(`forecast ${start}..${end} (end exclusive) ${money(amount, unit)}; month total ≈ ${money(monthToDate + amount, unit)}`));
+  if (snapshot.forecast && monthEnd !== null) {
+    const { start, end, amount, lower, upper } = snapshot.forecast;
+    const interval =
+      lower === undefined || upper === undefined || monthEndLower === null || monthEndUpper === null
+        ? ''
+        : ` (80% interval ${money(lower, unit)}–${money(upper, unit)}; month total ${money(monthEndLower, unit)}–${money(monthEndUpper, unit)})`;
+    lines.push(line(`forecast ${start}..${end} (end exclusive) ${money(amount, unit)}; month total ≈ ${money(monthEnd, unit)}${interval}`));
   }
   for (const note of snapshot.notes) lines.push(line(`note: ${note}`));
   const estimated = snapshot.estimatedFrom === null ? '' : `; amounts from ${snapshot.estimatedFrom} on are estimates`;

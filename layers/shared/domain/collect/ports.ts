@@ -120,12 +120,20 @@ export interface CostAndUsage {
   days: Array<{ day: string; estimated: boolean; groups: Array<{ group: string; amount: number }> }>;
 }
 
+/** A forecast as read: the amount and, when given, the 80% prediction interval's bounds. */
+export interface CostForecastRead {
+  amount: number;
+  unit: string | null;
+  lower?: number;
+  upper?: number;
+}
+
 /** The three Cost Explorer reads a snapshot needs (each request costs $0.01). */
 export interface CostExplorerPort {
   /** GetCostAndUsage, daily, grouped by `groupBy` (a dimension, `TAG:<key>` or `COST_CATEGORY:<name>`). */
   costAndUsage(request: CostPeriod & { metric: CostMetric; groupBy: string }): Promise<CostAndUsage>;
-  /** GetCostForecast over the period, as one amount. */
-  forecast(request: CostPeriod & { metric: CostMetric }): Promise<{ amount: number; unit: string | null }>;
+  /** GetCostForecast over the period, as one amount with its 80% prediction interval when Cost Explorer gives one. */
+  forecast(request: CostPeriod & { metric: CostMetric }): Promise<CostForecastRead>;
   /** GetAnomalies whose dates fall in the period. */
   anomalies(request: CostPeriod): Promise<CostAnomaly[]>;
 }

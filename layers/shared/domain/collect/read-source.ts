@@ -8,7 +8,7 @@ import { renderMetricSeries } from '../numbers/metric-series.ts';
 import { renderCostSnapshot } from './cost-lines.ts';
 import { SourceReadError } from './errors.ts';
 import type { LogReader, SourceReaders } from './ports.ts';
-import type { LogGroupSelection, ReadResult } from './types.ts';
+import type { CostSnapshot, LogGroupSelection, ReadResult } from './types.ts';
 import { compileLinePattern, type LinePattern } from '../model/line-pattern.ts';
 
 /** What to read from a source; the mode must fit the source's mode. */
@@ -44,6 +44,8 @@ export interface ReadContext {
 /** A read and what it covered (`log group /ecs/api`, `file /var/log/app.log`), for messages. */
 export interface SourceRead extends ReadResult {
   where: string;
+  /** The snapshot a `cost` query rendered. */
+  costSnapshot?: CostSnapshot;
 }
 
 function mismatch(source: LogSource, mode: InputKind): SourceReadError {
@@ -134,7 +136,7 @@ export async function readSource(
       }
       const now = context.clock.now();
       const read = renderCostSnapshot(snapshot, query.lookbackMinutes === undefined ? { now } : { now, lookbackMinutes: query.lookbackMinutes });
-      return { ...read, where: `the cost snapshot collected at ${snapshot.collectedAt}` };
+      return { ...read, where: `the cost snapshot collected at ${snapshot.collectedAt}`, costSnapshot: snapshot };
     }
     case 'cloudwatch_metrics': {
       if (query.mode !== 'metrics') throw mismatch(source, query.mode);

@@ -35,6 +35,8 @@ export interface CollectedInput {
   notes: string[];
   /** A `metrics` input's series, for the metric rules (its lines render them). */
   series?: MetricSeries[];
+  /** The snapshot a `cost` input rendered, for the cost rules (computed from it, not from the lines). */
+  costSnapshot?: CostSnapshot;
 }
 
 /** What a reader returns: lines oldest first and the caps it hit. */
@@ -66,6 +68,9 @@ export interface CostForecast {
   start: string;
   end: string;
   amount: number;
+  /** The 80% prediction interval's bounds over the same period; absent on snapshots taken before they were kept, or when Cost Explorer gave none. */
+  lower?: number;
+  upper?: number;
 }
 
 /** A Cost Anomaly Detection finding. */

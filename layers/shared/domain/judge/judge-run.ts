@@ -25,6 +25,11 @@ export interface JudgeRunRequest {
   metricRules?: readonly MetricRule[];
   /** Each `metrics` label's series (absent labels have none). */
   seriesByLabel?: ReadonlyMap<string, readonly MetricSeries[]>;
+  /**
+   * Results of rules computed from numbers (cost snapshots, metric series) before the judge: they
+   * follow the line rules in `rules`, set the same status floor and are shown to the model.
+   */
+  numberRuleResults?: readonly RuleResult[];
   /** The model to ask: the monitor's, else the stack's default. */
   modelId: string;
   /** The collectors' labeled payload (`[LABEL]` blocks), not yet redacted. */
@@ -179,6 +184,7 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   const ruleResults = [
     ...evaluateRules(request.rules, lines, unread),
     ...evaluateMetricRules(request.metricRules ?? [], request.seriesByLabel ?? new Map(), unread),
+    ...(request.numberRuleResults ?? []),
   ];
 
   const modelId = judge.kind === 'bedrock' ? request.modelId : null;

@@ -5,7 +5,7 @@
 import type { Finding } from '#domain/model/entities.ts';
 import { evidenceLines } from './evidence.ts';
 import type { Judge, JudgeOutcome, JudgeRequest } from './ports.ts';
-import { compileRulePattern, describeRuleResult, linesOfLabel, statusFloor } from './rules.ts';
+import { compileRulePattern, describeRuleResult, isLineRule, linesOfLabel, statusFloor } from './rules.ts';
 
 const EVIDENCE_PER_RULE = 3;
 
@@ -26,12 +26,14 @@ export class RulesOnlyJudge implements Judge {
     }
     const breached = request.ruleResults.filter((result) => result.breached);
     const findings: Finding[] = breached.map((result) => {
-      // A metric rule's evidence is its series' line (`<id> (…): last …`); a log rule's, its matching lines.
+      // A metric rule's evidence is its series' line (`<id> (…): last …`); a line rule quotes its matching lines; a
+      // cost rule's figures are in its title.
+      const regex = isLineRule(result) ? compileRulePattern(result.pattern) : null;
       const matches =
         result.kind === 'metric'
           ? (shown: string) => shown.startsWith(`${result.id ?? ''} (`)
-          : (shown: string) => compileRulePattern(result.pattern)?.test(shown) === true;
-      const matching = linesOfLabel(lines, result.label).filter((line) => matches(line.shown));
+          : (shown: string) => regex?.test(shown) === true;
+      const matching = result.kind !== 'metric' && regex === null ? [] : linesOfLabel(lines, result.label).filter((line) => matches(line.shown));
       return {
         title: `Rule breached: ${describeRuleResult(result)}`,
         severity: result.severity,

@@ -86,6 +86,11 @@ export function statusFloor(results: readonly RuleResult[]): VerdictStatus {
   );
 }
 
+/** True for a rule that counts lines (`min_count`, `expect_at_least`); false for a number rule (cost kinds). */
+export function isLineRule(result: Pick<RuleResult, 'kind'>): boolean {
+  return result.kind === undefined || result.kind === 'min_count' || result.kind === 'expect_at_least';
+}
+
 const matching = (count: number): string => `${count} matching ${count === 1 ? 'line' : 'lines'}`;
 
 /**
@@ -96,6 +101,7 @@ const matching = (count: number): string => `${count} matching ${count === 1 ? '
  */
 export function describeRuleResult(result: RuleResult): string {
   if (result.kind === 'metric') return describeMetricRuleResult(result);
+  if (!isLineRule(result)) return `${result.label} ${result.kind ?? ''}: ${result.detail ?? 'no figures'} (${result.severity})`;
   if (result.unread === true) return `${result.label} /${result.pattern}/: not counted, the input could not be read (${result.severity})`;
   const expected = result.kind === 'expect_at_least' ? `, expected at least ${result.threshold ?? 1}` : '';
   return `${result.label} /${result.pattern}/: ${matching(result.count)}${expected} (${result.severity})`;
@@ -112,8 +118,7 @@ export function withDominantTemplates(
   maskedLineIdOf: (line: string) => string,
 ): RuleResult[] {
   return results.map((result) => {
-    // A metric rule is about a series, not lines: its condition alone identifies the breach.
-    if (!result.breached || result.kind === 'metric') return result;
+    if (!result.breached || !isLineRule(result)) return result;
     const regex = compileRulePattern(result.pattern);
     if (regex === null) return result;
     const counts = new Map<string, number>();

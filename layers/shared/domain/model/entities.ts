@@ -159,6 +159,35 @@ interface RuleBase {
  */
 export type MonitorRule = RuleBase & ({ minCount: number; expectAtLeast?: never } | { expectAtLeast: number; minCount?: never });
 
+/** The kinds of cost rule: computed in code from the latest cost snapshot a `cost` input read. */
+export type CostRuleKind = 'daily_threshold' | 'monthly_budget' | 'anomaly' | 'aws_anomaly';
+
+interface CostRuleBase {
+  /** The monitor's `cost` input whose snapshot the rule reads; absent when the monitor has exactly one. */
+  label?: string;
+  /** The currency the amounts are in; a snapshot in another unit makes the run an `error` run. @default 'USD' */
+  unit: string;
+}
+
+/**
+ * A cost rule (`cost_rules` on the wire). `daily_threshold`: the last complete day's total (or
+ * one group's) above `amount`. `monthly_budget`: month-to-date and the month-end forecast
+ * against each `alertPercentages` of `amount`. `anomaly`: per group, the last complete day far
+ * above its trailing `lookbackDays` (robust z-score and an absolute `minDelta`). `aws_anomaly`:
+ * Cost Anomaly Detection findings in the snapshot with total impact of at least `minImpact`.
+ */
+export type CostRule =
+  | (CostRuleBase & { kind: 'daily_threshold'; amount: number; group?: string; severity: Severity })
+  | (CostRuleBase & { kind: 'monthly_budget'; amount: number; alertPercentages: number[] })
+  | (CostRuleBase & { kind: 'anomaly'; zScore: number; minDelta: number; lookbackDays: number })
+  | (CostRuleBase & { kind: 'aws_anomaly'; minImpact: number });
+
+/** A daily digest of a monitor's costs, sent at `hourUtc` whatever the status. */
+export interface DigestConfig {
+  /** 0–23: the UTC hour at which the digest run is enqueued. */
+  hourUtc: number;
+}
+
 /** The status of a run in which every input was read and none had a line. */
 export type NoDataStatus = 'ok' | 'warn' | 'alert';
 
@@ -231,6 +260,10 @@ export interface MonitorSpec {
   judgeWhen?: JudgeWhen;
   /** Rules over metric series, computed in code; absent on monitors stored before them. */
   metricRules?: MetricRule[];
+  /** Rules over the `cost` inputs' snapshots, computed in code; none when absent. */
+  costRules?: CostRule[];
+  /** A daily digest run; none when absent. */
+  digest?: DigestConfig | null;
 }
 
 export interface Monitor extends MonitorSpec {
@@ -247,7 +280,8 @@ export interface Monitor extends MonitorSpec {
 
 export type RunStatus = 'queued' | 'running' | 'ok' | 'warn' | 'alert' | 'error';
 export type FinalRunStatus = 'ok' | 'warn' | 'alert' | 'error';
-export type RunTrigger = 'schedule' | 'manual';
+/** `digest`: the monitor's daily cost digest (see {@link DigestConfig}). */
+export type RunTrigger = 'schedule' | 'manual' | 'digest';
 
 export const FINAL_STATUSES: readonly FinalRunStatus[] = ['ok', 'warn', 'alert', 'error'];
 
@@ -271,23 +305,43 @@ export interface Finding {
   recommendation: string | null;
 }
 
+/** Kinds of rule computed from numbers (cost snapshots, metric series) rather than counted lines. */
+export type NumberRuleKind = CostRuleKind;
+
+/** Which figure a number rule compared: what was spent, or what is forecast. */
+export type RuleBasis = 'actual' | 'forecast';
+
+/**
+ * One rule's outcome. Line rules (`min_count`, `expect_at_least`) count `pattern` over a label's
+ * lines; number rules (cost kinds) have an empty `pattern`, a `count` of 0, and carry the figures
+ * behind them (`actual`, `threshold`, `percent`, `day`, `group`, `basis`, `unit`, `detail`).
+ */
 export interface RuleResult {
   label: string;
   pattern: string;
   /** Which kind of rule this was; absent on runs stored before `expect_at_least` (then `min_count`). */
-  kind?: RuleKind;
-  /** The rule's `minCount` or `expectAtLeast`; absent on runs stored before it. */
+  kind?: RuleKind | NumberRuleKind;
+  /** The rule's `minCount` or `expectAtLeast`, or a number rule's limit; absent on runs stored before it. */
   threshold?: number;
+  /** The figure a number rule compared with its threshold (a `metric` rule's newest value; null without one). */
+  actual?: number | null;
+  /** A budget's percentage crossed (`monthly_budget`), or `actual` as a percentage of the threshold. */
+  percent?: number;
+  /** `YYYY-MM-DD` the figure is about (the last complete day, an anomaly's start). */
+  day?: string;
+  /** The group (service, account, tag value) the figure is about. */
+  group?: string;
+  basis?: RuleBasis;
+  /** The currency or unit of `actual` and `threshold`. */
+  unit?: string;
+  /** One short human line with the figures: what the rule found (for a `metric` rule, which points were compared, or why none were). */
+  detail?: string;
   /** True when the label's input failed: nothing was counted and the rule is not breached. */
   unread?: boolean;
   /** A `metric` rule's query id, comparison and the points it needs. */
   id?: string;
   op?: MetricOp;
   datapoints?: number;
-  /** A `metric` rule's newest value (null without one). */
-  actual?: number | null;
-  /** What the figures mean, for a `metric` rule: which points were compared, or why none were. */
-  detail?: string;
   count: number;
   severity: Severity;
   breached: boolean;
@@ -353,7 +407,7 @@ export interface MonitorRun {
   monitorId: string;
   trigger: RunTrigger;
   status: RunStatus;
-  /** The schedule slot a `schedule` run belongs to; null for manual runs. */
+  /** The schedule slot a `schedule` or `digest` run belongs to; null for manual runs. */
   scheduledFor: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -364,6 +418,12 @@ export interface MonitorRun {
   rules: RuleResult[];
   judge: JudgeUsage | null;
   notifications: NotificationOutcome[];
+  /**
+   * True from the save of the verdict until the notify step has recorded its outcomes (the
+   * verdict is saved before delivery, so a failed delivery never loses it). Absent on runs stored
+   * before it and on runs the reaper closed.
+   */
+  notificationsPending?: boolean;
   /** Secrets redacted from the payload before it left for the model. */
   redactions: number;
   /** Hash of the payload the judge saw, to skip unchanged payloads. */

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AlertState, Finding, Monitor, MonitorRun, NotifyOn, RunStatus } from '../model/entities.ts';
+import { isLineRule } from '../judge/rules.ts';
 
 /** `alert` is a notice about the run's status (whatever it is); `recovered` follows a problem. */
 export type NoticeKind = 'alert' | 'recovered';
@@ -127,7 +128,18 @@ export function everyInputFailed(run: MonitorRun): boolean {
  */
 export function notificationFingerprint(run: MonitorRun, monitorId: string, maskedLineIdOf?: MaskedLineIdOf): string {
   const rules = sortedUnique(
-    run.rules.filter((rule) => rule.breached).map((rule) => JSON.stringify([rule.label, rule.pattern, rule.templateId ?? null])),
+    run.rules
+      .filter((rule) => rule.breached)
+      // A number rule (cost) is told apart by its kind, group, basis and crossed percentage, not by its
+      // amounts: the same budget percentage crossed again is the same problem, the next one is news.
+      .map((rule) =>
+        JSON.stringify([
+          rule.label,
+          rule.pattern,
+          rule.templateId ?? null,
+          ...(isLineRule(rule) ? [] : [rule.kind, rule.group ?? null, rule.basis ?? null, rule.kind === 'monthly_budget' ? (rule.percent ?? null) : null]),
+        ]),
+      ),
   );
   const findings = sortedUnique(
     run.findings.filter((finding) => finding.severity !== 'info').map((finding) => findingIdentity(finding, maskedLineIdOf)),

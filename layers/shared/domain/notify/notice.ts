@@ -3,7 +3,7 @@
  * Everything that came from logs or from the model goes through {@link oneLine} here; escaping for
  * HTML happens in the HTML renderer only.
  */
-import type { FinalRunStatus, Monitor, MonitorRun, RuleKind, RunStatus, Severity } from '../model/entities.ts';
+import type { FinalRunStatus, Monitor, MonitorRun, RuleResult, RunStatus, Severity } from '../model/entities.ts';
 import type { NoticeKind } from './decide.ts';
 import { codePointLength, cutToFit, oneLine } from './text.ts';
 
@@ -34,21 +34,12 @@ export interface NoticeFinding {
   recommendation: string | null;
 }
 
-export interface NoticeRule {
-  label: string;
-  pattern: string;
-  count: number;
-  severity: Severity;
-  breached: boolean;
-  /** `expect_at_least` rules are breached by too few lines; absent means `min_count`. */
-  kind?: RuleKind;
-  threshold?: number;
-  /** Its input failed: nothing was counted. */
-  unread?: boolean;
-  /** A `metric` rule's points needed and the values compared. */
-  datapoints?: number;
-  detail?: string;
-}
+/**
+ * A rule result as a notice shows it: a line rule's count (`expect_at_least` rules are breached
+ * by too few lines; no `kind` means `min_count`), or a number rule's (cost, metric) figures and `detail`.
+ */
+export type NoticeRule = Pick<RuleResult, 'label' | 'pattern' | 'count' | 'severity' | 'breached'> &
+  Partial<Pick<RuleResult, 'kind' | 'threshold' | 'unread' | 'actual' | 'percent' | 'day' | 'group' | 'basis' | 'unit' | 'detail' | 'datapoints' | 'templateId'>>;
 
 export interface Notice {
   kind: NoticeKind;
@@ -106,7 +97,12 @@ export function buildNotice(
       recommendation: finding.recommendation === null ? null : oneLine(finding.recommendation),
     })),
     omittedFindings: run.findings.length - shownFindings.length,
-    rules: run.rules.map((rule) => ({ ...rule, label: oneLine(rule.label), pattern: oneLine(rule.pattern) })),
+    rules: run.rules.map((rule) => ({
+      ...rule,
+      label: oneLine(rule.label),
+      pattern: oneLine(rule.pattern),
+      ...(rule.detail !== undefined && { detail: oneLine(rule.detail) }),
+    })),
     failedInputs: Object.entries(run.inputs).flatMap(([label, stats]) =>
       stats.error === null ? [] : [{ label: oneLine(label), error: oneLine(stats.error) }],
     ),

@@ -8,6 +8,7 @@ import type { RenderedEmail } from './channels.ts';
 import type { Notice, NoticeFinding, NoticeRule, RenderOptions } from './notice.ts';
 import { buildNotice, noticeSubject, silenceCommands } from './notice.ts';
 import { codePointLength, escapeHtml } from './text.ts';
+import { isLineRule } from '../judge/rules.ts';
 
 /** `37`, or `0 (expected at least 1)` for a rule that is breached by too few lines. */
 function matchingCount(rule: NoticeRule): string {
@@ -81,7 +82,13 @@ export function renderText(notice: Notice): string {
       const verdict = rule.breached ? `BREACHED (${rule.severity})` : 'not breached';
       const expected = rule.kind === 'expect_at_least' ? `, expected at least ${rule.threshold ?? 1}` : '';
       const counted = rule.unread === true ? 'not counted, the input could not be read' : `${rule.count} matching lines${expected}`;
-      lines.push(rule.kind === 'metric' ? `- ${rule.label} ${rule.pattern}: ${matchingCount(rule)}, ${verdict}` : `- ${rule.label} /${rule.pattern}/: ${counted}, ${verdict}`);
+      lines.push(
+        rule.kind === 'metric'
+          ? `- ${rule.label} ${rule.pattern}: ${matchingCount(rule)}, ${verdict}`
+          : isLineRule(rule)
+            ? `- ${rule.label} /${rule.pattern}/: ${counted}, ${verdict}`
+            : `- ${rule.label} ${rule.kind}: ${rule.detail ?? ''}, ${verdict}`,
+      );
     }
   }
 
@@ -143,7 +150,10 @@ function renderHtml(notice: Notice, subject: string): string {
       `<tr>${header.map((cell) => `<th style="${CELL_STYLE}">${cell}</th>`).join('')}</tr>`,
     );
     for (const rule of notice.rules) {
-      const cells = [rule.label, rule.pattern, matchingCount(rule), rule.severity, rule.breached ? 'yes' : 'no'];
+      // A number rule (cost) shows its kind where a line rule shows its pattern, and its figures where the count goes.
+      const cells = isLineRule(rule)
+        ? [rule.label, rule.pattern, matchingCount(rule), rule.severity, rule.breached ? 'yes' : 'no']
+        : [rule.label, rule.kind ?? '', rule.detail ?? '', rule.severity, rule.breached ? 'yes' : 'no'];
       parts.push(`<tr>${cells.map((cell) => `<td style="${CELL_STYLE}">${h(cell)}</td>`).join('')}</tr>`);
     }
     parts.push('</table>');

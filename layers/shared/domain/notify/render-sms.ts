@@ -21,6 +21,22 @@ export function renderSms(run: MonitorRun, monitor: Monitor, options: { kind?: N
   const prefix = `Vigil ${word} ${cutToFit(gsm(monitor.name), MAX_NAME_IN_SMS, GSM_CUT)}: `;
   const suffix = ` (run ${gsm(run.id)})`;
   const room = GSM_SINGLE_SMS_SEPTETS - gsmSeptets(prefix) - gsmSeptets(suffix);
-  const message = `${prefix}${cutToFit(gsm(headlineOf(run)), room, GSM_CUT)}${suffix}`;
+  const breach = run.judge?.kind === 'rules' ? breachedRuleText(run) : null;
+  const body = breach === null ? headlineOf(run) : `${breach}. ${headlineOf(run)}`;
+  const message = `${prefix}${cutToFit(gsm(body), room, GSM_CUT)}${suffix}`;
   return cutToFit(message, GSM_SINGLE_SMS_SEPTETS, GSM_CUT);
+}
+
+/**
+ * In a rules-only run the rules are the verdict, so the SMS leads with the breached one (alert
+ * before warn) before the summary is cut: `ERRORS: 37 match /ERROR/, min_count 10 (+1 rule)`.
+ */
+function breachedRuleText(run: MonitorRun): string | null {
+  const breached = run.rules.filter((rule) => rule.breached).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'alert' ? -1 : 1));
+  const [rule] = breached;
+  if (rule === undefined) return null;
+  const kind = rule.kind ?? 'min_count';
+  const threshold = rule.threshold !== undefined ? `, ${kind} ${rule.threshold}` : '';
+  const more = breached.length > 1 ? ` (+${breached.length - 1} rule${breached.length > 2 ? 's' : ''})` : '';
+  return `${rule.label}: ${rule.count} match /${rule.pattern}/${threshold}${more}`;
 }

@@ -71,7 +71,20 @@ function topicEvent(notice: Notice): Record<string, unknown> {
       recommendation: finding.recommendation,
     })),
     omitted_findings: notice.omittedFindings,
-    rules: notice.rules,
+    rules: notice.rules.map((rule) => {
+      const kind = rule.kind ?? 'min_count';
+      return {
+        label: rule.label,
+        pattern: rule.pattern,
+        kind,
+        ...(rule.threshold !== undefined && { [kind]: rule.threshold }),
+        count: rule.count,
+        ...(rule.unread === true && { input_failed: true }),
+        severity: rule.severity,
+        breached: rule.breached,
+        ...(rule.templateId != null && { template_id: rule.templateId }),
+      };
+    }),
     failed_inputs: notice.failedInputs,
   };
 }

@@ -6,9 +6,11 @@ import {
   type MonitorRun,
   type NotificationOutcome,
 } from '../model/entities.ts';
+import type { CostSnapshot } from '../collect/types.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
 import type { Feedback } from '../feedback/types.ts';
 import type { MetricSeries } from '../numbers/metric-series.ts';
+import type { DigestOutcome } from '../numbers/run-digest.ts';
 import type { Clock } from '../model/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunRepository, RunRequest } from './ports.ts';
@@ -27,6 +29,8 @@ export interface CollectedPayload {
   feedback?: readonly Feedback[];
   /** Each `metrics` label's series, for the metric rules. */
   seriesByLabel?: Map<string, MetricSeries[]>;
+  /** Each `cost` input's label with the snapshot it read (null when it failed), for the cost rules. */
+  costSnapshots?: Map<string, CostSnapshot | null>;
 }
 
 /** The verdict and its bookkeeping, as the run records it. */
@@ -51,6 +55,8 @@ export interface RunSteps {
   judge(monitor: Monitor, payload: CollectedPayload, previous: MonitorRun | null, deadline: number): Promise<JudgedRun>;
   /** Never throws for a failed delivery: that is an outcome. */
   notify(run: MonitorRun, monitor: Monitor): Promise<NotificationOutcome[]>;
+  /** A `digest` run: reads the cost snapshots and sends the digest, whatever the status (numbers/run-digest.ts). */
+  digest(monitor: Monitor, run: MonitorRun): Promise<DigestOutcome>;
 }
 
 export interface ExecuteRunDeps {
@@ -126,7 +132,8 @@ async function claimRun(request: RunRequest, deps: ExecuteRunDeps): Promise<Exec
 
 async function previousFinishedRun(run: MonitorRun, runs: RunRepository): Promise<MonitorRun | null> {
   const { items } = await runs.list(run.monitorId, { limit: 10 });
-  return items.find((candidate) => candidate.id < run.id && isFinal(candidate) && candidate.status !== 'error') ?? null;
+  // A digest run judged nothing: it is never the verdict a run compares itself with.
+  return items.find((candidate) => candidate.id < run.id && isFinal(candidate) && candidate.status !== 'error' && candidate.trigger !== 'digest') ?? null;
 }
 
 /**
@@ -141,7 +148,9 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   const claimed = await claimRun(request, deps);
   if ('outcome' in claimed) {
     // The verdict was saved, then the attempt died before recording its notifications: finish them.
-    if (claimed.outcome === 'duplicate' && claimed.run.notifications.length === 0) {
+    // (Runs stored before `notificationsPending` tell it by their empty notifications; a digest run is saved final with
+    // its deliveries at once: there is nothing left to finish.)
+    if (claimed.outcome === 'duplicate' && claimed.run.trigger !== 'digest' && (claimed.run.notificationsPending ?? claimed.run.notifications.length === 0)) {
       return { outcome: 'notified', run: await notifyAndRecord(claimed.run, monitor, deps) };
     }
     return claimed;
@@ -150,6 +159,7 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   const startedAt = deps.clock.now();
   const running: MonitorRun = { ...claimed, status: 'running', startedAt: startedAt.toISOString() };
   await deps.runs.save(running);
+  if (running.trigger === 'digest') return { outcome: 'finished', run: await executeDigest(running, monitor, deps) };
 
   const deadline = deps.deadline();
   let finished: MonitorRun;
@@ -196,8 +206,25 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       finishedAt: deps.clock.now().toISOString(),
     };
   }
+  finished.notificationsPending = true;
   await deps.runs.save(finished);
   return { outcome: 'finished', run: await notifyAndRecord(finished, monitor, deps) };
+}
+
+/**
+ * A digest run: sent, then saved final with its deliveries in one write. A crash between the two
+ * leaves it `running`, and a redelivery sends it again: at least once, like notices.
+ */
+async function executeDigest(running: MonitorRun, monitor: Monitor, deps: ExecuteRunDeps): Promise<MonitorRun> {
+  let finished: MonitorRun;
+  try {
+    const outcome = await deps.steps.digest(monitor, running);
+    finished = { ...running, ...outcome, finishedAt: deps.clock.now().toISOString() };
+  } catch (error) {
+    finished = { ...running, status: 'error', error: error instanceof Error ? error.message : String(error), finishedAt: deps.clock.now().toISOString() };
+  }
+  await deps.runs.save(finished);
+  return finished;
 }
 
 /** Notifies for a saved final run and records each channel's outcome on it. */
@@ -210,8 +237,8 @@ async function notifyAndRecord(run: MonitorRun, monitor: Monitor, deps: ExecuteR
       reason: `notification step failed: ${error instanceof Error ? error.message : String(error)}`,
     },
   ]);
-  if (notifications.length === 0) return run;
-  const notified = { ...run, notifications };
+  // Saved even when nobody was notified: `notificationsPending` false tells pollers the run is settled.
+  const notified = { ...run, notifications, notificationsPending: false };
   await deps.runs.save(notified);
   return notified;
 }

@@ -2,6 +2,7 @@ import type { MonitorRun, Page, PageRequest, RunTrigger } from '../model/entitie
 import { NotFoundError } from '../model/errors.ts';
 import type { ManagementContext } from '../model/management-context.ts';
 import { getMonitor } from '../monitors/manage-monitors.ts';
+import type { RunQuery } from './ports.ts';
 
 type Deps = Pick<ManagementContext, 'monitors' | 'runs' | 'queue' | 'clock' | 'ids' | 'settings'>;
 
@@ -56,9 +57,20 @@ export async function runOnce(monitorId: string, deps: Deps): Promise<MonitorRun
   return run;
 }
 
-export async function listRuns(monitorId: string, page: PageRequest, deps: Pick<Deps, 'monitors' | 'runs'>): Promise<Page<MonitorRun>> {
+/** A monitor's runs, newest first, filtered by status and time. */
+export async function listRuns(
+  monitorId: string,
+  query: Omit<RunQuery, 'monitorId'>,
+  page: PageRequest,
+  deps: Pick<Deps, 'monitors' | 'runs'>,
+): Promise<Page<MonitorRun>> {
   await getMonitor(monitorId, deps);
-  return deps.runs.list(monitorId, page);
+  return deps.runs.query({ ...query, monitorId }, page);
+}
+
+/** Every monitor's runs, newest first, filtered by status and time. */
+export function listAllRuns(query: Omit<RunQuery, 'monitorId'>, page: PageRequest, deps: Pick<Deps, 'runs'>): Promise<Page<MonitorRun>> {
+  return deps.runs.query(query, page);
 }
 
 export async function latestRun(monitorId: string, deps: Pick<Deps, 'monitors' | 'runs'>): Promise<MonitorRun> {

@@ -1,5 +1,16 @@
 /** What running a monitor needs: the run history and the queue to the runner. */
-import type { MonitorRun, Page, PageRequest } from '../model/entities.ts';
+import type { MonitorRun, Page, PageRequest, RunStatus } from '../model/entities.ts';
+
+/**
+ * Which runs a list returns. A run's time is the time its id carries: the slot of a scheduled
+ * run, the creation of a manual one. `since` is inclusive, `until` exclusive.
+ */
+export interface RunQuery {
+  monitorId?: string;
+  status?: RunStatus;
+  since?: Date;
+  until?: Date;
+}
 
 export interface RunRepository {
   /**
@@ -11,6 +22,8 @@ export interface RunRepository {
   get(monitorId: string, runId: string): Promise<MonitorRun | null>;
   /** Newest first. */
   list(monitorId: string, page: PageRequest): Promise<Page<MonitorRun>>;
+  /** Newest first, of one monitor or of all; a page may hold fewer than `limit` runs and still have a next one. */
+  query(query: RunQuery, page: PageRequest): Promise<Page<MonitorRun>>;
   latest(monitorId: string): Promise<MonitorRun | null>;
   /** Writes the run's new state and, when the run is the monitor's newest, its `last_run`. */
   save(run: MonitorRun): Promise<void>;
@@ -34,7 +47,10 @@ export class EnqueueError extends Error {
   }
 }
 
-/** What the runner is asked to do: run a monitor for a slot, or a manual run already created. */
+/**
+ * What the runner is asked to do: run a monitor for a slot, or a run already created (`manual`:
+ * an operator's run, or a `digest` run the scheduler created; the stored run's trigger says which).
+ */
 export type RunRequest =
   | { kind: 'schedule'; monitorId: string; scheduledFor: string }
   | { kind: 'manual'; monitorId: string; runId: string };

@@ -7,6 +7,8 @@ import type { CollectedLine } from '../collect/types.ts';
 import { withTables } from '../collect/table.ts';
 import { formatLine, type WindowRenderer } from '../collect/window.ts';
 import { judgeRun } from '../judge/judge-run.ts';
+import { evaluateCostRules } from '../numbers/cost-rules.ts';
+import { sendCostDigest } from '../numbers/run-digest.ts';
 import { withDominantTemplates } from '../judge/rules.ts';
 import type { Judge, JudgeMetrics, PreviousVerdict } from '../judge/ports.ts';
 import type { PriceTable } from '../judge/prices.ts';
@@ -140,6 +142,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         seriesByLabel: new Map(collected.flatMap((input) => (input.series === undefined ? [] : [[input.label, input.series]]))),
         ...(baselines && { usual: baselines.usual(collected.map((input) => input.label)) }),
         feedback,
+        costSnapshots: new Map(collected.filter((input) => input.mode === 'cost').map((input) => [input.label, input.costSnapshot ?? null])),
       };
     },
 
@@ -151,6 +154,8 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
           rules: monitor.rules,
           metricRules: monitor.metricRules ?? [],
           ...(payload.seriesByLabel !== undefined && { seriesByLabel: payload.seriesByLabel }),
+          // Computed from the snapshots, not the lines; a rule in another unit than its snapshot throws: an `error` run.
+          numberRuleResults: evaluateCostRules(monitor.costRules ?? [], payload.costSnapshots ?? new Map()),
           modelId: monitor.model.modelId ?? deps.defaultModelId,
           payload: payload.text,
           inputs: payload.inputs,
@@ -166,6 +171,16 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         { judge: deps.judge, metrics: deps.judgeMetrics, ...(deps.prices && { prices: deps.prices }) },
       );
       return { ...judged, rules: withDominantTemplates(judged.rules, payload.linesByLabel, maskedLineId) };
+    },
+
+    digest(monitor, run) {
+      return sendCostDigest(monitor, run, {
+        logSources: deps.logSources,
+        costSnapshots: deps.readers.costSnapshots,
+        channels: deps.channels,
+        retry: deps.notifyRetry,
+        apiBaseUrl: deps.apiBaseUrl,
+      });
     },
 
     async notify(run, monitor) {

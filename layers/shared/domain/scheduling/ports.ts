@@ -8,6 +8,8 @@ export interface DueMonitor {
   intervalSeconds: number;
   /** The monitor's newest run, to close one the runner never finished. */
   lastRun: LastRunSummary | null;
+  /** The monitor's daily digest hour (UTC); absent or null without a digest. */
+  digestHourUtc?: number | null;
 }
 
 /** A claim of one monitor's slot: move `nextRunAt` from `from` to `to`. */

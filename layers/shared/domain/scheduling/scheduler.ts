@@ -13,6 +13,7 @@ export interface SlotFailure {
   slot: string;
   reason: string;
 }
+import { digestRunId, digestSlot } from '../numbers/digest.ts';
 
 export interface TickResult {
   due: number;
@@ -23,6 +24,8 @@ export interface TickResult {
   failedClaims: SlotFailure[];
   /** Runs the runner never finished, closed as `error` (see {@link STALE_RUN_MS}). */
   closedStaleRuns: number;
+  /** Digest runs created and queued (at most one per monitor and day). */
+  digests: number;
 }
 
 /** At most this many monitor ids per reason in {@link failuresByReason}: a tick may fail thousands of claims at once. */
@@ -104,7 +107,7 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
  */
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
-  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: [], closedStaleRuns: 0 };
+  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: [], closedStaleRuns: 0, digests: 0 };
   result.closedStaleRuns += (await deps.reap?.()) ?? 0;
   let enqueueFailure: unknown = null;
   const unqueued: SlotFailure[] = [];
@@ -112,6 +115,7 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
   do {
     const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
     const claimed: ScheduledRequest[] = [];
+    const withDigest = new Map<string, number>();
     result.due += page.items.length;
     await forEachConcurrently(chunk(page.items, CLAIM_BATCH_LIMIT), deps.claimConcurrency ?? CLAIM_CONCURRENCY, async (batch) => {
       const claims = batch.map((due) => ({
@@ -126,26 +130,83 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
         const outcome: ClaimOutcome = outcomes[i] ?? { kind: 'failed', reason: 'the store returned no outcome for this claim' };
         if (outcome.kind === 'claimed') {
           claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
+          if (due.digestHourUtc != null) withDigest.set(due.monitorId, due.digestHourUtc);
         } else if (outcome.kind === 'lost') result.lost += 1;
         else result.failedClaims.push({ monitorId: due.monitorId, slot: due.nextRunAt, reason: outcome.reason });
       });
     });
     result.claimed += claimed.length;
-    if (claimed.length > 0) {
-      try {
-        await deps.queue.enqueue(claimed);
-      } catch (error) {
-        enqueueFailure ??= error;
-        const notQueued = error instanceof EnqueueError ? (error.notQueued as ScheduledRequest[]) : claimed;
-        unqueued.push(...(await recordUnqueuedSlots(notQueued, error, deps)));
-      }
-    }
+    const slotsFailure = await enqueueOrRecord(claimed, deps, unqueued, (notQueued, error) => recordUnqueuedSlots(notQueued as ScheduledRequest[], error, deps));
+    const digests = await createDueDigests(withDigest, now, deps);
+    result.digests += digests.length;
+    const digestsFailure = await enqueueOrRecord(digests, deps, unqueued, (notQueued, error) => recordUnqueuedDigests(notQueued, error, deps));
+    enqueueFailure ??= slotsFailure ?? digestsFailure;
     nextToken = page.nextToken ?? undefined;
   } while (nextToken);
 
   if (enqueueFailure !== null) throw new TickIncompleteError(result, unqueued, { cause: enqueueFailure });
   await deps.schedule.recordHeartbeat(now);
   return result;
+}
+
+/**
+ * Queues `requests`; those the queue did not take are recorded by `record` (their failures added
+ * to `unqueued`), and the queue's error returned (null when all were queued).
+ */
+async function enqueueOrRecord(
+  requests: RunRequest[],
+  deps: Pick<TickDeps, 'queue'>,
+  unqueued: SlotFailure[],
+  record: (notQueued: RunRequest[], error: unknown) => Promise<SlotFailure[]>,
+): Promise<unknown> {
+  if (requests.length === 0) return null;
+  try {
+    await deps.queue.enqueue(requests);
+    return null;
+  } catch (error) {
+    unqueued.push(...(await record(error instanceof EnqueueError ? error.notQueued : requests, error)));
+    return error;
+  }
+}
+
+/**
+ * The digest runs that are due: for each monitor whose slot this tick claimed and whose digest
+ * hour has come today (UTC), the day's digest run, created `queued` with an id made of (monitor,
+ * day) by a conditional write, so overlapping ticks, retries and later slots the same day never
+ * make a second one. A read first spares the write on every slot after the first. The run exists
+ * before it is queued: local mode resends queued runs at start, and the reaper closes one whose
+ * message was lost.
+ */
+async function createDueDigests(withDigest: ReadonlyMap<string, number>, now: Date, deps: TickDeps): Promise<RunRequest[]> {
+  const requests: RunRequest[] = [];
+  for (const [monitorId, hourUtc] of withDigest) {
+    const slot = digestSlot(now, hourUtc);
+    if (slot === null) continue;
+    const id = digestRunId(monitorId, slot);
+    if ((await deps.runs.get(monitorId, id)) !== null) continue;
+    const run = newRun({ id, monitorId, trigger: 'digest', scheduledFor: slot.toISOString() }, now, deps.runRetentionDays);
+    if (await deps.runs.create(run)) requests.push({ kind: 'manual', monitorId, runId: id });
+  }
+  return requests;
+}
+
+/** Records each digest run the queue did not take as an `error` run; each with what happened. */
+async function recordUnqueuedDigests(requests: readonly RunRequest[], error: unknown, deps: TickDeps): Promise<SlotFailure[]> {
+  const reason = `could not queue the digest run: ${error instanceof Error ? error.message : String(error)}`;
+  const failures: SlotFailure[] = [];
+  for (const request of requests) {
+    if (request.kind !== 'manual') continue;
+    const recorded = await deps.runs
+      .get(request.monitorId, request.runId)
+      .then(async (run) => {
+        if (run === null) return 'not recorded: the run is gone';
+        await deps.runs.save({ ...run, status: 'error', finishedAt: deps.clock.now().toISOString(), error: reason });
+        return 'recorded as an error run';
+      })
+      .catch((recordError: unknown) => `not recorded as an error run either (${describeError(recordError)})`);
+    failures.push({ monitorId: request.monitorId, slot: `digest run ${request.runId}`, reason: `${describeError(error)}; ${recorded}` });
+  }
+  return failures;
 }
 
 /** Records each slot the queue did not take as an `error` run; the slots, each with what happened. */
