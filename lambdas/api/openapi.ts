@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Route, RouteDoc } from '#http/router.ts';
 import { errorResponse, responseSchemas } from './response-schemas.ts';
 import { requestSchemas } from './schemas.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the API answers, as zod schemas: the presenters return these types (so a field added to

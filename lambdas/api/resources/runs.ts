@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import { getRun, latestRun, listAllRuns, listRuns, runOnce } from '#domain/runs/manage-runs.ts';
 import type { RunQuery } from '#domain/runs/ports.ts';
