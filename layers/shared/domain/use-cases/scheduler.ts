@@ -1,7 +1,7 @@
 import { CLAIM_BATCH_LIMIT, EnqueueError, type ClaimOutcome, type Clock, type RunQueue, type RunRequest, type RunRepository, type ScheduleRepository } from '../ports.ts';
 import { scheduledRunId } from '../run-identity.ts';
 import { forEachConcurrently } from '../concurrency.ts';
-import { nextSlotAfter } from '../schedule.ts';
+import { nextScheduledSlot, scheduleOf } from '../scheduling/schedule-expression.ts';
 import { newRun } from './runs.ts';
 
 export interface TickResult {
@@ -48,6 +48,12 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/**
+ * Where a claim moves a monitor whose cron fires no more (its last year has passed): its last
+ * slot still runs once, and the due index never returns it again.
+ */
+const NEVER_AGAIN = new Date('9999-12-31T00:00:00.000Z');
+
 type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
 
 /**
@@ -71,7 +77,7 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
       const claims = batch.map((due) => ({
         monitorId: due.monitorId,
         from: due.nextRunAt,
-        to: nextSlotAfter(now, due.intervalSeconds, due.monitorId).toISOString(),
+        to: (nextScheduledSlot(scheduleOf(due, now), now, due.monitorId) ?? NEVER_AGAIN).toISOString(),
       }));
       let outcomes: ClaimOutcome[];
       try {
