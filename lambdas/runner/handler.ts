@@ -3,6 +3,7 @@ import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
 import { createStore } from '#adapters/dynamo/index.ts';
 import { PowertoolsJudgeMetrics } from '#adapters/powertools-judge-metrics.ts';
+import { PowertoolsRunMetrics } from '#adapters/powertools/run-metrics.ts';
 import { createDynamoClient } from '#clients/aws.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { createRunnerClients } from '#clients/runner-clients.ts';
@@ -17,7 +18,7 @@ import { processBatch } from './process-batch.ts';
 /** A run is started only with at least this long left before the margin. */
 const MINIMUM_RUN_MS = 30_000;
 
-let composed: { runner: Runner; marginMs: number } | undefined;
+let composed: { runner: Runner; marginMs: number; runMetrics: PowertoolsRunMetrics } | undefined;
 
 /** Built on the first invocation: config validated, clients created once per container. */
 function fromEnvironment() {
@@ -46,12 +47,12 @@ function fromEnvironment() {
       modelMonthlyBudgetUsd: config.MODEL_MONTHLY_BUDGET_USD ?? null,
     },
   });
-  return { runner, marginMs: config.RUN_MARGIN_SECONDS * 1000 };
+  return { runner, marginMs: config.RUN_MARGIN_SECONDS * 1000, runMetrics: new PowertoolsRunMetrics(metrics) };
 }
 
 export const handler = withEventHandler(async (event: SQSEvent, context: Context) => {
   composed ??= fromEnvironment();
-  const { runner, marginMs } = composed;
+  const { runner, marginMs, runMetrics } = composed;
   return processBatch(event, {
     execute: runner,
     remainingMs: () => context.getRemainingTimeInMillis(),
@@ -59,5 +60,6 @@ export const handler = withEventHandler(async (event: SQSEvent, context: Context
     minimumRunMs: MINIMUM_RUN_MS,
     now: () => Date.now(),
     log: (message, fields) => logger.info(message, fields),
+    record: (result) => runMetrics.record(result),
   });
 });

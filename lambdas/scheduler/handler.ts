@@ -8,6 +8,7 @@ import { createDynamoClient, createSqsClient } from '#clients/aws.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { loadConfig, required } from '#config/env.ts';
 import { systemClock } from '#config/management-context.ts';
+import { HEARTBEAT_METRIC, SLOT_LAG_METRIC } from '#adapters/powertools/metric-names.ts';
 import { logger, metrics } from '#powertools/index.ts';
 import { withEventHandler } from '#powertools/with-handler.ts';
 
@@ -23,6 +24,9 @@ export async function runTick(deps: TickDeps) {
     ClosedStaleRuns: result.closedStaleRuns,
   };
   for (const [name, value] of Object.entries(counts)) if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+  if (result.due > 0) metrics.addMetric(SLOT_LAG_METRIC, MetricUnit.Seconds, result.lagSeconds);
+  // One datapoint a minute, idle or not: its absence is what the heartbeat alarm watches.
+  metrics.addMetric(HEARTBEAT_METRIC, MetricUnit.Count, 1);
   logger.info('scheduler tick', { ...result });
   return result;
 }

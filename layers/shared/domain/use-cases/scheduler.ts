@@ -13,6 +13,8 @@ export interface TickResult {
   failedClaims: number;
   /** Runs the runner never finished, closed as `error` (see {@link STALE_RUN_MS}). */
   closedStaleRuns: number;
+  /** How late the most overdue due slot was at this tick, in seconds (0 when none was due). */
+  lagSeconds: number;
 }
 
 /**
@@ -65,7 +67,7 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
  */
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
-  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0 };
+  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0, lagSeconds: 0 };
   result.closedStaleRuns += (await deps.reap?.()) ?? 0;
   let enqueueFailure: unknown = null;
   let nextToken: string | undefined;
@@ -73,6 +75,7 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
     const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
     const claimed: ScheduledRequest[] = [];
     result.due += page.items.length;
+    for (const due of page.items) result.lagSeconds = Math.max(result.lagSeconds, (now.getTime() - Date.parse(due.nextRunAt)) / 1000);
     await forEachConcurrently(chunk(page.items, CLAIM_BATCH_LIMIT), deps.claimConcurrency ?? CLAIM_CONCURRENCY, async (batch) => {
       const claims = batch.map((due) => ({
         monitorId: due.monitorId,
