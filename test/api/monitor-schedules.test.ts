@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nextSlotAfter } from '#domain/schedule.ts';
-import { tick } from '#domain/use-cases/scheduler.ts';
+import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
+import { tick } from '#domain/scheduling/scheduler.ts';
 import { createApiHarness, type ApiHarness } from '../support/api.ts';
 
 let api: ApiHarness;

@@ -7,7 +7,7 @@ import {
   parseScheduleExpression,
   scheduleOf,
 } from '#domain/scheduling/schedule-expression.ts';
-import { nextSlotAfter } from '#domain/schedule.ts';
+import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
 
 const NOW = new Date('2026-11-27T15:30:00.000Z');
 

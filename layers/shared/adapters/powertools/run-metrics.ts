@@ -3,7 +3,7 @@
  * verdict, Notifications by Outcome whenever its notices were recorded.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ExecuteRunResult } from '#domain/use-cases/execute-run.ts';
+import type { ExecuteRunResult } from '#domain/runs/execute-run.ts';
 import { NOTIFICATIONS_METRIC, RUN_DURATION_METRIC, RUNS_METRIC } from './metric-names.ts';
 
 export class PowertoolsRunMetrics {

@@ -1,4 +1,4 @@
-import { nextSlotAfter } from '../schedule.ts';
+import { nextSlotAfter } from './schedule.ts';
 import { nextCronSlot, parseCron, type CronSchedule } from './cron.ts';
 
 /**
