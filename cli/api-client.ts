@@ -1,3 +1,5 @@
+import type { Finding } from '#domain/model/entities.ts';
+
 /**
  * A small typed client of Vigil's management API (docs/api.md): JSON in and out, the key in
  * `x-api-key`, every error answer turned into an {@link ApiError} that keeps the API's message
@@ -32,13 +34,8 @@ export interface Page<T> {
 
 export type RunStatus = 'queued' | 'running' | 'ok' | 'warn' | 'alert' | 'error';
 
-export interface Finding {
-  title: string;
-  severity: 'info' | 'warn' | 'alert';
-  label: string | null;
-  evidence: string[];
-  recommendation: string | null;
-}
+/** A finding goes on the wire exactly as the domain holds it (the API presents it as is). */
+export type { Finding };
 
 export interface RuleResult {
   label: string;
