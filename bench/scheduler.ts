@@ -21,7 +21,7 @@ import { tick, type TickResult } from '#domain/scheduling/scheduler.ts';
 import { createStore } from '#adapters/dynamo/index.ts';
 import { duePartitionOf, ENTITY, keys } from '#adapters/dynamo/keys.ts';
 import { SqsRunQueue } from '#adapters/sqs/sqs-run-queue.ts';
-import { documentClient } from '#clients/dynamo.ts';
+import { documentClient } from '#composition/table.ts';
 import { ensureTable, localDynamoClient, startDynamoLocal } from '#local/dynamo-local.ts';
 
 const TICK_SECONDS = 60;
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     }
 
     const claimedTotal = ticks.reduce((sum, t) => sum + t.claimed, 0);
-    const failedClaims = ticks.reduce((sum, t) => sum + t.failedClaims, 0);
+    const failedClaims = ticks.reduce((sum, t) => sum + t.failedClaims.length, 0);
     const sortedMs = ticks.map((t) => t.ms).sort((a, b) => a - b);
     const figures = {
       monitors: args.monitors,

@@ -1,56 +1,51 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { reapStaleRuns } from '#domain/runs/reap-stale-runs.ts';
-import { STALE_RUN_MS, tick, type TickDeps } from '#domain/scheduling/scheduler.ts';
-import { createStore } from '#adapters/dynamo/index.ts';
-import { SqsRunQueue } from '#adapters/sqs/sqs-run-queue.ts';
-import { createDynamoClient, createSqsClient } from '#clients/aws.ts';
-import { documentClient } from '#clients/dynamo.ts';
-import { loadConfig, required } from '#config/env.ts';
-import { systemClock } from '#config/management-context.ts';
-import { HEARTBEAT_METRIC, SLOT_LAG_METRIC } from '#adapters/powertools/metric-names.ts';
+import { failuresByReason, tick, TickIncompleteError, type TickDeps, type TickResult } from '#domain/scheduling/scheduler.ts';
+import { schedulerTickFromEnvironment } from '#composition/scheduler.ts';
+import { HEARTBEAT_METRIC, SLOT_LAG_METRIC } from '#composition/contract.ts';
 import { logger, metrics } from '#adapters/powertools/index.ts';
 import { withEventHandler } from '#adapters/powertools/with-handler.ts';
 
 /** One tick per EventBridge invocation (rate 1 minute); exported bare for tests. */
 export async function runTick(deps: TickDeps) {
-  const result = await tick(deps);
+  let result: TickResult;
+  try {
+    result = await tick(deps);
+  } catch (error) {
+    if (error instanceof TickIncompleteError) {
+      logger.error('scheduler tick: claimed slots not queued', { unqueued: error.unqueued.length, byReason: failuresByReason(error.unqueued) });
+      report(error.result);
+    }
+    throw error;
+  }
+  report(result);
+  // One datapoint a minute, idle or not: its absence is what the heartbeat alarm watches.
+  metrics.addMetric(HEARTBEAT_METRIC, MetricUnit.Count, 1);
+  const { failedClaims, ...counts } = result;
+  logger.info('scheduler tick', { ...counts, failedClaims: failedClaims.length });
+  return result;
+}
+
+/** Logs the failed claims (grouped by reason) and publishes the tick's counts as metrics. */
+function report(result: TickResult): void {
+  if (result.failedClaims.length > 0) {
+    logger.warn('scheduler tick: claims failed; their slots stay due for the next tick', {
+      failedClaims: result.failedClaims.length,
+      byReason: failuresByReason(result.failedClaims),
+    });
+  }
   // Custom metrics are billed per metric a month: an idle scheduler publishes none.
   const counts = {
     DueMonitors: result.due,
     ClaimedSlots: result.claimed,
     LostClaims: result.lost,
-    FailedClaims: result.failedClaims,
+    FailedClaims: result.failedClaims.length,
     ClosedStaleRuns: result.closedStaleRuns,
   };
   for (const [name, value] of Object.entries(counts)) if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
   if (result.due > 0) metrics.addMetric(SLOT_LAG_METRIC, MetricUnit.Seconds, result.lagSeconds);
-  // One datapoint a minute, idle or not: its absence is what the heartbeat alarm watches.
-  metrics.addMetric(HEARTBEAT_METRIC, MetricUnit.Count, 1);
-  logger.info('scheduler tick', { ...result });
-  return result;
 }
 
 let deps: TickDeps | undefined;
 
-function depsFromEnvironment(): TickDeps {
-  const config = loadConfig(process.env);
-  const store = createStore({ client: documentClient(createDynamoClient()), name: config.TABLE_NAME });
-  return {
-    schedule: store.schedule,
-    runs: store.runs,
-    queue: new SqsRunQueue(createSqsClient(), required(config.RUN_QUEUE_URL, 'RUN_QUEUE_URL')),
-    clock: systemClock,
-    runRetentionDays: config.RUN_RETENTION_DAYS,
-    reap: () =>
-      reapStaleRuns({
-        runs: store.runs,
-        clock: systemClock,
-        // Three receives of up to 15 minutes each, plus a margin: no attempt can still be alive.
-        staleAfterMs: STALE_RUN_MS,
-        hint: "see the run queue's dead-letter queue and the runner's logs",
-      }),
-  };
-}
-
-export const handler = withEventHandler(async (_event: ScheduledEvent) => runTick((deps ??= depsFromEnvironment())));
+export const handler = withEventHandler(async (_event: ScheduledEvent) => runTick((deps ??= schedulerTickFromEnvironment(process.env))));

@@ -22,7 +22,7 @@ import {
   RUN_DURATION_METRIC,
   RUNS_METRIC,
   SLOT_LAG_METRIC,
-} from '../../layers/shared/adapters/powertools/metric-names.ts';
+} from '#composition/contract.ts';
 import type { QueueWithDlq } from './queue-with-dlq.ts';
 import type { VigilFunction } from './vigil-function.ts';
 

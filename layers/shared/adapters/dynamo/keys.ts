@@ -27,6 +27,9 @@ export const ENTITY = {
  */
 export const DUE_SHARDS = 16;
 
+/** The model guard's one partition: its circuit breakers and the month's model spend. */
+export const MODEL_GUARD_PARTITION = 'MODELGUARD';
+
 /**
  * The single due partition of items written before sharding. The scheduler still reads it, and
  * its claim moves each such monitor to its shard, so old items migrate on their next slot
@@ -67,7 +70,7 @@ export const BASELINE_PREFIX = 'BASELINE#';
 const ID = '[0-9A-Za-z_-]{1,64}';
 const exactly = (pattern: string) => new RegExp(`^${pattern}$`);
 
-/** The LastEvaluatedKey each list produces, for checking `next_token`s (see decodeNextToken). */
+/** The LastEvaluatedKey each list produces, for checking cursors (see decodeCursor). */
 export const pageKeys = {
   byType: (entity: (typeof ENTITY)[keyof typeof ENTITY]) => ({
     pk: exactly(`${entity}#${ID}`),

@@ -3,7 +3,7 @@
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { JudgeMetrics, JudgeMetricsRecord } from '#domain/judge/ports.ts';
-import { MODEL_COST_METRIC } from './metric-names.ts';
+import { MODEL_COST_METRIC } from '#composition/contract.ts';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 

@@ -4,7 +4,7 @@
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ExecuteRunResult } from '#domain/runs/execute-run.ts';
-import { NOTIFICATIONS_METRIC, RUN_DURATION_METRIC, RUNS_METRIC } from './metric-names.ts';
+import { NOTIFICATIONS_METRIC, RUN_DURATION_METRIC, RUNS_METRIC } from '#composition/contract.ts';
 
 export class PowertoolsRunMetrics {
   constructor(private readonly metrics: Metrics) {}
