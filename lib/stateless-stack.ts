@@ -1,5 +1,5 @@
 import type { StackProps } from 'aws-cdk-lib';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { Period } from 'aws-cdk-lib/aws-apigateway';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
@@ -10,6 +10,7 @@ import type { AlertTopic } from './constructs/alert-topic.ts';
 import { ManagementApi } from './constructs/management-api.ts';
 import { ModelAccess } from './constructs/model-access.ts';
 import { MonitoredAccountAccess } from './constructs/monitored-account-access.ts';
+import { Operations } from './constructs/operations.ts';
 import type { QueueWithDlq } from './constructs/queue-with-dlq.ts';
 import type { VigilFunctionProps } from './constructs/vigil-function.ts';
 import { VigilFunction } from './constructs/vigil-function.ts';
@@ -32,6 +33,8 @@ export interface StatelessStackProps extends StackProps {
   readonly table: VigilTable;
   readonly runQueue: QueueWithDlq;
   readonly alertTopic: AlertTopic;
+  /** Where Vigil's own alarms go. */
+  readonly opsTopic: AlertTopic;
   /**
    * The API handler file.
    * @default lambdas/api/handler.ts
@@ -54,9 +57,10 @@ export class StatelessStack extends Stack {
   readonly schedulerFunction: VigilFunction;
   readonly runnerFunction: VigilFunction;
   readonly costCollectorFunction: VigilFunction;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    const { config, table, runQueue, alertTopic, apiEntry, ...stackProps } = props;
+    const { config, table, runQueue, alertTopic, opsTopic, apiEntry, ...stackProps } = props;
     super(scope, id, { description: 'Vigil functions and management API', ...stackProps });
 
     const functionDefaults = { logRetention: config.logRetentionDays, logLevel: config.logLevel };
@@ -105,7 +109,7 @@ export class StatelessStack extends Stack {
     this.schedulerFunction.alarmOnErrors('ErrorAlarm', {
       period: Duration.minutes(1),
       evaluationPeriods: 2,
-      action: alertTopic.alarmAction,
+      action: opsTopic.alarmAction,
       impact: 'due monitors are not being enqueued, so scheduled runs are late or missing.',
     });
 
@@ -135,7 +139,7 @@ export class StatelessStack extends Stack {
     monitoredAccounts.grantMetricRead(this.runnerFunction);
     this.runnerFunction.alarmOnErrors('ErrorAlarm', {
       period: Duration.minutes(5),
-      action: alertTopic.alarmAction,
+      action: opsTopic.alarmAction,
       impact: 'monitor runs are retried and may end in the dead-letter queue.',
     });
 
@@ -153,9 +157,31 @@ export class StatelessStack extends Stack {
     this.costCollectorFunction.runOnSchedule('Schedule', Schedule.rate(Duration.hours(config.costCollectorHours)), Duration.minutes(30));
     this.costCollectorFunction.alarmOnErrors('ErrorAlarm', {
       period: Duration.minutes(5),
-      action: alertTopic.alarmAction,
+      action: opsTopic.alarmAction,
       impact: 'no cost snapshot was taken, so cost monitors keep judging the previous one.',
     });
+    this.apiFunction.alarmOnErrors('ErrorAlarm', {
+      period: Duration.minutes(5),
+      action: opsTopic.alarmAction,
+      impact: 'management API calls failed with a 5xx.',
+    });
+
+    this.operations = new Operations(this, 'Operations', {
+      api: this.api.api,
+      apiFunction: this.apiFunction,
+      schedulerFunction: this.schedulerFunction,
+      runnerFunction: this.runnerFunction,
+      runQueue,
+      table: table.table,
+      alarmAction: opsTopic.alarmAction,
+      modelDailyCostAlarmUsd: config.modelDailyCostAlarmUsd,
+    });
+
+    // The roles a monitored account's role trusts (vigil trust-policy prints that policy).
+    const roleOutputs = { RunnerRoleArn: this.runnerFunction, ApiRoleArn: this.apiFunction, CostCollectorRoleArn: this.costCollectorFunction };
+    for (const [name, fn] of Object.entries(roleOutputs)) {
+      new CfnOutput(this, name, { description: `Execution role of the ${fn.node.id}; trust it in monitored accounts`, value: fn.role.roleArn }).overrideLogicalId(name);
+    }
   }
 }
 

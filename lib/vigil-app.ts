@@ -36,6 +36,7 @@ export function addVigilStacks(app: App, config: VigilConfig, options: VigilStac
     table: stateful.table,
     runQueue: stateful.runQueue,
     alertTopic: stateful.alertTopic,
+    opsTopic: stateful.opsTopic,
     apiEntry: options.apiEntry,
   });
   return { stateful, stateless };

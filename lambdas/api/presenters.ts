@@ -153,7 +153,13 @@ export function presentMonitor(monitor: Monitor): z.output<typeof monitorRespons
     name: monitor.name,
     log_source_id: monitor.logSourceId,
     enabled: monitor.enabled,
-    interval_seconds: monitor.intervalSeconds,
+    interval_seconds: monitor.schedule == null ? monitor.intervalSeconds : null,
+    schedule: monitor.schedule ?? null,
+    snoozed_until: monitor.snoozedUntil ?? null,
+    maintenance_windows: (monitor.maintenanceWindows ?? []).map((window) => ({
+      schedule: window.schedule,
+      duration_minutes: window.durationMinutes,
+    })),
     prompt: monitor.prompt,
     inputs: monitor.inputs.map(presentInput),
     rules: monitor.rules.map((rule) => ({

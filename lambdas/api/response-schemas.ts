@@ -123,7 +123,10 @@ export const monitorResponse = z
     name: z.string(),
     log_source_id: z.string(),
     enabled: z.boolean(),
-    interval_seconds: z.number().int(),
+    interval_seconds: z.number().int().nullable().describe('null when the monitor runs on a `schedule`'),
+    schedule: z.string().nullable().describe('`cron(…)` (EventBridge syntax, UTC) or `rate(…)`; null when the monitor runs every `interval_seconds`'),
+    snoozed_until: timestamp.nullable().describe('notifications are suppressed (reason `snoozed`) until then'),
+    maintenance_windows: z.array(z.object({ schedule: z.string(), duration_minutes: z.number().int() })),
     prompt: z.string(),
     inputs: z.array(monitorInputResponse),
     rules: z.array(

@@ -9,7 +9,7 @@ import { parsePriceOverrides } from '#domain/judge/prices.ts';
 import type { SynthesizedFunction } from './support.ts';
 import { LAMBDA_PROVIDED_VARIABLES, PLATFORM_VARIABLES } from '#composition/contract.ts';
 import { FUNCTION_NAMES, readEnvironment, variablesReadBy } from '#composition/environment.ts';
-import { functionNamed, onlyKey, statefulOutput, synthTemplates } from './support.ts';
+import { functionNamed, onlyKey, statefulOutput, synthTemplates, topicNamed } from './support.ts';
 
 let stateful: Template;
 let stateless: Template;
@@ -88,10 +88,10 @@ describe('the stateless stack', () => {
     expect(services.sort()).toEqual(['vigil-api', 'vigil-cost-collector', 'vigil-runner', 'vigil-scheduler']);
   });
 
-  it('alarms on the three background functions, to the alert topic, on failure and on recovery', () => {
-    const topic = statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') });
-    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+  it('alarms on errors of the four functions, to the operations topic, on failure and on recovery', () => {
+    const topic = statefulOutput(stateful, { Ref: topicNamed(stateful, 'Vigil operations') });
+    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors' } }));
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({
         Namespace: 'AWS/Lambda',
@@ -109,7 +109,7 @@ describe('the stateless stack', () => {
   it('keeps the dead-letter alarm of the run queue in the stateful stack', () => {
     stateful.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      AlarmActions: [{ Ref: onlyKey(stateful, 'AWS::SNS::Topic') }],
+      AlarmActions: [{ Ref: topicNamed(stateful, 'Vigil operations') }],
     });
   });
 });
@@ -166,7 +166,7 @@ describe('the runner function', () => {
       TABLE_NAME: tableName(stateful),
       DEFAULT_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       RUN_RETENTION_DAYS: '90',
-      ALERT_TOPIC_ARN: statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') }),
+      ALERT_TOPIC_ARN: statefulOutput(stateful, { Ref: topicNamed(stateful, 'Vigil alerts') }),
       API_BASE_URL: (stateless.toJSON().Outputs as Record<string, { Value: unknown }>).ApiUrl?.Value,
       COST_COLLECTOR_HOURS: '6',
       RUN_MARGIN_SECONDS: '15',

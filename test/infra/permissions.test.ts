@@ -18,12 +18,14 @@ import {
   actionsOf,
   functionNamed,
   granting,
+  keyOfTopic,
   onlyKey,
   policiesOf,
   statefulOutput,
   statementsOf,
   synthTemplates,
   TEST_ENV,
+  topicNamed,
 } from './support.ts';
 
 const { account, region } = TEST_ENV;
@@ -215,7 +217,7 @@ describe('the runner role', () => {
   it('may publish to the alert topic with its key, and SMS to phone numbers, but to no other topic', () => {
     const statements = statementsOfFunction(stateless, roles.runner);
     expect(granting(statements, 'sns:Publish')).toEqual([
-      { Effect: 'Allow', Action: 'sns:Publish', Resource: statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') }) },
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: statefulOutput(stateful, { Ref: topicNamed(stateful, 'Vigil alerts') }) },
       // Anything that is not an SNS ARN: a phone number (authorized against "*"), never a topic.
       { Sid: 'SmsToPhoneNumbersOnly', Effect: 'Allow', Action: 'sns:Publish', NotResource: 'arn:aws:sns:*:*:*' },
     ]);
@@ -225,7 +227,7 @@ describe('the runner role', () => {
       {
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::KMS::Key'), 'Arn'] }),
+        Resource: statefulOutput(stateful, { 'Fn::GetAtt': [keyOfTopic(stateful, topicNamed(stateful, 'Vigil alerts')), 'Arn'] }),
       },
     ]);
   });

@@ -302,10 +302,30 @@ describe('the management API', () => {
     stateless.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
   });
 
-  it('outputs the URL, the key id and the command that prints the key, and nothing else', () => {
+  it('outputs the URL, the key id and the command that prints the key, the role ARNs and the dashboard, and nothing else', () => {
     const api = onlyKey(stateless, 'AWS::ApiGateway::RestApi');
     const key = onlyKey(stateless, 'AWS::ApiGateway::ApiKey');
+    const roleArn = (name: string) => ({ Description: expect.any(String), Value: { 'Fn::GetAtt': [functionNamed(stateless, name).role, 'Arn'] } });
     expect(stateless.toJSON().Outputs).toEqual({
+      RunnerRoleArn: roleArn('runner'),
+      ApiRoleArn: roleArn('api'),
+      CostCollectorRoleArn: roleArn('cost-collector'),
+      DashboardUrl: {
+        Description: expect.any(String),
+        Value: {
+          'Fn::Join': [
+            '',
+            [
+              'https://',
+              { Ref: 'AWS::Region' },
+              '.console.aws.amazon.com/cloudwatch/home?region=',
+              { Ref: 'AWS::Region' },
+              '#dashboards:name=',
+              { Ref: onlyKey(stateless, 'AWS::CloudWatch::Dashboard') },
+            ],
+          ],
+        },
+      },
       ApiUrl: {
         Description: expect.any(String),
         Value: {
