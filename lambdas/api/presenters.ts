@@ -1,4 +1,5 @@
 import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/entities.ts';
+import type { CostSnapshot } from '#domain/collect/types.ts';
 
 /** Domain entities as API.md shows them: snake_case, optional fields left out. */
 
@@ -160,4 +161,32 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
 
 export function presentPage<T>(page: Page<T>, present: (item: T) => Json): Json {
   return { items: page.items.map(present), next_token: page.nextToken };
+}
+
+/**
+ * A cost snapshot as `GET /log-sources/{id}/cost-snapshot` shows it. The forecast keeps every
+ * figure the collector stored (`start`, `end`, `amount`, and the prediction interval's `lower` /
+ * `upper` when Cost Explorer gave one).
+ */
+export function presentCostSnapshot(snapshot: CostSnapshot): Json {
+  return {
+    log_source_id: snapshot.logSourceId,
+    collected_at: snapshot.collectedAt,
+    metric: snapshot.metric,
+    group_by: snapshot.groupBy,
+    unit: snapshot.unit,
+    estimated_from: snapshot.estimatedFrom,
+    daily: snapshot.daily.map(({ day, group, amount }) => ({ day, group, amount })),
+    month_to_date: snapshot.monthToDate.map(({ group, amount }) => ({ group, amount })),
+    forecast: snapshot.forecast === null ? null : { ...snapshot.forecast },
+    anomalies: snapshot.anomalies.map((anomaly) => ({
+      id: anomaly.id,
+      start: anomaly.start,
+      end: anomaly.end,
+      impact: anomaly.impact,
+      total_impact: anomaly.totalImpact,
+      root_causes: anomaly.rootCauses,
+    })),
+    notes: snapshot.notes,
+  };
 }

@@ -3,6 +3,7 @@ import {
   createLogSource,
   deleteLogSource,
   getLogSource,
+  latestCostSnapshot,
   listLogSources,
   testLogSourceById,
   updateLogSource,
@@ -10,7 +11,7 @@ import {
 import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';
-import { presentLogSource, presentPage } from '../presenters.ts';
+import { presentCostSnapshot, presentLogSource, presentPage } from '../presenters.ts';
 import { parseLogSource } from '../schemas.ts';
 import { location, param, parseListQuery } from './common.ts';
 
@@ -67,6 +68,11 @@ export function logSourceRoutes(ctx: ManagementContext): Route[] {
         const result = await testLogSourceById(param(request, 'id'), ctx);
         return json(200, { ok: result.ok, message: result.message, sample: result.sample, line_count: result.lineCount });
       },
+    },
+    {
+      method: 'GET',
+      path: '/log-sources/{id}/cost-snapshot',
+      handler: async (request) => json(200, presentCostSnapshot(await latestCostSnapshot(param(request, 'id'), ctx))),
     },
     {
       method: 'DELETE',

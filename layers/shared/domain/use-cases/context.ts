@@ -1,6 +1,7 @@
 import type { LogSource, Target } from '../entities.ts';
 import type { LogSourceTestResult } from '../collect/test-log-source.ts';
 import type { FileAccess } from '../collect/file-access.ts';
+import type { CostSnapshotReader } from '../collect/ports.ts';
 import type {
   Clock,
   HealthProbe,
@@ -21,6 +22,8 @@ export interface ManagementContext {
   runs: RunRepository;
   schedule: ScheduleRepository;
   health: HealthProbe;
+  /** The cost collector's snapshots (`GET /log-sources/{id}/cost-snapshot`). */
+  costSnapshots: CostSnapshotReader;
   queue: RunQueue;
   clock: Clock;
   ids: IdGenerator;
