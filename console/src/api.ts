@@ -42,7 +42,7 @@ let apiBase: string | null = null;
 
 /**
  * Reads `config.json` once: `{"api_url": "https://…/v1/"}` in AWS; in local mode the page and
- * the API share an origin and `api_url` is that origin.
+ * the API share an origin and `api_url` is `"./"`, resolved against the page.
  */
 export async function loadConfig(): Promise<string> {
   if (apiBase !== null) return apiBase;
@@ -50,7 +50,8 @@ export async function loadConfig(): Promise<string> {
   if (!response.ok) throw new Error(`config.json could not be read (${response.status})`);
   const config = (await response.json()) as { api_url?: unknown };
   if (typeof config.api_url !== 'string' || config.api_url === '') throw new Error('config.json has no api_url');
-  apiBase = config.api_url.endsWith('/') ? config.api_url : `${config.api_url}/`;
+  const absolute = new URL(config.api_url, location.href).href;
+  apiBase = absolute.endsWith('/') ? absolute : `${absolute}/`;
   return apiBase;
 }
 

@@ -86,6 +86,17 @@ export function Field(props: { label: string; path: string; error?: ApiError | u
   );
 }
 
+/** The API's messages for exactly `path` (a whole list such as `inputs`), where no single input holds them. */
+export function PathErrors({ path, error }: { path: string; error: ApiError | undefined }) {
+  const messages = error?.details.filter((detail) => detail.path === path) ?? [];
+  if (messages.length === 0) return null;
+  return (
+    <p class="field-error" data-path={path}>
+      {messages.map((m) => m.message).join('; ')}
+    </p>
+  );
+}
+
 export interface FieldAttrs {
   id: string;
   'aria-invalid': 'true' | undefined;

@@ -79,7 +79,7 @@ function SnapshotView({ snapshot, budget }: { snapshot: CostSnapshot; budget: Re
       <h2>Daily cost by {snapshot.group_by.toLowerCase()}</h2>
       <CostChart snapshot={snapshot} />
       <h2>Month to date by {snapshot.group_by.toLowerCase()}</h2>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Month to date by group table">
         <table>
           <thead>
             <tr>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
-import { ErrorNotice, Field, Loading, PageTitle, StatusBadge } from '../components/common.tsx';
+import { ErrorNotice, Field, Loading, PageTitle, PathErrors, StatusBadge } from '../components/common.tsx';
 import { PayloadView } from '../components/payload.tsx';
 import { useLoad } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
@@ -277,9 +277,7 @@ export function MonitorForm({ id }: { id: string | null }) {
 
         <fieldset>
           <legend>Inputs</legend>
-          <Field label="" path="inputs" error={apiError}>
-            {() => null}
-          </Field>
+          <PathErrors path="inputs" error={apiError} />
           {draft.inputs.map((input, index) => {
             const source = input.log_source_id === '' ? draft.log_source_id : input.log_source_id;
             const modes = MODES_BY_SOURCE[sourceMode(source) ?? defaultMode ?? 'cloudwatch_logs'];
@@ -337,9 +335,7 @@ export function MonitorForm({ id }: { id: string | null }) {
 
         <fieldset>
           <legend>Rules (counted in code)</legend>
-          <Field label="" path="rules" error={apiError}>
-            {() => null}
-          </Field>
+          <PathErrors path="rules" error={apiError} />
           {draft.rules.map((rule, index) => {
             const p = `rules[${index}]`;
             return (

@@ -132,7 +132,7 @@ export function MonitorPage({ id }: { id: string }) {
           ))}
         </select>
       </div>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Runs table">
         <table>
           <caption class="visually-hidden">Runs of {m.name}, newest first</caption>
           <thead>

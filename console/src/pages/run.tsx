@@ -106,7 +106,7 @@ export function RunPage({ monitorId, runId }: { monitorId: string; runId: string
       {r.rules.length === 0 ? (
         <p class="muted">No rule.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0} role="region" aria-label="Rules table">
           <table>
             <thead>
               <tr>
@@ -165,7 +165,7 @@ export function RunPage({ monitorId, runId }: { monitorId: string; runId: string
       {r.notifications.length === 0 ? (
         <p class="muted">{r.notifications_pending ? 'Being delivered…' : 'None.'}</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0} role="region" aria-label="Notifications table">
           <table>
             <thead>
               <tr>

@@ -20,7 +20,7 @@ export function SourcesPage() {
       <ErrorNotice error={data.error} title="Log sources could not be loaded" />
       {!data.data && !data.error && <Loading what="log sources" />}
       {data.data && (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0} role="region" aria-label="Log sources table">
           <table>
             <thead>
               <tr>

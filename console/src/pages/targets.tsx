@@ -20,7 +20,7 @@ export function TargetsPage() {
       <ErrorNotice error={targets.error} title="Targets could not be loaded" />
       {!targets.data && !targets.error && <Loading what="targets" />}
       {targets.data && (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0} role="region" aria-label="Targets table">
           <table>
             <thead>
               <tr>
