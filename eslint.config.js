@@ -27,7 +27,19 @@ export default tseslint.config(
     // The domain is free of AWS and of process.env (DESIGN.md).
     files: ['layers/shared/domain/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'The domain is free of AWS (DESIGN.md).' },
+            // Adapters, wiring, HTTP and local mode depend on the domain, never the reverse.
+            {
+              regex: '^#(adapters|clients|config|composition|http|local)/|/(adapters|clients|config|composition|http|local)/',
+              message: 'The domain depends on nothing outside layers/shared/domain (DESIGN.md).',
+            },
+          ],
+        },
+      ],
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'The domain takes its settings as arguments.' }],
     },
   },

@@ -14,13 +14,13 @@ import { loadavg } from 'node:os';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import type { Monitor } from '#domain/entities.ts';
-import { forEachConcurrently } from '#domain/concurrency.ts';
-import { nextSlotAfter } from '#domain/schedule.ts';
-import { tick, type TickResult } from '#domain/use-cases/scheduler.ts';
+import type { Monitor } from '#domain/model/entities.ts';
+import { forEachConcurrently } from '#domain/model/concurrency.ts';
+import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
+import { tick, type TickResult } from '#domain/scheduling/scheduler.ts';
 import { createStore } from '#adapters/dynamo/index.ts';
 import { duePartitionOf, ENTITY, keys } from '#adapters/dynamo/keys.ts';
-import { SqsRunQueue } from '#adapters/sqs-run-queue.ts';
+import { SqsRunQueue } from '#adapters/sqs/sqs-run-queue.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { ensureTable, localDynamoClient, startDynamoLocal } from '#local/dynamo-local.ts';
 

@@ -1,7 +1,9 @@
-import type { ClaimOutcome, Clock, RunRepository, RunRequest, ScheduleRepository, SlotClaim } from '#domain/ports.ts';
-import { reapStaleRuns, type OpenRunRepository } from '#domain/use-cases/reap-stale-runs.ts';
-import { scheduledRunId } from '#domain/run-identity.ts';
-import { newRun } from '#domain/use-cases/runs.ts';
+import type { ClaimOutcome, ScheduleRepository, SlotClaim } from '#domain/scheduling/ports.ts';
+import type { Clock } from '#domain/model/ports.ts';
+import type { RunRepository, RunRequest } from '#domain/runs/ports.ts';
+import { reapStaleRuns, type OpenRunRepository } from '#domain/runs/reap-stale-runs.ts';
+import { scheduledRunId } from '#domain/runs/run-identity.ts';
+import { newRun } from '#domain/runs/manage-runs.ts';
 import type { InProcessRunQueue } from './in-process-queue.ts';
 import type { LocalConfig } from './local-config.ts';
 

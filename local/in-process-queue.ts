@@ -1,5 +1,5 @@
-import type { RunQueue, RunRequest } from '#domain/ports.ts';
-import { scheduledRunId } from '#domain/run-identity.ts';
+import type { RunQueue, RunRequest } from '#domain/runs/ports.ts';
+import { scheduledRunId } from '#domain/runs/run-identity.ts';
 
 export type RunConsumer = (request: RunRequest) => Promise<void>;
 

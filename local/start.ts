@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseFileRoots } from '#adapters/collect/file-access.ts';
+import { parseFileRoots } from '#adapters/files/file-access.ts';
 import { startLocalApp } from './app.ts';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './console-site.ts';
 import { loadLocalConfig } from './local-config.ts';

@@ -1,4 +1,4 @@
-import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/entities.ts';
+import type { LogSource, Monitor, MonitorInput, MonitorRun, Page, Target } from '#domain/model/entities.ts';
 import type { CostSnapshot } from '#domain/collect/types.ts';
 
 /** Domain entities as API.md shows them: snake_case, optional fields left out. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { CostMetric, LogSourceMode, MonitorInput, MonitorRule, MonitorSpec } from '#domain/entities.ts';
-import type { LogSourceBody } from '#domain/use-cases/log-sources.ts';
-import type { TargetSpec } from '#domain/use-cases/targets.ts';
+import type { CostMetric, LogSourceMode, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
+import type { LogSourceBody } from '#domain/log-sources/manage-log-sources.ts';
+import type { TargetSpec } from '#domain/targets/manage-targets.ts';
 import { parseOrThrow } from '#http/validation.ts';
-import { linePatternProblem } from '#domain/line-pattern.ts';
+import { linePatternProblem } from '#domain/model/line-pattern.ts';
 
 /**
  * Wire schemas (snake_case, API.md) and their mapping to domain specs. Objects are strict:

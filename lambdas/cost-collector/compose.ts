@@ -3,16 +3,16 @@
  * snapshot repository and Cost Explorer per target identity. Local mode calls
  * {@link createCostCollectorDeps} at start when AWS credentials are available.
  */
-import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
-import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
+import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import { createStore, type Table } from '#adapters/dynamo/index.ts';
 import { createDynamoClient } from '#clients/aws.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { loadConfig, required } from '#config/env.ts';
 import { systemClock } from '#config/management-context.ts';
 import { listCostSources, type CostCollectorDeps } from '#domain/collect/collect-cost-snapshots.ts';
-import type { Clock } from '#domain/ports.ts';
-import { tracer } from '#powertools/index.ts';
+import type { Clock } from '#domain/model/ports.ts';
+import { tracer } from '#adapters/powertools/index.ts';
 
 export interface CostCollectorOptions {
   /** The table (and its document client), shared with the caller's other repositories. */

@@ -10,7 +10,7 @@ import {
   type CostCollectionOutcome,
   type CostCollectorDeps,
 } from '#domain/collect/collect-cost-snapshots.ts';
-import { logger } from '#powertools/index.ts';
+import { logger } from '#adapters/powertools/index.ts';
 import { costCollectorFromEnvironment } from './compose.ts';
 
 export interface CostCollectionSummary {

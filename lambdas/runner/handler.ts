@@ -1,8 +1,8 @@
 import type { Context, SQSEvent } from 'aws-lambda';
-import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
-import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
+import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import { createStore } from '#adapters/dynamo/index.ts';
-import { PowertoolsJudgeMetrics } from '#adapters/powertools-judge-metrics.ts';
+import { PowertoolsJudgeMetrics } from '#adapters/powertools/powertools-judge-metrics.ts';
 import { createDynamoClient } from '#clients/aws.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { createRunnerClients } from '#clients/runner-clients.ts';
@@ -10,8 +10,8 @@ import { loadConfig, required } from '#config/env.ts';
 import { systemClock } from '#config/management-context.ts';
 import { awsChannels, bedrockJudge, createRunner, type Runner } from '#config/runner-context.ts';
 import { parsePriceOverrides } from '#domain/judge/prices.ts';
-import { logger, metrics, tracer } from '#powertools/index.ts';
-import { withEventHandler } from '#powertools/with-handler.ts';
+import { logger, metrics, tracer } from '#adapters/powertools/index.ts';
+import { withEventHandler } from '#adapters/powertools/with-handler.ts';
 import { processBatch } from './process-batch.ts';
 
 /** A run is started only with at least this long left before the margin. */

@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import type { RunRequest } from '#domain/ports.ts';
-import type { ExecuteRunResult } from '#domain/use-cases/execute-run.ts';
+import type { RunRequest } from '#domain/runs/ports.ts';
+import type { ExecuteRunResult } from '#domain/runs/execute-run.ts';
 
 const runRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('schedule'), monitorId: z.string().min(1), scheduledFor: z.iso.datetime() }),

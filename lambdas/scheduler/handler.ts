@@ -1,15 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { reapStaleRuns } from '#domain/use-cases/reap-stale-runs.ts';
-import { STALE_RUN_MS, tick, type TickDeps } from '#domain/use-cases/scheduler.ts';
+import { reapStaleRuns } from '#domain/runs/reap-stale-runs.ts';
+import { STALE_RUN_MS, tick, type TickDeps } from '#domain/scheduling/scheduler.ts';
 import { createStore } from '#adapters/dynamo/index.ts';
-import { SqsRunQueue } from '#adapters/sqs-run-queue.ts';
+import { SqsRunQueue } from '#adapters/sqs/sqs-run-queue.ts';
 import { createDynamoClient, createSqsClient } from '#clients/aws.ts';
 import { documentClient } from '#clients/dynamo.ts';
 import { loadConfig, required } from '#config/env.ts';
 import { systemClock } from '#config/management-context.ts';
-import { logger, metrics } from '#powertools/index.ts';
-import { withEventHandler } from '#powertools/with-handler.ts';
+import { logger, metrics } from '#adapters/powertools/index.ts';
+import { withEventHandler } from '#adapters/powertools/with-handler.ts';
 
 /** One tick per EventBridge invocation (rate 1 minute); exported bare for tests. */
 export async function runTick(deps: TickDeps) {

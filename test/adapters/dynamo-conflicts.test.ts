@@ -1,6 +1,6 @@
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '#domain/errors.ts';
+import { ConflictError } from '#domain/model/errors.ts';
 import { isTransientConflict, retryOnConflict } from '#adapters/dynamo/transactions.ts';
 
 const conflict = () => new TransactionConflictException({ message: 'Transaction is ongoing for the item', $metadata: {} });

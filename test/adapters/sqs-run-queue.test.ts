@@ -1,8 +1,8 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EnqueueError, type RunRequest } from '#domain/ports.ts';
-import { SqsRunQueue } from '#adapters/sqs-run-queue.ts';
+import { EnqueueError, type RunRequest } from '#domain/runs/ports.ts';
+import { SqsRunQueue } from '#adapters/sqs/sqs-run-queue.ts';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/vigil-runs';
 const sqs = mockClient(SQSClient);

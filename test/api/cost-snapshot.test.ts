@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import type { CostSnapshot } from '#domain/collect/types.ts';
 import { createApiHarness, type ApiHarness } from '../support/api.ts';
 

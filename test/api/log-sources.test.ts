@@ -3,7 +3,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FILE_ROOTS_HINT, LocalFileAccess } from '#adapters/collect/file-access.ts';
+import { FILE_ROOTS_HINT, LocalFileAccess } from '#adapters/files/file-access.ts';
 import { createApiHarness, type ApiHarness } from '../support/api.ts';
 
 let api: ApiHarness;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nextSlotAfter } from '#domain/schedule.ts';
+import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
 import { createApiHarness, type ApiHarness } from '../support/api.ts';
 
 let api: ApiHarness;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { HealthProbe } from '#domain/ports.ts';
+import type { HealthProbe } from '#domain/health/ports.ts';
 import { createApi } from '../../lambdas/api/handler.ts';
 import { apiEvent, createApiHarness, type ApiHarness } from '../support/api.ts';
 

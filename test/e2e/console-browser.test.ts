@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import { ensureConsoleBuilt } from '../../local/console-site.ts';
 import { LOCAL_API_KEY, LocalHarness } from '../support/local-harness.ts';
 

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { createStore } from '#adapters/dynamo/index.ts';
 import { keys } from '#adapters/dynamo/keys.ts';
 import { documentClient } from '#clients/dynamo.ts';
-import { FINAL_STATUSES, type MonitorRun } from '#domain/entities.ts';
+import { FINAL_STATUSES, type MonitorRun } from '#domain/model/entities.ts';
 import { ensureTable, freePort, localDynamoClient } from '../../local/dynamo-local.ts';
 import { startLocalProcess, type LocalProcess } from '../support/local-process.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextSlotAfter } from '#domain/schedule.ts';
+import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
 import { startLocalApp, type LocalApp } from '../../local/app.ts';
 import { freePort } from '../../local/dynamo-local.ts';
 import { loadLocalConfig } from '../../local/local-config.ts';

@@ -85,7 +85,7 @@ describe('a VigilFunction bundle', () => {
     expect(code).not.toContain('const logger');
     const map = JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
     expect(map.sourcesContent).toBeUndefined();
-    expect(map.sources.some((source) => source.endsWith('layers/shared/domain/errors.ts'))).toBe(true);
+    expect(map.sources.some((source) => source.endsWith('layers/shared/domain/model/errors.ts'))).toBe(true);
   });
 
   it('resolves the #domain alias, bundles the AWS SDK and Powertools, keeps class names, and runs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scheduledRunId } from '#domain/run-identity.ts';
+import { scheduledRunId } from '#domain/runs/run-identity.ts';
 import { claimsThatKeepTheirRuns, queuedRunRequests } from '../../local/durable-runs.ts';
 import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../support/builders.ts';
 import { createTestStore } from '../support/store.ts';

@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_BREAKER } from '#domain/judge/breaker.ts';
 import { DynamoModelGuardRepository, modelGuardKeys } from '#adapters/dynamo/model-guard-repository.ts';
 import { createRunner } from '#config/runner-context.ts';
-import { scheduledRunId } from '#domain/run-identity.ts';
+import { scheduledRunId } from '#domain/runs/run-identity.ts';
 import { aLogSource, aMonitor, aTarget, expectSources } from '../support/builders.ts';
 import { SENDING_CHANNELS } from '../support/run-steps.ts';
 import { createTestStore } from '../support/store.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { reapStaleRuns } from '#domain/use-cases/reap-stale-runs.ts';
-import { tick } from '#domain/use-cases/scheduler.ts';
+import { reapStaleRuns } from '#domain/runs/reap-stale-runs.ts';
+import { tick } from '#domain/scheduling/scheduler.ts';
 import { aMonitor, aRun, expectSources } from '../support/builders.ts';
 import { RecordingQueue } from '../support/api.ts';
 import { createTestStoreWithSource, type createTestStore } from '../support/store.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
 import { aLogSource, aMonitor, aTarget, expectSources } from '../support/builders.ts';
 import { createTestStore } from '../support/store.ts';
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'vitest';
-import type { RunQueue, RunRequest } from '#domain/ports.ts';
-import type { ManagementContext } from '#domain/use-cases/context.ts';
+import type { RunQueue, RunRequest } from '#domain/runs/ports.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { FileAccess } from '#domain/collect/file-access.ts';
 import { ulidGenerator } from '#config/management-context.ts';
 import type { Table } from '#adapters/dynamo/index.ts';

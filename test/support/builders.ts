@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
-import type { LogSource, Monitor, MonitorRun, Target } from '#domain/entities.ts';
-import { newRun } from '#domain/use-cases/runs.ts';
+import type { LogSource, Monitor, MonitorRun, Target } from '#domain/model/entities.ts';
+import { newRun } from '#domain/runs/manage-runs.ts';
 
 const AT = '2026-11-21T10:00:00.000Z';
 

@@ -1,7 +1,7 @@
-import type { LogSource, Target } from '#domain/entities.ts';
+import type { LogSource, Target } from '#domain/model/entities.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
-import { createRunSteps, type RunStepsDeps } from '#domain/use-cases/run-steps.ts';
+import { createRunSteps, type RunStepsDeps } from '#domain/runs/run-steps.ts';
 import type { NotificationChannels } from '#domain/notify/channels.ts';
 import type { fakeReaders } from '../unit/collect/fakes.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { PageRequest } from '#domain/entities.ts';
-import { NotFoundError } from '#domain/errors.ts';
+import type { PageRequest } from '#domain/model/entities.ts';
+import { NotFoundError } from '#domain/model/errors.ts';
 import type { HttpRequest } from '#http/request.ts';
 import { parseOrThrow } from '#http/validation.ts';
 

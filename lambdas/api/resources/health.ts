@@ -1,5 +1,5 @@
-import type { ManagementContext } from '#domain/use-cases/context.ts';
-import { checkHealth } from '#domain/use-cases/health.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
+import { checkHealth } from '#domain/health/check-health.ts';
 import type { Route } from '#http/router.ts';
 import { json } from '#http/responses.ts';
 

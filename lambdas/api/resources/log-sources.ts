@@ -1,4 +1,4 @@
-import type { ManagementContext } from '#domain/use-cases/context.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
 import {
   createLogSource,
   deleteLogSource,
@@ -7,7 +7,7 @@ import {
   listLogSources,
   testLogSourceById,
   updateLogSource,
-} from '#domain/use-cases/log-sources.ts';
+} from '#domain/log-sources/manage-log-sources.ts';
 import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';

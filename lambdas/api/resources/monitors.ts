@@ -1,5 +1,5 @@
-import type { ManagementContext } from '#domain/use-cases/context.ts';
-import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from '#domain/use-cases/monitors.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
+import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from '#domain/monitors/manage-monitors.ts';
 import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';

@@ -1,5 +1,5 @@
-import type { ManagementContext } from '#domain/use-cases/context.ts';
-import { getRun, latestRun, listRuns, runOnce } from '#domain/use-cases/runs.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
+import { getRun, latestRun, listRuns, runOnce } from '#domain/runs/manage-runs.ts';
 import type { Route } from '#http/router.ts';
 import { json } from '#http/responses.ts';
 import { presentPage, presentRun } from '../presenters.ts';

@@ -1,5 +1,5 @@
-import type { ManagementContext } from '#domain/use-cases/context.ts';
-import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '#domain/use-cases/targets.ts';
+import type { ManagementContext } from '#domain/model/management-context.ts';
+import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '#domain/targets/manage-targets.ts';
 import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { tracer } from '#powertools/index.ts';
+import { tracer } from '#adapters/powertools/index.ts';
 
 /**
  * AWS clients, created once per container. Region, credentials and endpoints come from the

@@ -1,8 +1,8 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { BEDROCK_RUNTIME_CLIENT_CONFIG } from '#adapters/bedrock-judge.ts';
-import { tracer } from '#powertools/index.ts';
+import { BEDROCK_RUNTIME_CLIENT_CONFIG } from '#adapters/bedrock/bedrock-judge.ts';
+import { tracer } from '#adapters/powertools/index.ts';
 
 /**
  * The runner's AWS clients beyond the store and the collectors. Endpoints come from the SDK's

@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
-import type { Clock, IdGenerator, RunQueue } from '#domain/ports.ts';
-import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/use-cases/context.ts';
+import type { Clock, IdGenerator } from '#domain/model/ports.ts';
+import type { RunQueue } from '#domain/runs/ports.ts';
+import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/model/management-context.ts';
 import type { FileAccess } from '#domain/collect/file-access.ts';
 import type { Store } from '#adapters/dynamo/index.ts';
 

@@ -7,14 +7,15 @@ import type { Judge, JudgeMetrics } from '#domain/judge/ports.ts';
 import type { PriceTable } from '#domain/judge/prices.ts';
 import { combineChannels, DeliveryError, type EmailSender, type NotificationChannels } from '#domain/notify/channels.ts';
 import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
-import type { Clock, RunRequest } from '#domain/ports.ts';
-import { executeRun, type ExecuteRunResult } from '#domain/use-cases/execute-run.ts';
-import { createRunSteps } from '#domain/use-cases/run-steps.ts';
+import type { Clock } from '#domain/model/ports.ts';
+import type { RunRequest } from '#domain/runs/ports.ts';
+import { executeRun, type ExecuteRunResult } from '#domain/runs/execute-run.ts';
+import { createRunSteps } from '#domain/runs/run-steps.ts';
 import type { Store } from '#adapters/dynamo/index.ts';
-import { BedrockJudge } from '#adapters/bedrock-judge.ts';
-import { SesEmailSender } from '#adapters/notify/ses-email-sender.ts';
-import { SnsSmsSender } from '#adapters/notify/sns-sms-sender.ts';
-import { SnsTopicPublisher } from '#adapters/notify/sns-topic-publisher.ts';
+import { BedrockJudge } from '#adapters/bedrock/bedrock-judge.ts';
+import { SesEmailSender } from '#adapters/ses/ses-email-sender.ts';
+import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { SnsTopicPublisher } from '#adapters/sns/sns-topic-publisher.ts';
 
 export interface RunnerSettings {
   defaultModelId: string;

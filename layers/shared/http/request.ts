@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#domain/errors.ts';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#domain/model/errors.ts';
 
 /** API.md: request bodies are JSON of at most 256 KiB. */
 export const MAX_BODY_BYTES = 256 * 1024;

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { MethodNotAllowedError, ValidationError, VigilError } from '#domain/errors.ts';
+import { MethodNotAllowedError, ValidationError, VigilError } from '#domain/model/errors.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   validation_error: 400,

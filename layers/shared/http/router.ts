@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { MethodNotAllowedError, NotFoundError } from '#domain/errors.ts';
+import { MethodNotAllowedError, NotFoundError } from '#domain/model/errors.ts';
 import { toHttpRequest, type HttpRequest } from './request.ts';
 
 export type RouteHandler = (request: HttpRequest) => Promise<APIGatewayProxyResult>;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError, type FieldIssue } from '#domain/errors.ts';
+import { ValidationError, type FieldIssue } from '#domain/model/errors.ts';
 
 /** `['inputs', 1, 'label']` → `inputs[1].label`, the path style of API.md. */
 export function formatPath(path: readonly PropertyKey[]): string {

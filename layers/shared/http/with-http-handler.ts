@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { logger } from '#powertools/index.ts';
+import { logger } from '#adapters/powertools/index.ts';
 import { errorResponse } from './responses.ts';
 
 export type HttpFunction = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;

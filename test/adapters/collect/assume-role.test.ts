@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assumeRoleCredentials } from '#adapters/collect/assume-role.ts';
+import { assumeRoleCredentials } from '#adapters/sts/assume-role.ts';
 import { awsError, fakeTime } from './fake-time.ts';
 
 const sts = mockClient(STSClient);

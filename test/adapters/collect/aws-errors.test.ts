@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAwsError, toSourceReadError, type AwsCallContext } from '#adapters/collect/aws-errors.ts';
+import { describeAwsError, toSourceReadError, type AwsCallContext } from '#adapters/aws-errors.ts';
 import { SourceReadError } from '#domain/collect/errors.ts';
 import { awsError } from './fake-time.ts';
 

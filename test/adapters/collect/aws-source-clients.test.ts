@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsSourceClients } from '#adapters/collect/aws-source-clients.ts';
-import type { Target } from '#domain/entities.ts';
+import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
+import type { Target } from '#domain/model/entities.ts';
 import { aTarget } from '../../support/builders.ts';
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloudWatchLogReader, type CloudWatchLogReaderOptions } from '#adapters/collect/cloudwatch-log-reader.ts';
+import { CloudWatchLogReader, type CloudWatchLogReaderOptions } from '#adapters/cloudwatch-logs/cloudwatch-log-reader.ts';
 import { SourceReadError } from '#domain/collect/errors.ts';
 import type { LogReadRequest } from '#domain/collect/ports.ts';
 import { awsError, fakeTime } from './fake-time.ts';

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CostExplorerReader, groupDefinitionOf } from '#adapters/collect/cost-explorer-reader.ts';
+import { CostExplorerReader, groupDefinitionOf } from '#adapters/cost-explorer/cost-explorer-reader.ts';
 import { awsError } from './fake-time.ts';
 
 const ce = mockClient(CostExplorerClient);

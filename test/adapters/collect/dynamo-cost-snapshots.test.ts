@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DynamoCostSnapshotRepository } from '#adapters/dynamo-cost-snapshots.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import { createTestStore } from '../../support/store.ts';
 import { aSnapshot } from '../../unit/collect/fakes.ts';
 

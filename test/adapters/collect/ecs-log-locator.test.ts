@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EcsLogLocator } from '#adapters/collect/ecs-log-locator.ts';
+import { EcsLogLocator } from '#adapters/ecs/ecs-log-locator.ts';
 import { fakeTime } from './fake-time.ts';
 
 const ecs = mockClient(ECSClient);

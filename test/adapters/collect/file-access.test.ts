@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FILE_ROOTS_HINT, LocalFileAccess, parseFileRoots } from '#adapters/collect/file-access.ts';
-import { LocalFileTailer } from '#adapters/collect/file-tailer.ts';
+import { FILE_ROOTS_HINT, LocalFileAccess, parseFileRoots } from '#adapters/files/file-access.ts';
+import { LocalFileTailer } from '#adapters/files/file-tailer.ts';
 
 describe('LocalFileAccess', () => {
   let base: string;

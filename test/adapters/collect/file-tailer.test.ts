@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalFileAccess } from '#adapters/collect/file-access.ts';
-import { LocalFileTailer } from '#adapters/collect/file-tailer.ts';
+import { LocalFileAccess } from '#adapters/files/file-access.ts';
+import { LocalFileTailer } from '#adapters/files/file-tailer.ts';
 import { fakeTime } from './fake-time.ts';
 
 const NOW = '2026-11-21T10:00:00.000Z';

@@ -8,7 +8,7 @@
  */
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BEDROCK_RUNTIME_CLIENT_CONFIG, BedrockJudge } from '#adapters/bedrock-judge.ts';
+import { BEDROCK_RUNTIME_CLIENT_CONFIG, BedrockJudge } from '#adapters/bedrock/bedrock-judge.ts';
 import { judgeRun } from '#domain/judge/judge-run.ts';
 import type { JudgeMetricsRecord } from '#domain/judge/ports.ts';
 import { startBedrockEmulator, type BedrockEmulator } from '../../support/bedrock-emulator.ts';

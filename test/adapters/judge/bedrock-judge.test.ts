@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BEDROCK_RUNTIME_CLIENT_CONFIG, BedrockJudge } from '#adapters/bedrock-judge.ts';
-import type { RetryEnvironment } from '#adapters/bedrock-retry.ts';
+import { BEDROCK_RUNTIME_CLIENT_CONFIG, BedrockJudge } from '#adapters/bedrock/bedrock-judge.ts';
+import type { RetryEnvironment } from '#adapters/bedrock/bedrock-retry.ts';
 import type { JudgeRequest } from '#domain/judge/ports.ts';
 import { buildUserMessage, JUDGE_SYSTEM_PROMPT } from '#domain/judge/prompt.ts';
 import { VERDICT_JSON_SCHEMA } from '#domain/judge/verdict.ts';

@@ -5,8 +5,8 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
-import { classifyBedrockError } from '#adapters/bedrock-errors.ts';
-import { backoffDelay, callWithinDeadline, DEFAULT_RETRY_POLICY, type RetryEnvironment } from '#adapters/bedrock-retry.ts';
+import { classifyBedrockError } from '#adapters/bedrock/bedrock-errors.ts';
+import { backoffDelay, callWithinDeadline, DEFAULT_RETRY_POLICY, type RetryEnvironment } from '#adapters/bedrock/bedrock-retry.ts';
 
 const MODEL = 'amazon.nova-micro-v1:0';
 

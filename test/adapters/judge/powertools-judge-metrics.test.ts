@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PowertoolsJudgeMetrics } from '#adapters/powertools-judge-metrics.ts';
+import { PowertoolsJudgeMetrics } from '#adapters/powertools/powertools-judge-metrics.ts';
 import type { JudgeMetricsRecord } from '#domain/judge/ports.ts';
 
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';

@@ -2,9 +2,9 @@ import { MessageRejected, SESClient, SESServiceException, SendEmailCommand } fro
 import { InvalidParameterException, PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SesEmailSender } from '#adapters/notify/ses-email-sender.ts';
-import { SnsSmsSender } from '#adapters/notify/sns-sms-sender.ts';
-import { SnsTopicPublisher } from '#adapters/notify/sns-topic-publisher.ts';
+import { SesEmailSender } from '#adapters/ses/ses-email-sender.ts';
+import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
+import { SnsTopicPublisher } from '#adapters/sns/sns-topic-publisher.ts';
 import { DeliveryError } from '#domain/notify/channels.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:vigil-alerts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTransientAwsError, toDeliveryError } from '#adapters/notify/delivery-errors.ts';
+import { isTransientAwsError, toDeliveryError } from '#adapters/delivery-errors.ts';
 import { DeliveryError } from '#domain/notify/channels.ts';
 
 const sdkError = (name: string, httpStatusCode: number, extra: Record<string, unknown> = {}) =>

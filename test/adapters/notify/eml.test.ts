@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildEml, encodeHeaderValue, encodeQuotedPrintable, rfc5322Date } from '#adapters/notify/eml.ts';
+import { buildEml, encodeHeaderValue, encodeQuotedPrintable, rfc5322Date } from '#adapters/files/eml.ts';
 import { anyText } from '../../unit/notify/fixtures.ts';
 
 /** RFC 2045 quoted-printable decoding, the way a mail client reads the outbox. */

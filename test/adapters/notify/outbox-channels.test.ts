@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutboxChannels } from '#adapters/notify/outbox-channels.ts';
+import { OutboxChannels } from '#adapters/files/outbox-channels.ts';
 import { notifyRun } from '#domain/notify/notify-run.ts';
 import { API_BASE_URL, InMemoryAlertStates, NOW, makeMonitor, makeRun } from '../../unit/notify/fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Monitor } from '#domain/entities.ts';
+import type { Monitor } from '#domain/model/entities.ts';
 import type { Judge, JudgeOutcome, JudgeRequest } from '#domain/judge/ports.ts';
 import { aLogSource, aMonitor, aTarget } from '../../support/builders.ts';
 import { stepsOver } from '../../support/run-steps.ts';

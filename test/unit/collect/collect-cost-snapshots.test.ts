@@ -10,8 +10,9 @@ import {
 import { SourceReadError } from '#domain/collect/errors.ts';
 import type { CostAndUsage, CostExplorerPort, CostSnapshotRepository } from '#domain/collect/ports.ts';
 import type { CostAnomaly, CostSnapshot } from '#domain/collect/types.ts';
-import type { LogSource, Target } from '#domain/entities.ts';
-import type { LogSourceRepository, TargetRepository } from '#domain/ports.ts';
+import type { LogSource, Target } from '#domain/model/entities.ts';
+import type { LogSourceRepository } from '#domain/log-sources/ports.ts';
+import type { TargetRepository } from '#domain/targets/ports.ts';
 import { aLogSource, aTarget } from '../../support/builders.ts';
 import { fixedClock } from './fakes.ts';
 

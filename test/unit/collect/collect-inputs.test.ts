@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collectInputs, READ_GRACE_MS } from '#domain/collect/collect-inputs.ts';
 import { SourceReadError } from '#domain/collect/errors.ts';
 import type { ReadResult } from '#domain/collect/types.ts';
-import type { LogSource, Monitor, Target } from '#domain/entities.ts';
+import type { LogSource, Monitor, Target } from '#domain/model/entities.ts';
 import { aLogSource, aMonitor, aTarget } from '../../support/builders.ts';
 import { aSnapshot, fakeReaders, fixedClock, lines } from './fakes.ts';
 

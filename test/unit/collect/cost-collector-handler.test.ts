@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CostCollectionError } from '#domain/collect/collect-cost-snapshots.ts';
 import type { CostExplorerPort } from '#domain/collect/ports.ts';
 import type { CostSnapshot } from '#domain/collect/types.ts';
-import type { LogSource } from '#domain/entities.ts';
+import type { LogSource } from '#domain/model/entities.ts';
 import { collectCosts } from '../../../lambdas/cost-collector/handler.ts';
 import { aLogSource, aTarget } from '../../support/builders.ts';
 import { fixedClock } from './fakes.ts';

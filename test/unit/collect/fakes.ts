@@ -10,7 +10,7 @@ import type {
   TailOptions,
 } from '#domain/collect/ports.ts';
 import type { CostSnapshot, ReadResult } from '#domain/collect/types.ts';
-import type { EcsConfig, Target } from '#domain/entities.ts';
+import type { EcsConfig, Target } from '#domain/model/entities.ts';
 
 export type LogCall =
   | { kind: 'filter'; region: string; request: LogReadRequest & { filterPattern: string } }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPayload, fairShares, NO_LINES } from '#domain/collect/payload.ts';
 import type { CollectedInput, CollectedLine } from '#domain/collect/types.ts';
 import { formatLine, renderNewest, type WindowRenderer } from '#domain/collect/window.ts';
-import type { WindowConfig } from '#domain/entities.ts';
+import type { WindowConfig } from '#domain/model/entities.ts';
 
 const raw = (maxLines: number, maxChars: number): WindowConfig => ({ maxLines, maxChars, mode: 'raw' });
 const line = (text: string, timestamp: string | null = null): CollectedLine => ({ timestamp, text });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '#domain/entities.ts';
+import type { Finding } from '#domain/model/entities.ts';
 import { evidenceLines, quoteSpellings } from '#domain/judge/evidence.ts';
 import { judgeRun } from '#domain/judge/judge-run.ts';
 import type { Judge, JudgeOutcome, JudgeRequest } from '#domain/judge/ports.ts';

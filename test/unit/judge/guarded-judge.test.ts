@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InputStats } from '#domain/entities.ts';
+import type { InputStats } from '#domain/model/entities.ts';
 import { breakerDecision, CLOSED_BREAKER, DEFAULT_BREAKER_POLICY, probeLeaseUntil, shouldOpen } from '#domain/judge/breaker.ts';
 import { GuardedJudge, type GuardedJudgeOptions } from '#domain/judge/guarded-judge.ts';
 import { judgeRun, type JudgeRunRequest, type JudgeRunResult } from '#domain/judge/judge-run.ts';

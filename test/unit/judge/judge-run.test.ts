@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InputStats, MonitorRule } from '#domain/entities.ts';
+import type { InputStats, MonitorRule } from '#domain/model/entities.ts';
 import { judgeRun, type JudgeRunRequest } from '#domain/judge/judge-run.ts';
 import { estimateTokens } from '#domain/judge/payload.ts';
 import type { Judge, JudgeMetricsRecord, JudgeOutcome, JudgeRequest, Verdict } from '#domain/judge/ports.ts';

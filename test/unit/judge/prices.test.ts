@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '#domain/errors.ts';
+import { ValidationError } from '#domain/model/errors.ts';
 import { estimateCostUsd, parseModelId, parsePriceOverrides, resolveModelPrice } from '#domain/judge/prices.ts';
 
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CollectedLine } from '#domain/collect/types.ts';
 import { redactWindowLines } from '#domain/judge/redact-lines.ts';
 import { redactSecrets } from '#domain/judge/redact.ts';
-import { renderInputWindow } from '#domain/use-cases/run-steps.ts';
+import { renderInputWindow } from '#domain/runs/run-steps.ts';
 
 const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 

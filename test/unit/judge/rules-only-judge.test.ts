@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleResult } from '#domain/entities.ts';
+import type { RuleResult } from '#domain/model/entities.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 
 const payload = ['[ERRORS]', 'ERROR a', 'INFO b', 'ERROR c', 'ERROR d', 'ERROR e', '', '[FULL_LOGS]', 'ERROR elsewhere'].join('\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MonitorRule, RuleResult, Severity } from '#domain/entities.ts';
+import type { MonitorRule, RuleResult, Severity } from '#domain/model/entities.ts';
 import {
   compileRulePattern,
   describeRuleResult,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleResult } from '#domain/entities.ts';
+import type { RuleResult } from '#domain/model/entities.ts';
 import type { PreviousVerdict } from '#domain/judge/ports.ts';
 import { decideJudgeSkip, hashPayload, judgeFingerprint } from '#domain/judge/skip.ts';
 

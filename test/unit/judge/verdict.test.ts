@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '#domain/entities.ts';
+import type { Finding } from '#domain/model/entities.ts';
 import { parseVerdict, verifyEvidence } from '#domain/judge/verdict.ts';
 
 const finding = (overrides: Partial<Finding> = {}): Finding => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRequest } from '#domain/ports.ts';
-import { scheduledRunId } from '#domain/run-identity.ts';
+import type { RunRequest } from '#domain/runs/ports.ts';
+import { scheduledRunId } from '#domain/runs/run-identity.ts';
 import { InProcessRunQueue, runIdOf } from '../../../local/in-process-queue.ts';
 
 const manual = (runId: string): RunRequest => ({ kind: 'manual', monitorId: 'm1', runId });

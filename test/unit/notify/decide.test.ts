@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AlertState, FinalRunStatus, Finding, MonitorRun, NotifyOn } from '#domain/entities.ts';
+import type { AlertState, FinalRunStatus, Finding, MonitorRun, NotifyOn } from '#domain/model/entities.ts';
 import {
   COOLDOWN_REASON,
   decideNotification,

@@ -5,8 +5,8 @@ import type {
   Monitor,
   MonitorRun,
   NotificationConfig,
-} from '#domain/entities.ts';
-import type { MonitorRepository } from '#domain/ports.ts';
+} from '#domain/model/entities.ts';
+import type { MonitorRepository } from '#domain/monitors/ports.ts';
 import type {
   Delivery,
   DeliveryContext,

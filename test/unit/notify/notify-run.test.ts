@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Monitor, MonitorRun } from '#domain/entities.ts';
+import type { Monitor, MonitorRun } from '#domain/model/entities.ts';
 import { DeliveryError } from '#domain/notify/channels.ts';
 import { notificationFingerprint } from '#domain/notify/decide.ts';
 import type { NotifyRunDeps } from '#domain/notify/notify-run.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Monitor, MonitorRun } from '#domain/entities.ts';
-import { capText, executeRun, type ExecuteRunDeps, type JudgedRun, type RunSteps } from '#domain/use-cases/execute-run.ts';
-import { scheduledRunId } from '#domain/run-identity.ts';
+import type { Monitor, MonitorRun } from '#domain/model/entities.ts';
+import { capText, executeRun, type ExecuteRunDeps, type JudgedRun, type RunSteps } from '#domain/runs/execute-run.ts';
+import { scheduledRunId } from '#domain/runs/run-identity.ts';
 import { aLogSource, aMonitor, aRun, aTarget, expectSources } from '../../support/builders.ts';
 import { createTestStore } from '../../support/store.ts';
 

@@ -1,6 +1,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { RunRequest } from '#domain/ports.ts';
+import type { RunRequest } from '#domain/runs/ports.ts';
 import { processBatch, type BatchDeps } from '../../../lambdas/runner/process-batch.ts';
 
 function sqsRecord(messageId: string, body: string): SQSRecord {

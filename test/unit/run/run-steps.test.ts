@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineTemplateId } from '#domain/use-cases/run-steps.ts';
+import { lineTemplateId } from '#domain/runs/run-steps.ts';
 import { aLogSource, aMonitor, aTarget } from '../../support/builders.ts';
 import { stepsOver } from '../../support/run-steps.ts';
 import { fakeReaders } from '../collect/fakes.ts';

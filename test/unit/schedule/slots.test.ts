@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { forEachConcurrently } from '#domain/concurrency.ts';
-import { nextSlotAfter, slotOffsetSeconds, stableHash } from '#domain/schedule.ts';
+import { forEachConcurrently } from '#domain/model/concurrency.ts';
+import { nextSlotAfter, slotOffsetSeconds, stableHash } from '#domain/scheduling/schedule.ts';
 
 const ids = Array.from({ length: 3000 }, (_, i) => `01JD${String(i).padStart(22, '0')}`);
 

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaselineRepository, LabelBaseline } from '#domain/baseline/index.ts';
-import { ConflictError } from '#domain/errors.ts';
+import { ConflictError } from '#domain/model/errors.ts';
 import { BASELINE_PREFIX, keys } from './keys.ts';
 import { failedOnCondition, retryOnConflict, transactWrite } from './transactions.ts';
 import { withoutStorageAttributes, type Item, type Table } from './table.ts';

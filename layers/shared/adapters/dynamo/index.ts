@@ -1,5 +1,5 @@
 import type { Table } from './table.ts';
-import { DynamoCostSnapshotRepository } from '../dynamo-cost-snapshots.ts';
+import { DynamoCostSnapshotRepository } from './cost-snapshot-repository.ts';
 import { DynamoBaselineRepository } from './baseline-repository.ts';
 import { DynamoLogSourceRepository } from './log-source-repository.ts';
 import { DynamoModelGuardRepository } from './model-guard-repository.ts';

@@ -1,4 +1,4 @@
-import { stableHash } from '#domain/schedule.ts';
+import { stableHash } from '#domain/scheduling/schedule.ts';
 
 /**
  * Item keys of the single table. One partition per entity; a monitor's partition also holds

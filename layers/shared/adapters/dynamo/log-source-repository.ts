@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LogSource, Page, PageRequest } from '#domain/entities.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
-import type { LogSourceRepository } from '#domain/ports.ts';
+import type { LogSource, Page, PageRequest } from '#domain/model/entities.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import type { LogSourceRepository } from '#domain/log-sources/ports.ts';
 import { ENTITY, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { failedOnCondition, transactWrite, type CancellationReason, type TransactItem } from './transactions.ts';

@@ -1,8 +1,8 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AlertState, Monitor, Page, PageRequest } from '#domain/entities.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
-import type { MonitorRepository, SourceExpectations } from '#domain/ports.ts';
-import { referencedLogSourceIds, referencePath } from '#domain/monitor-references.ts';
+import type { AlertState, Monitor, Page, PageRequest } from '#domain/model/entities.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import type { MonitorRepository, SourceExpectations } from '#domain/monitors/ports.ts';
+import { referencedLogSourceIds, referencePath } from '#domain/monitors/monitor-references.ts';
 import { BASELINE_PREFIX, duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
 import { deleteMonitorItems, deleteRuns } from './run-repository.ts';
 import { INDEX } from './table-definition.ts';

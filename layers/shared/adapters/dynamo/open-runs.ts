@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { MonitorRun } from '#domain/entities.ts';
-import type { OpenRun } from '#domain/use-cases/reap-stale-runs.ts';
+import type { MonitorRun } from '#domain/model/entities.ts';
+import type { OpenRun } from '#domain/runs/reap-stale-runs.ts';
 import { INDEX } from './table-definition.ts';
 import type { Item, Table } from './table.ts';
 

@@ -1,8 +1,8 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest } from '#domain/entities.ts';
-import { NotFoundError } from '#domain/errors.ts';
-import type { RunRepository } from '#domain/ports.ts';
-import type { OpenRun, OpenRunRepository } from '#domain/use-cases/reap-stale-runs.ts';
+import { lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest } from '#domain/model/entities.ts';
+import { NotFoundError } from '#domain/model/errors.ts';
+import type { RunRepository } from '#domain/runs/ports.ts';
+import type { OpenRun, OpenRunRepository } from '#domain/runs/reap-stale-runs.ts';
 import { keys, pageKeys, RUN_PREFIX } from './keys.ts';
 import { listOpenSince, openRunAttributes } from './open-runs.ts';
 import { conditionFailure, failedOnCondition, transactWrite } from './transactions.ts';

@@ -1,11 +1,12 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LastRunSummary, Page, PageRequest } from '#domain/entities.ts';
-import { CLAIM_BATCH_LIMIT, type ClaimOutcome, type DueMonitor, type HealthProbe, type ScheduleRepository, type SlotClaim } from '#domain/ports.ts';
+import type { LastRunSummary, Page, PageRequest } from '#domain/model/entities.ts';
+import { CLAIM_BATCH_LIMIT, type ClaimOutcome, type DueMonitor, type ScheduleRepository, type SlotClaim } from '#domain/scheduling/ports.ts';
+import type { HealthProbe } from '#domain/health/ports.ts';
 import { DUE_PARTITIONS, duePartitionOf, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { cancellationReasons, conditionFailure } from './transactions.ts';
 import { decodeNextToken, decodeTokenObject, type Item, type Table } from './table.ts';
-import { ValidationError } from '#domain/errors.ts';
+import { ValidationError } from '#domain/model/errors.ts';
 
 /** Tries of one batch of claims when a whole transaction fails (throttling, a cancellation with no reason per item). */
 const CLAIM_ATTEMPTS = 3;

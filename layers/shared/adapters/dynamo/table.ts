@@ -1,7 +1,7 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '#domain/errors.ts';
-import type { Page } from '#domain/entities.ts';
+import { ValidationError } from '#domain/model/errors.ts';
+import type { Page } from '#domain/model/entities.ts';
 import { STORAGE_ATTRIBUTES } from './keys.ts';
 
 export type Item = Record<string, NativeAttributeValue>;

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page, PageRequest, Target } from '#domain/entities.ts';
-import { ConflictError, NotFoundError } from '#domain/errors.ts';
-import type { TargetRepository } from '#domain/ports.ts';
+import type { Page, PageRequest, Target } from '#domain/model/entities.ts';
+import { ConflictError, NotFoundError } from '#domain/model/errors.ts';
+import type { TargetRepository } from '#domain/targets/ports.ts';
 import { ENTITY, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { conditionFailure } from './transactions.ts';

@@ -1,5 +1,5 @@
 /** Small helpers that keep collection bounded in parallelism and in time. */
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../model/ports.ts';
 
 /**
  * Maps `items` with at most `limit` calls of `fn` in flight, keeping the order of `items` in

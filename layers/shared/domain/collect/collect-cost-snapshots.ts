@@ -3,8 +3,10 @@
  * scheduled collector takes one snapshot per `cost_explorer` source (3 requests when nothing
  * paginates) and `cost` inputs read the latest snapshot.
  */
-import type { LogSource, Target } from '../entities.ts';
-import type { Clock, LogSourceRepository, TargetRepository } from '../ports.ts';
+import type { LogSource, Target } from '../model/entities.ts';
+import type { Clock } from '../model/ports.ts';
+import type { LogSourceRepository } from '../log-sources/ports.ts';
+import type { TargetRepository } from '../targets/ports.ts';
 import { mapBounded } from './bounded.ts';
 import { addDays, isoDay } from './cost-lines.ts';
 import { describeReadFailure } from './errors.ts';

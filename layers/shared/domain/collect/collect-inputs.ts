@@ -1,6 +1,6 @@
 /** Collecting a monitor's labeled inputs, concurrently, within the run's time budget. */
-import type { LogSource, Monitor, MonitorInput, Target, WindowConfig } from '../entities.ts';
-import type { Clock } from '../ports.ts';
+import type { LogSource, Monitor, MonitorInput, Target, WindowConfig } from '../model/entities.ts';
+import type { Clock } from '../model/ports.ts';
 import { beforeDeadline, mapBounded, seconds } from './bounded.ts';
 import { describeReadFailure, SourceReadError } from './errors.ts';
 import type { SourceReaders } from './ports.ts';

@@ -2,7 +2,7 @@
  * The labeled payload the judge reads: every input cut to the monitor's window, then the
  * combined `[LABEL]` blocks cut again so the whole never exceeds the same bounds.
  */
-import type { InputStats, WindowConfig, WindowMode } from '../entities.ts';
+import type { InputStats, WindowConfig, WindowMode } from '../model/entities.ts';
 import type { CollectedInput } from './types.ts';
 import { clip, keepNewest, renderNewest, type RenderedWindow, type WindowRenderer } from './window.ts';
 

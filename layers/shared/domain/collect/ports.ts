@@ -1,9 +1,9 @@
 /**
- * Ports of the collectors. Adapters in `#adapters/collect/*` implement them over CloudWatch
+ * Ports of the collectors. Adapters in `#adapters/*` (cloudwatch-logs/, ecs/, cost-explorer/, dynamo/, files/) implement them over CloudWatch
  * Logs, ECS, Cost Explorer, DynamoDB and the local file system; tests hand in fakes.
  */
-import type { CostMetric, EcsConfig, Target } from '../entities.ts';
-import type { LinePattern } from '../line-pattern.ts';
+import type { CostMetric, EcsConfig, Target } from '../model/entities.ts';
+import type { LinePattern } from '../model/line-pattern.ts';
 import type { CostAnomaly, CostSnapshot, LogGroupSelection, ReadResult } from './types.ts';
 
 /** A bounded read of CloudWatch Logs over `[start, end]`. */

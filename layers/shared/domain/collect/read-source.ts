@@ -2,13 +2,13 @@
  * Reading one log source with one query: the path both a monitor's inputs and
  * `POST /log-sources/{id}/test` take, so the test reads exactly as a run would.
  */
-import { INPUT_MODES_BY_SOURCE, type CloudWatchLogsConfig, type InputMode, type LogSource, type Target } from '../entities.ts';
-import type { Clock } from '../ports.ts';
+import { INPUT_MODES_BY_SOURCE, type CloudWatchLogsConfig, type InputMode, type LogSource, type Target } from '../model/entities.ts';
+import type { Clock } from '../model/ports.ts';
 import { renderCostSnapshot } from './cost-lines.ts';
 import { SourceReadError } from './errors.ts';
 import type { LogReader, SourceReaders } from './ports.ts';
 import type { LogGroupSelection, ReadResult } from './types.ts';
-import { compileLinePattern, type LinePattern } from '../line-pattern.ts';
+import { compileLinePattern, type LinePattern } from '../model/line-pattern.ts';
 
 /** What to read from a source; the mode must fit the source's mode. */
 export type SourceQuery =

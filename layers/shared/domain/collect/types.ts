@@ -2,7 +2,7 @@
  * What the collectors hand to the windowing: labeled lines, oldest first, plus the cost
  * snapshots the cost collector stores for `cost` inputs.
  */
-import type { CostMetric, InputMode } from '../entities.ts';
+import type { CostMetric, InputMode } from '../model/entities.ts';
 
 /** One line of an input, as read from its source. */
 export interface CollectedLine {

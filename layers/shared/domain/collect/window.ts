@@ -2,7 +2,7 @@
  * Per-input windowing: how a collected line reads in the payload, and the default (`raw`)
  * renderer that keeps the newest lines within `maxLines` and `maxChars`.
  */
-import type { InputMode, WindowMode } from '../entities.ts';
+import type { InputMode, WindowMode } from '../model/entities.ts';
 import type { MinedTemplate, TemplateAnnotations } from '../shrink/index.ts';
 import type { CollectedLine } from './types.ts';
 

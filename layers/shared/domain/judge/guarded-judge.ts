@@ -6,8 +6,8 @@
  * and records what happened: the call's estimated cost added to the month, and an answer or a
  * service-side failure on the breaker.
  */
-import type { JudgeFallback, JudgeKind } from '#domain/entities.ts';
-import type { Clock } from '#domain/ports.ts';
+import type { JudgeFallback, JudgeKind } from '#domain/model/entities.ts';
+import type { Clock } from '#domain/model/ports.ts';
 import {
   breakerDecision,
   type BreakerPolicy,

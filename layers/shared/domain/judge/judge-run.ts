@@ -2,7 +2,7 @@
  * The judge side of a run, from "payload collected" to "verdict and usage decided":
  * redact → rules → skip decision → token budget → judge (Bedrock or rules only) → merge.
  */
-import type { FinalRunStatus, Finding, InputStats, JudgeSkip, JudgeUsage, MonitorRule, RuleResult } from '#domain/entities.ts';
+import type { FinalRunStatus, Finding, InputStats, JudgeSkip, JudgeUsage, MonitorRule, RuleResult } from '#domain/model/entities.ts';
 import { estimateCostUsd, type PriceTable } from './prices.ts';
 import { estimateTokens, fitToTokenBudget, linesByLabel, parsePayload } from './payload.ts';
 import type { Judge, JudgeCallUsage, JudgeMetrics, PreviousVerdict, VerdictStatus } from './ports.ts';

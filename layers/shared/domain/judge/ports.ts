@@ -2,7 +2,7 @@
  * The judge's ports: what `judgeRun` needs from a model (Bedrock, or the rules alone) and from
  * a metrics sink. Adapters live in `#adapters/*`; tests hand in fakes.
  */
-import type { Finding, FinalRunStatus, JudgeFallback, JudgeKind, JudgeUsage, RuleResult } from '#domain/entities.ts';
+import type { Finding, FinalRunStatus, JudgeFallback, JudgeKind, JudgeUsage, RuleResult } from '#domain/model/entities.ts';
 import type { BreakerState } from './breaker.ts';
 
 /** The verdict a judge can reach; `error` is not a verdict but a failed judgement. */

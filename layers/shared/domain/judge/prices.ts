@@ -5,7 +5,7 @@
  * price, when a region costs more, or for a model the table does not know.
  */
 import { z } from 'zod';
-import { ValidationError } from '#domain/errors.ts';
+import { ValidationError } from '#domain/model/errors.ts';
 
 export interface ModelPrice {
   /** USD per 1,000,000 input tokens. */

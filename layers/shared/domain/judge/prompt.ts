@@ -3,7 +3,7 @@
  * message with the operator's instruction, the rule results as facts and the payload fenced in
  * `<logs>`. Model-agnostic: the Bedrock adapter wraps these in Converse blocks.
  */
-import type { RuleResult } from '#domain/entities.ts';
+import type { RuleResult } from '#domain/model/entities.ts';
 import { neutraliseFence } from './payload.ts';
 import { describeRuleResult } from './rules.ts';
 import { VERDICT_TOOL_NAME } from './verdict.ts';

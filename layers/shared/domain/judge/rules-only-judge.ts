@@ -2,7 +2,7 @@
  * The judge where no model is available (local mode without AWS credentials): the verdict is
  * what the deterministic rules say, and the summary says the model was not consulted.
  */
-import type { Finding } from '#domain/entities.ts';
+import type { Finding } from '#domain/model/entities.ts';
 import { evidenceLines } from './evidence.ts';
 import type { Judge, JudgeOutcome, JudgeRequest } from './ports.ts';
 import { compileRulePattern, describeRuleResult, linesOfLabel, statusFloor } from './rules.ts';

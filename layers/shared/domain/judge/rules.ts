@@ -2,9 +2,9 @@
  * Deterministic rules: counted in code over each label's window before the model is asked, so
  * numbers never come from the model. A breached rule sets a floor on the run's status.
  */
-import type { FinalRunStatus, MonitorRule, RuleKind, RuleResult, Severity } from '#domain/entities.ts';
+import type { FinalRunStatus, MonitorRule, RuleKind, RuleResult, Severity } from '#domain/model/entities.ts';
 import type { VerdictStatus } from './ports.ts';
-import { compileLinePattern, type LinePattern } from '../line-pattern.ts';
+import { compileLinePattern, type LinePattern } from '../model/line-pattern.ts';
 
 const STATUS_RANK: Readonly<Record<FinalRunStatus, number>> = { ok: 0, warn: 1, alert: 2, error: 3 };
 

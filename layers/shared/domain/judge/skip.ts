@@ -2,7 +2,7 @@
  * "No new data, no call": the cases where a run is answered without asking the model.
  */
 import { createHash } from 'node:crypto';
-import type { JudgeKind, JudgeSkip, RuleResult } from '#domain/entities.ts';
+import type { JudgeKind, JudgeSkip, RuleResult } from '#domain/model/entities.ts';
 import type { PreviousVerdict } from './ports.ts';
 
 /** SHA-256 of `text` (UTF-8) as lowercase hex. */

@@ -3,7 +3,7 @@
  * model is given), its zod schema (what we accept) and the evidence check (what we keep).
  */
 import { z } from 'zod';
-import type { Finding } from '#domain/entities.ts';
+import type { Finding } from '#domain/model/entities.ts';
 import { evidenceLines, quoteSpellings, type EvidenceLine } from './evidence.ts';
 import { neutraliseFence } from './payload.ts';
 import type { Verdict } from './ports.ts';

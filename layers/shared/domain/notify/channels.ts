@@ -2,7 +2,7 @@
  * The notification port: where a rendered notice goes. AWS adapters deliver through SES and SNS;
  * the outbox adapter writes files in local mode without credentials.
  */
-import { VigilError } from '../errors.ts';
+import { VigilError } from '../model/errors.ts';
 import { oneLine } from './text.ts';
 
 /** A rendered email: one subject, an HTML body and its plain-text alternative. */

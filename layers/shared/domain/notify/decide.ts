@@ -3,7 +3,7 @@
  * worsening and recovery. Pure: the caller applies `nextAlertState` with a compare-and-set.
  */
 import { createHash } from 'node:crypto';
-import type { AlertState, Finding, Monitor, MonitorRun, NotifyOn, RunStatus } from '../entities.ts';
+import type { AlertState, Finding, Monitor, MonitorRun, NotifyOn, RunStatus } from '../model/entities.ts';
 
 /** `alert` is a notice about the run's status (whatever it is); `recovered` follows a problem. */
 export type NoticeKind = 'alert' | 'recovered';

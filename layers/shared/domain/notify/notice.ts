@@ -3,7 +3,7 @@
  * Everything that came from logs or from the model goes through {@link oneLine} here; escaping for
  * HTML happens in the HTML renderer only.
  */
-import type { FinalRunStatus, Monitor, MonitorRun, RuleKind, RunStatus, Severity } from '../entities.ts';
+import type { FinalRunStatus, Monitor, MonitorRun, RuleKind, RunStatus, Severity } from '../model/entities.ts';
 import type { NoticeKind } from './decide.ts';
 import { codePointLength, cutToFit, oneLine } from './text.ts';
 

@@ -3,8 +3,9 @@
  * state, deliver to every configured target with bounded retries, and report one outcome per
  * target. Delivery failures are outcomes, never exceptions: the run keeps its verdict.
  */
-import type { Monitor, MonitorRun, NotificationChannel, NotificationOutcome } from '../entities.ts';
-import type { Clock, MonitorRepository } from '../ports.ts';
+import type { Monitor, MonitorRun, NotificationChannel, NotificationOutcome } from '../model/entities.ts';
+import type { Clock } from '../model/ports.ts';
+import type { MonitorRepository } from '../monitors/ports.ts';
 import type { Delivery, DeliveryContext, NotificationChannels } from './channels.ts';
 import { DeliveryError, describeError } from './channels.ts';
 import type { NotificationDecision, TemplateIdOf } from './decide.ts';

@@ -3,7 +3,7 @@
  * its plain-text alternative with the summary, findings and evidence, rule results, the run's link
  * and how to silence the monitor. Every value from logs or the model is HTML-escaped.
  */
-import type { Monitor, MonitorRun } from '../entities.ts';
+import type { Monitor, MonitorRun } from '../model/entities.ts';
 import type { RenderedEmail } from './channels.ts';
 import type { Notice, NoticeFinding, NoticeRule, RenderOptions } from './notice.ts';
 import { buildNotice, noticeSubject, silenceCommands } from './notice.ts';

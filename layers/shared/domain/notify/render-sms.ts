@@ -2,7 +2,7 @@
  * The SMS: one short GSM-7 message (status, monitor, summary cut to fit, run id). Characters
  * outside GSM-7 are replaced rather than sent as UCS-2, so every notice fits one 160-septet SMS.
  */
-import type { Monitor, MonitorRun } from '../entities.ts';
+import type { Monitor, MonitorRun } from '../model/entities.ts';
 import type { NoticeKind } from './decide.ts';
 import { GSM_SINGLE_SMS_SEPTETS, gsmSeptets, toGsm } from './gsm.ts';
 import { headlineOf } from './notice.ts';

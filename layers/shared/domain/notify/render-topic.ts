@@ -3,7 +3,7 @@
  * on the attributes; the body is a per-protocol JSON (`MessageStructure: json`): readable text for
  * email, the short SMS for SMS, and a JSON event for HTTPS, SQS and Lambda.
  */
-import type { Monitor, MonitorRun } from '../entities.ts';
+import type { Monitor, MonitorRun } from '../model/entities.ts';
 import type { TopicMessage } from './channels.ts';
 import type { Notice, NoticeLimits, RenderOptions } from './notice.ts';
 import { FULL_NOTICE_LIMITS, buildNotice, noticeSubject, severityOf } from './notice.ts';

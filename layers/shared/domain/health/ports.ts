@@ -1,0 +1,6 @@
+/** What the health check probes. */
+
+export interface HealthProbe {
+  /** Resolves when the database answers. */
+  pingDatabase(): Promise<void>;
+}

@@ -1,0 +1,24 @@
+/** What the monitor use-cases need from the store. */
+import type { AlertState, LogSourceMode, Monitor, Page, PageRequest } from '../model/entities.ts';
+
+/** The log sources a monitor references, with the mode each was validated against. */
+export type SourceExpectations = ReadonlyMap<string, LogSourceMode>;
+
+export interface MonitorRepository {
+  /**
+   * Creates the monitor and its references in one transaction; ValidationError on the
+   * referencing field when a source vanished or changed mode meanwhile.
+   */
+  create(monitor: Monitor, sources: SourceExpectations): Promise<void>;
+  get(id: string): Promise<Monitor | null>;
+  list(page: PageRequest, filter?: { logSourceId?: string }): Promise<Page<Monitor>>;
+  /** Replaces the monitor at `previous.version`, moving its references with it. */
+  update(monitor: Monitor, previous: Monitor, sources: SourceExpectations): Promise<void>;
+  /** Deletes the run history, then the monitor and its references. NotFoundError when missing. */
+  delete(id: string): Promise<void>;
+  /**
+   * Sets the alert state only if it is still `expected` (compare-and-set), so two concurrent
+   * runs cannot both notify. Returns false when another run got there first.
+   */
+  swapAlertState(monitorId: string, expected: AlertState | null, next: AlertState | null): Promise<boolean>;
+}
