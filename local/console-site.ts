@@ -1,18 +1,13 @@
 /**
- * The web console beside local mode's API: the built bundle (`console/dist`) served at `/`, built
- * with Vite when it is missing. Only GET/HEAD of `/`, `/index.html`, `/config.json` and the
+ * The web console beside local mode's API: the built bundle (`console/dist`, see
+ * console/build.ts) served at `/`. Only GET/HEAD of `/`, `/index.html`, `/config.json` and the
  * bundle's files are answered here, before the API key is checked (a page and its assets hold no
  * data); every API route still needs the key.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The console's sources (`console/`) and its default build folder. */
-export const CONSOLE_ROOT = fileURLToPath(new URL('../console/', import.meta.url));
-export const CONSOLE_DIST = join(CONSOLE_ROOT, 'dist');
+import { extname, join } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,22 +34,6 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
 };
-
-/**
- * Builds the console into `outDir` unless it already holds an `index.html`. Offline: Vite and the
- * console's dependencies come from node_modules.
- * @returns whether a build ran
- */
-export async function ensureConsoleBuilt(options: { outDir?: string; log?: (line: string) => void } = {}): Promise<boolean> {
-  const outDir = resolve(options.outDir ?? CONSOLE_DIST);
-  if (existsSync(join(outDir, 'index.html'))) return false;
-  const started = Date.now();
-  options.log?.(`building the console into ${outDir} (Vite)…`);
-  const { build } = await import('vite');
-  await build({ configFile: join(CONSOLE_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  options.log?.(`console built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return true;
-}
 
 /** Serves a built console; `serve` answers true when the request was one of its files. */
 export interface ConsoleSite {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseFileRoots } from '#adapters/files/file-access.ts';
 import { startLocalApp } from './app.ts';
-import { CONSOLE_DIST, ensureConsoleBuilt } from './console-site.ts';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/build.ts';
 import { loadLocalConfig } from './local-config.ts';
 
 /**

@@ -12,6 +12,7 @@ import { createManagementContext, systemClock } from '#config/management-context
 import { tracer } from '#adapters/powertools/index.ts';
 import { Router } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
+import { withCors } from '#http/cors.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
 import { monitorRoutes } from './resources/monitors.ts';
@@ -47,7 +48,7 @@ function apiFromEnvironment(): HttpFunction {
     }),
     costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),
   };
-  return createApi(
+  const management = createApi(
     createManagementContext({
       store: createStore(table),
       queue: new SqsRunQueue(createSqsClient(), required(config.RUN_QUEUE_URL, 'RUN_QUEUE_URL')),
@@ -68,6 +69,8 @@ function apiFromEnvironment(): HttpFunction {
       },
     }),
   );
+  // In a browser, only the web console's origin may read the answers.
+  return withCors(management, config.CONSOLE_ORIGIN);
 }
 
 export const handler = withHttpHandler(

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
-import { ensureConsoleBuilt } from '../../local/console-site.ts';
+import { ensureConsoleBuilt } from '../../console/build.ts';
 import { LOCAL_API_KEY, LocalHarness } from '../support/local-harness.ts';
 
 // The web console in real headless Chromium (Debian's `chromium`, which .ci/run installs) against

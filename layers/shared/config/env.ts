@@ -23,6 +23,8 @@ const schema = z.object({
     .string()
     .transform((list) => list.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
     .optional(),
+  /** API: the web console's origin (`https://<distribution>.cloudfront.net`), the one origin CORS allows. */
+  CONSOLE_ORIGIN: z.string().url().optional(),
   MAX_INPUT_TOKENS: z.coerce.number().int().min(1000).max(1_000_000).default(30_000),
   COLLECT_CONCURRENCY: z.coerce.number().int().min(1).max(10).default(4),
   COST_COLLECTOR_HOURS: z.coerce.number().int().min(1).max(24).default(6),
