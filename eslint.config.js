@@ -24,6 +24,25 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The CDK app shares only the contract (plain constants) and pure code with the runtime:
+    // nothing that would pull AWS SDK clients or Powertools into synth.
+    files: ['lib/**', 'bin/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // A regex: in gitignore-style groups a leading `#` starts a comment.
+              regex: '^(@aws-sdk/|@aws-lambda-powertools/|#adapters/(?!dynamo/keys\\.ts$)|#composition/(?!contract\\.ts$)|#http/|#local/)',
+              message: 'lib/ imports only layers/shared/composition/contract.ts, the domain and the table keys from the runtime.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The domain is free of AWS and of process.env (DESIGN.md).
     files: ['layers/shared/domain/**'],
     rules: {
@@ -34,7 +53,7 @@ export default tseslint.config(
             { group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'The domain is free of AWS (DESIGN.md).' },
             // Adapters, wiring, HTTP and local mode depend on the domain, never the reverse.
             {
-              regex: '^#(adapters|clients|config|composition|http|local)/|/(adapters|clients|config|composition|http|local)/',
+              regex: '^#(adapters|composition|http|local)/|/(adapters|composition|http|local)/',
               message: 'The domain depends on nothing outside layers/shared/domain (DESIGN.md).',
             },
           ],

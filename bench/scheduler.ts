@@ -21,7 +21,7 @@ import { tick, type TickResult } from '#domain/scheduling/scheduler.ts';
 import { createStore } from '#adapters/dynamo/index.ts';
 import { duePartitionOf, ENTITY, keys } from '#adapters/dynamo/keys.ts';
 import { SqsRunQueue } from '#adapters/sqs/sqs-run-queue.ts';
-import { documentClient } from '#clients/dynamo.ts';
+import { documentClient } from '#composition/table.ts';
 import { ensureTable, localDynamoClient, startDynamoLocal } from '#local/dynamo-local.ts';
 
 const TICK_SECONDS = 60;

@@ -3,6 +3,7 @@
  * app is built. Every key is optional; a missing key takes the default documented on it.
  */
 import { z } from 'zod';
+import { DEFAULTS } from '#composition/contract.ts';
 import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
 
 /** The retention periods CloudWatch Logs accepts; any other number is rejected at deploy time. */
@@ -66,7 +67,7 @@ const objectSchema = z.strictObject({
   /** Powertools log level of the functions. @default 'INFO' */
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Days a monitor run is kept before DynamoDB's TTL removes it. @default 90 */
-  runRetentionDays: z.int().min(1).max(3650).default(90),
+  runRetentionDays: z.int().min(1).max(3650).default(DEFAULTS.runRetentionDays),
   /**
    * Bedrock model id or inference profile id for monitors that name none (not an ARN: the IAM
    * grant is derived from it). @default DEFAULT_MODEL_ID
@@ -89,6 +90,13 @@ const objectSchema = z.strictObject({
    * Bedrock calls. 2 is the least an SQS event source accepts. @default 5
    */
   runnerMaxConcurrency: z.int().min(2).max(1000).default(5),
+  /**
+   * The most tokens (estimated) a run's payload may send the model; a longer payload is cut,
+   * label by label, and the run says how many lines were cut. @default 30000
+   */
+  maxInputTokens: z.int().min(1000).max(1_000_000).default(DEFAULTS.maxInputTokens),
+  /** How many inputs of one run are read at the same time. @default 4 */
+  collectConcurrency: z.int().min(1).max(10).default(DEFAULTS.collectConcurrency),
   /**
    * Models and inference profiles the runner may invoke; IAM allows nothing else. `defaultModelId`
    * must be one of them, and so must every monitor's `model.model_id` (a monitor naming another
@@ -154,7 +162,7 @@ const objectSchema = z.strictObject({
    * Hours between Cost Explorer snapshots (each costs 0.01 USD per cost source and request).
    * @default 6
    */
-  costCollectorHours: z.int().min(1).max(24).default(6),
+  costCollectorHours: z.int().min(1).max(24).default(DEFAULTS.costCollectorHours),
   /** Steady-state requests per second and burst per API key. @default { rateLimit: 10, burstLimit: 20 } */
   apiThrottle: z
     .strictObject({

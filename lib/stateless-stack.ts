@@ -3,6 +3,7 @@ import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Period } from 'aws-cdk-lib/aws-apigateway';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { DEFAULTS, ENV } from '#composition/contract.ts';
 import type { VigilConfig } from './config.ts';
 import { AlertChannels } from './constructs/alert-channels.ts';
 import { ConsoleSite } from './constructs/console-site.ts';
@@ -19,7 +20,7 @@ import { TABLE_GRANTS, type VigilTable } from './constructs/vigil-table.ts';
  * Seconds of the runner's timeout kept back to save a run's final status after its deadline
  * (the runner's `RUN_MARGIN_SECONDS`).
  */
-export const RUN_MARGIN_SECONDS = 15;
+export const RUN_MARGIN_SECONDS = DEFAULTS.runMarginSeconds;
 
 /** A tick must end before the next one starts (the schedule is one minute). */
 export const SCHEDULER_TIMEOUT = Duration.seconds(50);
@@ -84,16 +85,15 @@ export class StatelessStack extends Stack {
       entry: apiEntry,
       description: 'Vigil management API',
       environment: {
-        RUN_RETENTION_DAYS: String(config.runRetentionDays),
-        DEFAULT_MODEL_ID: config.defaultModelId,
-        COST_COLLECTOR_HOURS: String(config.costCollectorHours),
+        [ENV.RUN_RETENTION_DAYS]: String(config.runRetentionDays),
+        [ENV.COST_COLLECTOR_HOURS]: String(config.costCollectorHours),
         // The runner may invoke only these (ModelAccess); the API refuses monitors naming others.
-        ALLOWED_MODEL_IDS: config.allowedModelIds.join(','),
-        CONSOLE_ORIGIN: this.consoleSite.origin,
+        [ENV.ALLOWED_MODEL_IDS]: config.allowedModelIds.join(','),
+        [ENV.CONSOLE_ORIGIN]: this.consoleSite.origin,
       },
     });
-    table.bind(this.apiFunction.function, TABLE_GRANTS.api);
-    runQueue.bindSender(this.apiFunction.function, 'RUN_QUEUE_URL');
+    table.bind(this.apiFunction, TABLE_GRANTS.api);
+    runQueue.bindSender(this.apiFunction, ENV.RUN_QUEUE_URL);
     monitoredAccounts.grantLogRead(this.apiFunction);
 
     this.api = new ManagementApi(this, 'Api', {
@@ -110,10 +110,10 @@ export class StatelessStack extends Stack {
       name: 'scheduler',
       description: 'Vigil scheduler tick: claims due monitors and enqueues their runs',
       timeout: SCHEDULER_TIMEOUT,
-      environment: { RUN_RETENTION_DAYS: String(config.runRetentionDays) },
+      environment: { [ENV.RUN_RETENTION_DAYS]: String(config.runRetentionDays) },
     });
-    table.bind(this.schedulerFunction.function, TABLE_GRANTS.scheduler);
-    runQueue.bindSender(this.schedulerFunction.function, 'RUN_QUEUE_URL');
+    table.bind(this.schedulerFunction, TABLE_GRANTS.scheduler);
+    runQueue.bindSender(this.schedulerFunction, ENV.RUN_QUEUE_URL);
     this.schedulerFunction.runOnSchedule('Tick', Schedule.rate(Duration.minutes(1)));
     // One failed tick is caught up by the next (claims are by slot); two in a row is an outage.
     this.schedulerFunction.alarmOnErrors('ErrorAlarm', {
@@ -129,18 +129,20 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(config.runnerTimeoutSeconds),
       environment: {
-        DEFAULT_MODEL_ID: config.defaultModelId,
-        RUN_RETENTION_DAYS: String(config.runRetentionDays),
-        API_BASE_URL: this.api.api.url,
-        COST_COLLECTOR_HOURS: String(config.costCollectorHours),
-        RUN_MARGIN_SECONDS: String(RUN_MARGIN_SECONDS),
-        ...(Object.keys(config.modelPrices).length > 0 && { MODEL_PRICES_JSON: modelPricesJson(config.modelPrices) }),
-        ...(config.modelMonthlyBudgetUsd !== null && { MODEL_MONTHLY_BUDGET_USD: String(config.modelMonthlyBudgetUsd) }),
+        [ENV.DEFAULT_MODEL_ID]: config.defaultModelId,
+        [ENV.RUN_RETENTION_DAYS]: String(config.runRetentionDays),
+        [ENV.API_BASE_URL]: this.api.api.url,
+        [ENV.COST_COLLECTOR_HOURS]: String(config.costCollectorHours),
+        [ENV.RUN_MARGIN_SECONDS]: String(RUN_MARGIN_SECONDS),
+        [ENV.MAX_INPUT_TOKENS]: String(config.maxInputTokens),
+        [ENV.COLLECT_CONCURRENCY]: String(config.collectConcurrency),
+        ...(Object.keys(config.modelPrices).length > 0 && { [ENV.MODEL_PRICES_JSON]: modelPricesJson(config.modelPrices) }),
+        ...(config.modelMonthlyBudgetUsd !== null && { [ENV.MODEL_MONTHLY_BUDGET_USD]: String(config.modelMonthlyBudgetUsd) }),
       },
     });
-    table.bind(this.runnerFunction.function, TABLE_GRANTS.runner);
-    runQueue.bindConsumer(this.runnerFunction.function, { batchSize: 1, maxConcurrency: config.runnerMaxConcurrency });
-    alertTopic.bindPublisher(this.runnerFunction.function, 'ALERT_TOPIC_ARN');
+    table.bind(this.runnerFunction, TABLE_GRANTS.runner);
+    runQueue.bindConsumer(this.runnerFunction, { batchSize: 1, maxConcurrency: config.runnerMaxConcurrency });
+    alertTopic.bindPublisher(this.runnerFunction);
     new AlertChannels(this, 'AlertChannels', { senderEmail: config.senderEmail }).bind(this.runnerFunction);
     new ModelAccess(this, 'ModelAccess', { modelIds: config.allowedModelIds }).grantInvoke(this.runnerFunction);
     monitoredAccounts.grantLogRead(this.runnerFunction);
@@ -154,9 +156,8 @@ export class StatelessStack extends Stack {
       name: 'cost-collector',
       description: 'Vigil cost collector: snapshots Cost Explorer for cost sources',
       timeout: COST_COLLECTOR_TIMEOUT,
-      environment: { COST_COLLECTOR_HOURS: String(config.costCollectorHours) },
     });
-    table.bind(this.costCollectorFunction.function, TABLE_GRANTS.costCollector);
+    table.bind(this.costCollectorFunction, TABLE_GRANTS.costCollector);
     monitoredAccounts.grantCostRead(this.costCollectorFunction);
     // A late snapshot is still worth taking, as long as it comes before the next one.
     this.costCollectorFunction.runOnSchedule('Schedule', Schedule.rate(Duration.hours(config.costCollectorHours)), Duration.minutes(30));

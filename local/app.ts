@@ -1,28 +1,27 @@
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
 import { LocalFileTailer } from '#adapters/files/file-tailer.ts';
 import { LocalFileAccess, parseFileRoots } from '#adapters/files/file-access.ts';
-import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import { OutboxChannels } from '#adapters/files/outbox-channels.ts';
-import { documentClient } from '#clients/dynamo.ts';
-import { createRunnerClients } from '#clients/runner-clients.ts';
-import { createManagementContext, systemClock } from '#config/management-context.ts';
-import { awsChannels, bedrockJudge, createRunner, type Runner } from '#config/runner-context.ts';
+import { systemClock } from '#composition/clock.ts';
+import { costCollector } from '#composition/cost-collector.ts';
+import { untraced } from '#composition/instrument.ts';
+import { bedrockJudge } from '#composition/judge.ts';
+import { createManagementContext, sourceTester } from '#composition/management.ts';
+import { awsChannels } from '#composition/notifier.ts';
+import { sourceReaders, type Readers } from '#composition/readers.ts';
+import { createRunner, runnerSettings, type Runner } from '#composition/runner.ts';
+import { schedulerTick } from '#composition/scheduler.ts';
+import { openTable } from '#composition/table.ts';
 import { collectCostSnapshots } from '#domain/collect/collect-cost-snapshots.ts';
-import type { SourceReaders } from '#domain/collect/ports.ts';
-import { testLogSource } from '#domain/log-sources/test-log-source.ts';
-import { DEFAULT_COST_COLLECTOR_HOURS } from '#domain/collect/collect-inputs.ts';
-import { parsePriceOverrides } from '#domain/judge/prices.ts';
 import type { JudgeMetrics } from '#domain/judge/ports.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { tick } from '#domain/scheduling/scheduler.ts';
 import { withHttpHandler } from '#http/with-http-handler.ts';
-import { createCostCollectorDeps } from '../lambdas/cost-collector/compose.ts';
 import { createApi } from '../lambdas/api/handler.ts';
 import { awsCredentialsAvailable } from './aws-detect.ts';
 import { ensureTable, localDynamoClient } from './dynamo-local.ts';
@@ -78,32 +77,25 @@ async function openDatabase(
  */
 function localRunner(
   config: LocalConfig,
-  parts: { aws: boolean; region: string; store: Store; readers: SourceReaders; clock: Clock; url: string; log: (line: string) => void },
+  parts: { aws: boolean; region: string; store: Store; readers: Readers; clock: Clock; url: string; log: (line: string) => void },
 ): Runner {
-  const { clock, log } = parts;
-  const clients = parts.aws ? createRunnerClients({ region: parts.region }) : null;
+  const { clock, log, aws, region } = parts;
   return createRunner({
     store: parts.store,
     readers: parts.readers,
-    judge: clients
-      ? bedrockJudge(clients.bedrock)
+    judge: aws
+      ? bedrockJudge({ instrument: untraced, region })
       : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
     judgeMetrics: consoleJudgeMetrics(log),
-    channels: clients
-      ? awsChannels({ ses: clients.ses, sns: clients.sns, senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN })
+    channels: aws
+      ? awsChannels({ senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN, instrument: untraced, region })
       : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
     clock,
-    settings: {
-      defaultModelId: config.DEFAULT_MODEL_ID,
-      maxInputTokens: 30_000,
-      collectConcurrency: 4,
+    settings: runnerSettings(config, {
       apiBaseUrl: parts.url,
-      runRetentionDays: config.RUN_RETENTION_DAYS,
-      costCollectorHours: DEFAULT_COST_COLLECTOR_HOURS,
+      modelMonthlyBudgetUsd: config.VIGIL_MODEL_MONTHLY_BUDGET_USD,
       baselineLearningRuns: config.VIGIL_BASELINE_LEARNING_RUNS,
-      ...(config.MODEL_PRICES_JSON && { prices: parsePriceOverrides(config.MODEL_PRICES_JSON, 'MODEL_PRICES_JSON') }),
-      modelMonthlyBudgetUsd: config.VIGIL_MODEL_MONTHLY_BUDGET_USD ?? null,
-    },
+    }),
   });
 }
 
@@ -142,16 +134,11 @@ export async function startLocalApp(
     const aws = await awsCredentialsAvailable(config.VIGIL_AWS);
     const region = config.AWS_REGION ?? 'us-east-1';
     const clock = options.clock ?? systemClock;
-    const client = documentClient(dynamo);
-    const store = createStore({ client, name: config.VIGIL_TABLE_NAME });
-    const awsClients = new AwsSourceClients({ defaultRegion: region, clock });
+    const table = openTable(config.VIGIL_TABLE_NAME, { client: dynamo });
+    const store = createStore(table);
     // Vigil's own data (DynamoDB Local's database, the outbox) stays unreadable even inside a root.
     const fileAccess = await LocalFileAccess.create({ roots: parseFileRoots(config.VIGIL_FILE_ROOTS), denied: [resolve(config.VIGIL_DATA_DIR)] });
-    const readers: SourceReaders = {
-      aws: awsClients,
-      costSnapshots: new DynamoCostSnapshotRepository(client, config.VIGIL_TABLE_NAME),
-      files: new LocalFileTailer({ access: fileAccess, clock }),
-    };
+    const readers = sourceReaders({ table, defaultRegion: region, clock, files: new LocalFileTailer({ access: fileAccess, clock }) });
     const url = `http://${config.HOST}:${config.PORT}`;
     const runner = localRunner(config, { aws, region, store, readers, clock, url, log });
 
@@ -180,7 +167,7 @@ export async function startLocalApp(
       queue,
       clock,
       settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
-      sourceTester: { test: (source, target) => testLogSource(source, target, { readers, clock }) },
+      sourceTester: sourceTester({ readers, clock, costCollectorHours: config.COST_COLLECTOR_HOURS }),
       fileAccess,
     });
 
@@ -188,14 +175,16 @@ export async function startLocalApp(
     const tickNow = async () => {
       // One tick at a time, as EventBridge's one-minute schedule gives in AWS; stop() waits for it.
       if (!database.available()) return;
-      inFlightTick ??= tick({
-        schedule: claimsThatKeepTheirRuns(store.schedule, store.runs, { clock, runRetentionDays: config.RUN_RETENTION_DAYS }),
-        runs: store.runs,
-        queue,
-        clock,
-        runRetentionDays: config.RUN_RETENTION_DAYS,
-        reap: () => reapRunsLeftOpen({ runs: store.runs, clock, queue, config }),
-      })
+      inFlightTick ??= tick(
+        schedulerTick({
+          store,
+          queue,
+          clock,
+          runRetentionDays: config.RUN_RETENTION_DAYS,
+          schedule: claimsThatKeepTheirRuns(store.schedule, store.runs, { clock, runRetentionDays: config.RUN_RETENTION_DAYS }),
+          reap: () => reapRunsLeftOpen({ runs: store.runs, clock, queue, config }),
+        }),
+      )
         .then(() => undefined)
         .catch((error: unknown) => log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => (inFlightTick = null));
@@ -204,7 +193,7 @@ export async function startLocalApp(
 
     if (aws) {
       // Cost Explorer costs $0.01 a request, so snapshots are taken at start, not per run.
-      void collectCostSnapshots(createCostCollectorDeps({ table: { client, name: config.VIGIL_TABLE_NAME }, defaultRegion: region, clock, aws: awsClients }))
+      void collectCostSnapshots(costCollector({ store, readers, clock }))
         .then((outcomes) => outcomes.length > 0 && log(`cost snapshots: ${outcomes.length} source(s) collected`))
         .catch((error: unknown) => log(`cost collection failed: ${error instanceof Error ? error.message : String(error)}`));
     }

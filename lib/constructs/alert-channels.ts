@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ENV } from '#composition/contract.ts';
 import type { VigilFunction } from './vigil-function.ts';
 
 /** SES v1 actions the email sender may use: SendEmail today, SendRawEmail for attachments. */
@@ -38,7 +39,7 @@ export class AlertChannels extends Construct {
 
   /** Lets `fn` send email and SMS, and sets `SENDER_EMAIL` when there is a sender. */
   bind(fn: VigilFunction): void {
-    if (this.senderEmail !== null) fn.function.addEnvironment('SENDER_EMAIL', this.senderEmail);
+    if (this.senderEmail !== null) fn.setEnvironment(ENV.SENDER_EMAIL, this.senderEmail);
     const policy = (this.policy ??= this.createPolicy());
     policy.attachToRole(fn.role);
     fn.function.node.addDependency(policy);

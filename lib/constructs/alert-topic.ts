@@ -2,11 +2,12 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { SubscriptionProtocol } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ENV } from '#composition/contract.ts';
+import type { VigilFunction } from './vigil-function.ts';
 
 export interface AlertSubscriptions {
   readonly emails: readonly string[];
@@ -91,9 +92,10 @@ export class AlertTopic extends Construct {
     this.alarmAction = new SnsAction(this.topic);
   }
 
-  /** Lets a function publish alerts: sets `envVar` to the topic ARN and grants publish and the key. */
-  bindPublisher(fn: LambdaFunction, envVar: string): void {
-    fn.addEnvironment(envVar, this.topic.topicArn);
+  /** Lets a function publish alerts: sets `ALERT_TOPIC_ARN` to the topic ARN and grants publish and the key. */
+  bindPublisher(vigilFunction: VigilFunction): void {
+    const fn = vigilFunction.function;
+    vigilFunction.setEnvironment(ENV.ALERT_TOPIC_ARN, this.topic.topicArn);
     this.topic.grantPublish(fn);
     if (fn.role) {
       Validations.of(fn.role).acknowledge({

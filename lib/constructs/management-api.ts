@@ -18,9 +18,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { MAX_BODY_BYTES } from '#composition/contract.ts';
 
-/** The largest request body the API accepts (API.md); the handler answers 413 above it. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/** The largest request body the API accepts (docs/api.md); the handler answers 413 above it. */
+export { MAX_BODY_BYTES };
 
 /**
  * Matches a `Content-Length` above MAX_BODY_BYTES (262144): seven or more digits, or six digits

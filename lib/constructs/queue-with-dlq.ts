@@ -2,10 +2,11 @@ import { Duration } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { EnvironmentVariable } from '#composition/contract.ts';
+import type { VigilFunction } from './vigil-function.ts';
 
 /** Receives before a message moves to the DLQ: one delivery and two retries. */
 export const MAX_RECEIVE_COUNT = 3;
@@ -73,11 +74,12 @@ export class QueueWithDlq extends Construct {
   }
 
   /**
-   * Lets a function enqueue: sets `envVar` to the queue URL and grants `sqs:SendMessage` (which
-   * also covers SendMessageBatch) on this queue only.
+   * Lets a function enqueue: sets `variable` (e.g. `RUN_QUEUE_URL`) to the queue URL and grants
+   * `sqs:SendMessage` (which also covers SendMessageBatch) on this queue only.
    */
-  bindSender(fn: LambdaFunction, envVar: string): void {
-    fn.addEnvironment(envVar, this.queue.queueUrl);
+  bindSender(vigilFunction: VigilFunction, variable: EnvironmentVariable): void {
+    const fn = vigilFunction.function;
+    vigilFunction.setEnvironment(variable, this.queue.queueUrl);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
   }
 
@@ -88,7 +90,8 @@ export class QueueWithDlq extends Construct {
    * @throws Error when the queue's visibility timeout does not exceed the function's timeout:
    *   messages would reappear while still being processed and run twice
    */
-  bindConsumer(fn: LambdaFunction, options: ConsumerOptions = {}): void {
+  bindConsumer(vigilFunction: VigilFunction, options: ConsumerOptions = {}): void {
+    const fn = vigilFunction.function;
     const visibility = this.visibilityTimeout.toSeconds();
     const timeout = fn.timeout?.toSeconds() ?? 3;
     if (visibility <= timeout) {

@@ -13,6 +13,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV, type EnvironmentVariable } from '#composition/contract.ts';
 
 /** The repository root: entries, the lock file and package.json `imports` resolve from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,8 +71,11 @@ export interface VigilFunctionProps {
   readonly timeout?: Duration;
   readonly logRetention: RetentionDays;
   readonly logLevel: PowertoolsLogLevel;
-  /** Settings beyond the Powertools ones; binders (`VigilTable.bind`, ...) add theirs. */
-  readonly environment?: Record<string, string>;
+  /**
+   * Settings beyond the Powertools ones, by their contract name; binders (`VigilTable.bind`, ...)
+   * add theirs with {@link VigilFunction.setEnvironment}.
+   */
+  readonly environment?: Partial<Record<EnvironmentVariable, string>>;
 }
 
 /**
@@ -114,10 +118,10 @@ export class VigilFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: {
-        POWERTOOLS_SERVICE_NAME: `vigil-${props.name}`,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: props.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
+        [ENV.POWERTOOLS_SERVICE_NAME]: `vigil-${props.name}`,
+        [ENV.POWERTOOLS_METRICS_NAMESPACE]: METRICS_NAMESPACE,
+        [ENV.POWERTOOLS_LOG_LEVEL]: props.logLevel,
+        [ENV.NODE_OPTIONS]: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {
@@ -145,6 +149,11 @@ export class VigilFunction extends Construct {
         `Vigil pins ${VIGIL_RUNTIME.name}, an LTS runtime in Lambda's standard support; moving to a newer runtime ` +
         'is a deliberate, tested change rather than a side effect of upgrading the CDK.',
     });
+  }
+
+  /** Sets one of the runtime's variables (layers/shared/composition/contract.ts names them all). */
+  setEnvironment(name: EnvironmentVariable, value: string): void {
+    this.function.addEnvironment(name, value);
   }
 
   /**

@@ -1,27 +1,10 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { keys } from '#adapters/dynamo/keys.ts';
-import { MODEL_GUARD_PARTITION } from '#adapters/dynamo/model-guard-repository.ts';
-
-/** The global secondary indexes the store queries, by name (the store code depends on them). */
-export const TABLE_INDEXES = {
-  /** Every item of a type (`typePk`), sorted by `typeSk`: the resource lists. */
-  byType: { partitionKey: 'typePk', sortKey: 'typeSk' },
-  /** Children of an item (`parentPk`), sorted by `parentSk`: a target's sources, a monitor's runs. */
-  byParent: { partitionKey: 'parentPk', sortKey: 'parentSk' },
-  /** Sparse: only enabled monitors carry `duePk`, sorted by `dueAt`, so the tick reads due ones. */
-  due: { partitionKey: 'duePk', sortKey: 'dueAt' },
-  /** Sparse: only runs still `queued`/`running` carry `openPk` (sharded), so the reaper reads runs in flight. */
-  openRuns: { partitionKey: 'openPk', sortKey: 'openAt' },
-} as const;
-
-/** The attribute DynamoDB's TTL reads: epoch seconds (`MonitorRun.expiresAt`). */
-export const TTL_ATTRIBUTE = 'expiresAt';
-
-export type TableIndexName = keyof typeof TABLE_INDEXES;
+import { keys, MODEL_GUARD_PARTITION } from '#adapters/dynamo/keys.ts';
+import { ENV, TABLE_SCHEMA, type TableIndexName } from '#composition/contract.ts';
+import type { VigilFunction } from './vigil-function.ts';
 export type TableReadAction = 'dynamodb:GetItem' | 'dynamodb:BatchGetItem' | 'dynamodb:Query';
 export type TableWriteAction =
   | 'dynamodb:PutItem'
@@ -119,16 +102,16 @@ export class VigilTable extends Construct {
     super(scope, id);
 
     this.table = new Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });
-    for (const [indexName, keys] of Object.entries(TABLE_INDEXES)) {
+    for (const [indexName, keys] of Object.entries(TABLE_SCHEMA.indexes)) {
       this.table.addGlobalSecondaryIndex({
         indexName,
         partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
@@ -143,8 +126,9 @@ export class VigilTable extends Construct {
    * and the indexes it names (one by one, no `index/*` wildcard), its writes on the table only
    * and only in its partitions.
    */
-  bind(fn: LambdaFunction, grant: TableGrant): void {
-    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+  bind(vigilFunction: VigilFunction, grant: TableGrant): void {
+    const fn = vigilFunction.function;
+    vigilFunction.setEnvironment(ENV.TABLE_NAME, this.table.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: [...grant.reads],

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createStore } from '#adapters/dynamo/index.ts';
 import { keys } from '#adapters/dynamo/keys.ts';
-import { documentClient } from '#clients/dynamo.ts';
+import { documentClient } from '#composition/table.ts';
 import { FINAL_STATUSES, type MonitorRun } from '#domain/model/entities.ts';
 import { ensureTable, freePort, localDynamoClient } from '../../local/dynamo-local.ts';
 import { startLocalProcess, type LocalProcess } from '../support/local-process.ts';

@@ -106,7 +106,7 @@ describe('QueueWithDlq', () => {
     const { stack, fn, queue } = queueAndFunction(720);
 
     // Act
-    queue.bindConsumer(fn.function, { maxConcurrency: 5 });
+    queue.bindConsumer(fn, { maxConcurrency: 5 });
 
     // Assess
     const template = Template.fromStack(stack);
@@ -127,7 +127,7 @@ describe('QueueWithDlq', () => {
     const { fn, queue } = queueAndFunction(visibility);
 
     // Act and Assess
-    expect(() => queue.bindConsumer(fn.function)).toThrow(/visibility timeout \(\d+ s\) must exceed the timeout of .* \(120 s\)/);
+    expect(() => queue.bindConsumer(fn)).toThrow(/visibility timeout \(\d+ s\) must exceed the timeout of .* \(120 s\)/);
   });
 
   it('lets a sender send and nothing else', () => {
@@ -135,7 +135,7 @@ describe('QueueWithDlq', () => {
     const { stack, fn, queue } = queueAndFunction(720);
 
     // Act
-    queue.bindSender(fn.function, 'RUN_QUEUE_URL');
+    queue.bindSender(fn, 'RUN_QUEUE_URL');
 
     // Assess
     const template = Template.fromStack(stack);
@@ -156,7 +156,7 @@ describe('VigilTable.bind', () => {
     const table = new VigilTable(stack, 'Data', { deletionProtection: false, removalPolicy: RemovalPolicy.DESTROY });
 
     // Act
-    table.bind(fn.function, { reads: ['dynamodb:GetItem'], indexes: ['due'], writes: ['dynamodb:UpdateItem'], writablePartitions: ['MONITOR#*'] });
+    table.bind(fn, { reads: ['dynamodb:GetItem'], indexes: ['due'], writes: ['dynamodb:UpdateItem'], writablePartitions: ['MONITOR#*'] });
 
     // Assess
     const tableId = Object.keys(Template.fromStack(stack).findResources('AWS::DynamoDB::Table'))[0] as string;
@@ -176,7 +176,7 @@ describe('VigilTable.bind', () => {
     const { stack, fn } = fixtureStack();
     const table = new VigilTable(stack, 'Data', { deletionProtection: false, removalPolicy: RemovalPolicy.DESTROY });
 
-    table.bind(fn.function, { reads: ['dynamodb:GetItem', 'dynamodb:Query'], indexes: [], writes: [], writablePartitions: [] });
+    table.bind(fn, { reads: ['dynamodb:GetItem', 'dynamodb:Query'], indexes: [], writes: [], writablePartitions: [] });
 
     const dynamo = roleStatements(Template.fromStack(stack)).filter((s) => JSON.stringify(s).includes('dynamodb:'));
     expect(dynamo).toHaveLength(1);
@@ -191,7 +191,7 @@ describe('AlertTopic.bindPublisher', () => {
     const alerts = new AlertTopic(stack, 'Alerts', { subscriptions: { emails: [], smsNumbers: [], httpsEndpoints: [] } });
 
     // Act
-    alerts.bindPublisher(fn.function, 'ALERT_TOPIC_ARN');
+    alerts.bindPublisher(fn);
 
     // Assess
     const template = Template.fromStack(stack);

@@ -7,7 +7,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePriceOverrides } from '#domain/judge/prices.ts';
 import type { SynthesizedFunction } from './support.ts';
-import { loadConfig } from '#config/env.ts';
+import { LAMBDA_PROVIDED_VARIABLES, PLATFORM_VARIABLES } from '#composition/contract.ts';
+import { FUNCTION_NAMES, readEnvironment, variablesReadBy } from '#composition/environment.ts';
 import { functionNamed, onlyKey, statefulOutput, synthTemplates } from './support.ts';
 
 let stateful: Template;
@@ -27,6 +28,8 @@ beforeAll(() => {
       runnerTimeoutSeconds: 200,
       runQueueVisibilityTimeoutSeconds: 1200,
       runnerMaxConcurrency: 10,
+      maxInputTokens: 50_000,
+      collectConcurrency: 6,
       costCollectorHours: 1,
       senderEmail: 'vigil@example.com',
       modelMonthlyBudgetUsd: 250.5,
@@ -167,6 +170,8 @@ describe('the runner function', () => {
       API_BASE_URL: (stateless.toJSON().Outputs as Record<string, { Value: unknown }>).ApiUrl?.Value,
       COST_COLLECTOR_HOURS: '6',
       RUN_MARGIN_SECONDS: '15',
+      MAX_INPUT_TOKENS: '30000',
+      COLLECT_CONCURRENCY: '4',
       ...powertools('runner'),
     });
   });
@@ -177,6 +182,8 @@ describe('the runner function', () => {
       RUN_RETENTION_DAYS: '30',
       SENDER_EMAIL: 'vigil@example.com',
       COST_COLLECTOR_HOURS: '1',
+      MAX_INPUT_TOKENS: '50000',
+      COLLECT_CONCURRENCY: '6',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
   });
@@ -184,10 +191,11 @@ describe('the runner function', () => {
   it('passes modelMonthlyBudgetUsd as MODEL_MONTHLY_BUDGET_USD, which the runtime config reads back', () => {
     const variables = functionNamed(custom, 'runner').properties.Environment.Variables;
 
+    const runnerEnv = (budget?: string) => ({ TABLE_NAME: 't', AWS_REGION: 'eu-west-1', ...(budget !== undefined && { MODEL_MONTHLY_BUDGET_USD: budget }) });
     expect(variables.MODEL_MONTHLY_BUDGET_USD).toBe('250.5');
-    expect(loadConfig({ TABLE_NAME: 't', MODEL_MONTHLY_BUDGET_USD: variables.MODEL_MONTHLY_BUDGET_USD as string }).MODEL_MONTHLY_BUDGET_USD).toBe(250.5);
-    expect(() => loadConfig({ TABLE_NAME: 't', MODEL_MONTHLY_BUDGET_USD: '0' })).toThrow(/MODEL_MONTHLY_BUDGET_USD: /);
-    expect(loadConfig({ TABLE_NAME: 't' }).MODEL_MONTHLY_BUDGET_USD).toBeUndefined();
+    expect(readEnvironment('runner', runnerEnv(variables.MODEL_MONTHLY_BUDGET_USD as string)).MODEL_MONTHLY_BUDGET_USD).toBe(250.5);
+    expect(() => readEnvironment('runner', runnerEnv('0'))).toThrow(/MODEL_MONTHLY_BUDGET_USD: /);
+    expect(readEnvironment('runner', runnerEnv()).MODEL_MONTHLY_BUDGET_USD).toBeUndefined();
     // Only the runner judges: no other function gets the budget.
     for (const name of ['api', 'scheduler', 'cost-collector']) {
       expect(functionNamed(custom, name).properties.Environment.Variables).not.toHaveProperty('MODEL_MONTHLY_BUDGET_USD');
@@ -247,7 +255,6 @@ describe('the cost collector function', () => {
   it('gets exactly the settings the handler reads', () => {
     expect(collector.properties.Environment.Variables).toEqual({
       TABLE_NAME: tableName(stateful),
-      COST_COLLECTOR_HOURS: '6',
       ...powertools('cost-collector'),
     });
   });
@@ -265,3 +272,45 @@ describe('the cost collector function', () => {
     expect(errorAlarmOf(stateless, collector)).toMatchObject({ Period: 300, EvaluationPeriods: 1, Threshold: 1 });
   });
 });
+
+describe('the environment contract (layers/shared/composition/contract.ts)', () => {
+  it.each(FUNCTION_NAMES)('gives the %s function every variable its runtime reads, and none it does not', (name) => {
+    // Prepare: the app with every optional setting on, so every optional variable is set.
+    const set = Object.keys(functionNamed(custom, name).properties.Environment.Variables).sort();
+
+    // Act
+    const reads = variablesReadBy(name);
+
+    // Assess
+    const fromLambda = new Set<string>(LAMBDA_PROVIDED_VARIABLES);
+    expect(reads.filter((variable) => !fromLambda.has(variable)).sort()).toEqual(
+      set.filter((variable) => !(PLATFORM_VARIABLES as readonly string[]).includes(variable)),
+    );
+    for (const variable of PLATFORM_VARIABLES) expect(set).toContain(variable);
+  });
+
+  it('covers every function of the stack', () => {
+    const services = Object.values(custom.findResources('AWS::Lambda::Function'))
+      .map((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME as string | undefined)
+      .filter((service) => service?.startsWith('vigil-'));
+    expect(services.sort()).toEqual(FUNCTION_NAMES.map((name) => `vigil-${name}`).sort());
+  });
+
+  it('parses what each function is given in the default app, without a ConfigError', () => {
+    for (const name of FUNCTION_NAMES) {
+      // Tokens (Refs, Fn::GetAtt) stand in for the values CloudFormation fills in at deploy time.
+      const given = functionNamed(stateless, name).properties.Environment.Variables;
+      const env = Object.fromEntries(
+        Object.entries(given).map(([variable, value]) => [variable, typeof value === 'string' ? value : placeholderFor(variable)]),
+      );
+      expect(() => readEnvironment(name, { ...env, AWS_REGION: 'eu-west-1' })).not.toThrow();
+    }
+  });
+});
+
+/** A well-formed value for a variable CloudFormation resolves at deploy time. */
+function placeholderFor(variable: string): string {
+  if (variable.endsWith('_URL')) return 'https://example.com/x';
+  if (variable.endsWith('_ARN')) return 'arn:aws:sns:eu-west-1:123456789012:alerts';
+  return 'resolved-at-deploy';
+}

@@ -76,7 +76,6 @@ describe('the API function', () => {
       TABLE_NAME: statefulOutput(stateful, { Ref: table }),
       RUN_QUEUE_URL: statefulOutput(stateful, { Ref: queue }),
       RUN_RETENTION_DAYS: '90',
-      DEFAULT_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       COST_COLLECTOR_HOURS: '6',
       ALLOWED_MODEL_IDS: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -90,7 +89,6 @@ describe('the API function', () => {
     expect(functionNamed(custom, 'api').properties.Environment.Variables).toMatchObject({
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
       RUN_RETENTION_DAYS: '30',
-      DEFAULT_MODEL_ID: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
       COST_COLLECTOR_HOURS: '12',
       ALLOWED_MODEL_IDS: expect.stringContaining('eu.anthropic.claude-haiku-4-5-20251001-v1:0'),
     });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_BREAKER } from '#domain/judge/breaker.ts';
 import { DynamoModelGuardRepository, modelGuardKeys } from '#adapters/dynamo/model-guard-repository.ts';
-import { createRunner } from '#config/runner-context.ts';
+import { createRunner } from '#composition/runner.ts';
 import { scheduledRunId } from '#domain/runs/run-identity.ts';
 import { aLogSource, aMonitor, aTarget, expectSources } from '../support/builders.ts';
 import { SENDING_CHANNELS } from '../support/run-steps.ts';

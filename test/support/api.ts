@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { RunQueue, RunRequest } from '#domain/runs/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { FileAccess } from '#domain/collect/file-access.ts';
-import { ulidGenerator } from '#config/management-context.ts';
+import { ulidGenerator } from '#composition/management.ts';
 import type { Table } from '#adapters/dynamo/index.ts';
 import { createApi } from '../../lambdas/api/handler.ts';
 import { createTestStore } from './store.ts';

@@ -38,6 +38,7 @@ export function stepsOver(
     maxInputTokens: 30_000,
     collectConcurrency: 2,
     apiBaseUrl: 'http://127.0.0.1:3000',
+    costCollectorHours: 6,
     ...overrides,
   });
 }

@@ -3,7 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { createStore, type Table } from '#adapters/dynamo/index.ts';
 import { ensureTable, localDynamoClient } from '../../local/dynamo-local.ts';
-import { documentClient } from '#clients/dynamo.ts';
+import { documentClient } from '#composition/table.ts';
 import { aLogSource, aTarget } from './builders.ts';
 
 let tableCounter = 0;

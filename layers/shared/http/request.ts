@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { MAX_BODY_BYTES } from '#composition/contract.ts';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#domain/model/errors.ts';
 
-/** API.md: request bodies are JSON of at most 256 KiB. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/** docs/api.md: request bodies are JSON of at most 256 KiB (the limit API Gateway's WAF rule shares). */
+export { MAX_BODY_BYTES };
 
 /** The parts of an API Gateway proxy event a route needs, already checked. */
 export interface HttpRequest {

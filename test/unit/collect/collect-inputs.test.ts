@@ -36,7 +36,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    const collected = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 4 });
+    const collected = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 4, costCollectorHours: 6 });
 
     // Assess
     expect(readers.logCalls).toEqual([
@@ -69,7 +69,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1 });
+    await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1, costCollectorHours: 6 });
 
     // Assess
     expect(readers.logCalls[0]).toEqual({
@@ -98,7 +98,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1 });
+    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1, costCollectorHours: 6 });
 
     // Assess
     expect(readers.locateCalls).toEqual([config]);
@@ -116,7 +116,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1 });
+    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1, costCollectorHours: 6 });
 
     // Assess
     expect(readers.logCalls[0]?.request.streamPrefix).toBeUndefined();
@@ -133,7 +133,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1 });
+    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1, costCollectorHours: 6 });
 
     // Assess
     const texts = collected?.lines.map((l) => l.text) ?? [];
@@ -172,7 +172,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1 });
+    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1, costCollectorHours: 6 });
 
     // Assess
     expect(readers.tailCalls).toEqual([
@@ -194,7 +194,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1 });
+    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 1, costCollectorHours: 6 });
 
     // Assess
     expect(collected?.error).toBe(message);
@@ -228,7 +228,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source, other], [target]);
 
     // Act
-    const collected = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 2 });
+    const collected = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 2, costCollectorHours: 6 });
 
     // Assess
     expect(collected.map((c) => [c.label, c.error, c.lines.length])).toEqual([
@@ -262,7 +262,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    const collected = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 3 });
+    const collected = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: DEADLINE, concurrency: 3, costCollectorHours: 6 });
 
     // Assess
     expect(most).toBe(3);
@@ -288,7 +288,7 @@ describe('collectInputs', () => {
     const clock = { now: () => new Date() };
 
     // Act
-    const pending = collectInputs(monitor, sources, targets, { readers, clock, deadline: NOW_MS + 30_000, concurrency: 2 });
+    const pending = collectInputs(monitor, sources, targets, { readers, clock, deadline: NOW_MS + 30_000, concurrency: 2, costCollectorHours: 6 });
     await vi.advanceTimersByTimeAsync(30_000);
     const collected = await pending;
 
@@ -308,7 +308,7 @@ describe('collectInputs', () => {
     const { sources, targets } = world([source], [target]);
 
     // Act
-    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: NOW_MS, concurrency: 1 });
+    const [collected] = await collectInputs(monitor, sources, targets, { readers, clock: fixedClock(NOW), deadline: NOW_MS, concurrency: 1, costCollectorHours: 6 });
 
     // Assess
     expect(collected?.error).toBe('not read: the collection time budget ran out before this input started');

@@ -36,7 +36,7 @@ describe('testLogSource', () => {
     const readers = { ...fakeReaders(), files: new LocalFileTailer({ access, clock }) };
 
     // Act
-    const result = await testLogSource(source, target, { readers, clock });
+    const result = await testLogSource(source, target, { readers, clock, costCollectorHours: 6 });
 
     // Assess
     expect(result).toEqual({
@@ -56,7 +56,7 @@ describe('testLogSource', () => {
     const readers = { ...fakeReaders(), files: new LocalFileTailer({ access, clock }) };
 
     // Act
-    const result = await testLogSource(source, target, { readers, clock });
+    const result = await testLogSource(source, target, { readers, clock, costCollectorHours: 6 });
 
     // Assess
     expect(result).toEqual({ ok: false, message: `file ${path} not found`, sample: [], lineCount: 0 });
@@ -69,7 +69,7 @@ describe('testLogSource', () => {
     const readers = fakeReaders({ logs: async () => lines(...Array.from({ length: 25 }, (_, i) => `event ${i}`)) });
 
     // Act
-    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW) });
+    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW), costCollectorHours: 6 });
 
     // Assess
     expect(readers.logCalls).toEqual([
@@ -100,7 +100,7 @@ describe('testLogSource', () => {
     const readers = fakeReaders({ logs: async () => ({ lines: [], notes: [] }) });
 
     // Act
-    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW) });
+    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW), costCollectorHours: 6 });
 
     // Assess
     expect(result).toEqual({
@@ -123,7 +123,7 @@ describe('testLogSource', () => {
     });
 
     // Act
-    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW) });
+    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW), costCollectorHours: 6 });
 
     // Assess
     expect(result).toEqual({ ok: false, message: denied, sample: [], lineCount: 0 });
@@ -136,7 +136,7 @@ describe('testLogSource', () => {
     const readers = fakeReaders();
 
     // Act
-    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW) });
+    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW), costCollectorHours: 6 });
 
     // Assess
     expect(result.message).toBe(
@@ -151,7 +151,7 @@ describe('testLogSource', () => {
     const readers = fakeReaders({ snapshot: aSnapshot(source.id) });
 
     // Act
-    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW) });
+    const result = await testLogSource(source, target, { readers, clock: fixedClock(NOW), costCollectorHours: 6 });
 
     // Assess
     expect(result.ok).toBe(true);
@@ -167,7 +167,7 @@ describe('testLogSource', () => {
     const source = aLogSource(target.id, { mode: 'cost_explorer', config: { metric: 'UnblendedCost', groupBy: 'SERVICE' } });
 
     // Act
-    const result = await testLogSource(source, target, { readers: fakeReaders(), clock: fixedClock(NOW) });
+    const result = await testLogSource(source, target, { readers: fakeReaders(), clock: fixedClock(NOW), costCollectorHours: 6 });
 
     // Assess
     expect(result).toEqual({ ok: false, message: 'no cost snapshot yet; the cost collector runs every 6 hours', sample: [], lineCount: 0 });
@@ -181,7 +181,7 @@ describe('testLogSource', () => {
     const readers = fakeReaders({ logs: () => new Promise<ReadResult>(() => undefined) });
 
     // Act
-    const pending = testLogSource(source, target, { readers, clock: { now: () => new Date() }, timeoutMs: 5_000 });
+    const pending = testLogSource(source, target, { readers, clock: { now: () => new Date() }, timeoutMs: 5_000, costCollectorHours: 6 });
     await vi.advanceTimersByTimeAsync(5_000);
     const result = await pending;
     vi.useRealTimers();

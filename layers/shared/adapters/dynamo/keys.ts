@@ -27,6 +27,9 @@ export const ENTITY = {
  */
 export const DUE_SHARDS = 16;
 
+/** The model guard's one partition: its circuit breakers and the month's model spend. */
+export const MODEL_GUARD_PARTITION = 'MODELGUARD';
+
 /**
  * The single due partition of items written before sharding. The scheduler still reads it, and
  * its claim moves each such monitor to its shard, so old items migrate on their next slot

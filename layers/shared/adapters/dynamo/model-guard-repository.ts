@@ -13,10 +13,10 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_BREAKER, type BreakerState } from '#domain/judge/breaker.ts';
 import type { ModelGuardStore } from '#domain/judge/ports.ts';
+import { MODEL_GUARD_PARTITION } from './keys.ts';
 import { conditionFailure } from './transactions.ts';
 import type { Item, Table } from './table.ts';
 
-export const MODEL_GUARD_PARTITION = 'MODELGUARD';
 /** A month's spend item is kept this long after the month ends, for the record. */
 export const SPEND_RETENTION_DAYS = 400;
 

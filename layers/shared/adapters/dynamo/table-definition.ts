@@ -1,46 +1,37 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { TABLE_SCHEMA, type TableIndexName } from '#composition/contract.ts';
+
+/** The index names the repositories query. */
+export const INDEX = Object.fromEntries(Object.keys(TABLE_SCHEMA.indexes).map((name) => [name, name])) as {
+  readonly [Name in TableIndexName]: Name;
+};
 
 /**
- * The single table's key schema, shared by local mode and the store tests. The CDK table
- * (lib/constructs/vigil-table.ts) declares the same keys and indexes; an infrastructure test
- * holds the two together.
+ * The single table as CreateTable input, from the contract's key schema (TABLE_SCHEMA), which the
+ * CDK table (lib/constructs/vigil-table.ts) declares too: local mode and the store tests create it.
  */
-export const INDEX = {
-  /** Every item of one entity type, in id (creation) order. */
-  byType: 'byType',
-  /** Children of a parent: log sources of a target, monitors that reference a log source. */
-  byParent: 'byParent',
-  /** Sparse: enabled monitors by their next run time. */
-  due: 'due',
-  /** Sparse and sharded: runs while `queued` or `running`, by when they entered that status (the reaper's). */
-  openRuns: 'openRuns',
-} as const;
-
-export const TTL_ATTRIBUTE = 'expiresAt';
-
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
-  const index = (name: string, hash: string, range: string) => ({
-    IndexName: name,
-    KeySchema: [
-      { AttributeName: hash, KeyType: 'HASH' as const },
-      { AttributeName: range, KeyType: 'RANGE' as const },
-    ],
-    Projection: { ProjectionType: 'ALL' as const },
-  });
+  const indexes = Object.entries(TABLE_SCHEMA.indexes);
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'typePk', 'typeSk', 'parentPk', 'parentSk', 'duePk', 'dueAt', 'openPk', 'openAt'].map(stringKey),
+    AttributeDefinitions: [
+      TABLE_SCHEMA.partitionKey,
+      TABLE_SCHEMA.sortKey,
+      ...indexes.flatMap(([, keys]) => [keys.partitionKey, keys.sortKey]),
+    ].map(stringKey),
     KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
+      { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [
-      index(INDEX.byType, 'typePk', 'typeSk'),
-      index(INDEX.byParent, 'parentPk', 'parentSk'),
-      index(INDEX.due, 'duePk', 'dueAt'),
-      index(INDEX.openRuns, 'openPk', 'openAt'),
-    ],
+    GlobalSecondaryIndexes: indexes.map(([name, keys]) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: keys.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: keys.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
   };
 }

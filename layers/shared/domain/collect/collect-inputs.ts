@@ -7,9 +7,6 @@ import type { SourceReaders } from './ports.ts';
 import { readSource, type SourceQuery } from './read-source.ts';
 import type { CollectedInput } from './types.ts';
 
-/** How often the cost collector runs by default (the stack's schedule). */
-export const DEFAULT_COST_COLLECTOR_HOURS = 6;
-
 /**
  * Readers get their deadline this much before the run's, so an Insights query can still be
  * stopped and partial results returned before the input is given up on.
@@ -26,8 +23,8 @@ export interface CollectDeps {
   deadline: number;
   /** Inputs read at the same time. */
   concurrency: number;
-  /** @default 6 */
-  costCollectorHours?: number;
+  /** Hours between cost snapshots (the stack's schedule): what a source without one yet is told. */
+  costCollectorHours: number;
 }
 
 /**
@@ -84,7 +81,7 @@ async function collectOne(
       maxLines: readLimit(monitor.windowConfig),
       deadline: Math.max(started, deps.deadline - READ_GRACE_MS),
     };
-    const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours ?? DEFAULT_COST_COLLECTOR_HOURS };
+    const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours };
     const outcome = await beforeDeadline(readSource(source, target, queryOf(input), window, context), deps.deadline, deps.clock);
     if (!outcome.done) return failed(`timed out after ${seconds(deps.deadline - started)}`);
     return { label: input.label, mode: input.mode, lines: outcome.value.lines, error: null, notes: outcome.value.notes };

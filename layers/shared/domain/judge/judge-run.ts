@@ -12,9 +12,6 @@ import { describeRuleResult, evaluateRules, linesOfLabel, maxStatus, statusFloor
 import { decideJudgeSkip, judgeFingerprint } from './skip.ts';
 import { VERDICT_JSON_SCHEMA } from './verdict.ts';
 
-/** A sensible input budget when the stack sets none: ~90 KB of logs, well inside every listed model's context. */
-export const DEFAULT_MAX_INPUT_TOKENS = 30_000;
-
 export interface JudgeRunRequest {
   monitorName: string;
   /** The monitor's prompt: the operator's instruction. */

@@ -2,7 +2,7 @@
 import type { LogSource, Target } from '../model/entities.ts';
 import type { Clock } from '../model/ports.ts';
 import { beforeDeadline, seconds } from '../collect/bounded.ts';
-import { DEFAULT_COST_COLLECTOR_HOURS, READ_GRACE_MS } from '../collect/collect-inputs.ts';
+import { READ_GRACE_MS } from '../collect/collect-inputs.ts';
 import { describeReadFailure } from '../collect/errors.ts';
 import type { SourceReaders } from '../collect/ports.ts';
 import { readSource, type SourceQuery } from '../collect/read-source.ts';
@@ -26,8 +26,8 @@ export interface TestLogSourceDeps {
   clock: Clock;
   /** @default 10000 */
   timeoutMs?: number;
-  /** @default 6 */
-  costCollectorHours?: number;
+  /** Hours between cost snapshots (the stack's schedule). */
+  costCollectorHours: number;
 }
 
 function sampleQuery(source: LogSource): SourceQuery {
@@ -57,7 +57,7 @@ export async function testLogSource(source: LogSource, target: Target, deps: Tes
     maxLines: TEST_READ_LINES,
     deadline: now + Math.max(0, timeoutMs - READ_GRACE_MS),
   };
-  const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours ?? DEFAULT_COST_COLLECTOR_HOURS };
+  const context = { readers: deps.readers, clock: deps.clock, costCollectorHours: deps.costCollectorHours };
   try {
     const outcome = await beforeDeadline(readSource(source, target, sampleQuery(source), window, context), now + timeoutMs, deps.clock);
     if (!outcome.done) return failed(`timed out after ${seconds(timeoutMs)} reading log source "${source.name}"`);

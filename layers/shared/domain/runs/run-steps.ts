@@ -41,7 +41,8 @@ export interface RunStepsDeps {
   collectConcurrency: number;
   /** The management API's base URL, for links in notifications. */
   apiBaseUrl: string;
-  costCollectorHours?: number;
+  /** Hours between cost snapshots (the stack's schedule). */
+  costCollectorHours: number;
   /** The monitors' baselines (templates mode marks `NEW`, usual ranges, `MISSING`); none: no marks. */
   baselines?: BaselineRepository;
   baselineOptions?: BaselineOptions;
@@ -96,7 +97,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         clock: deps.clock,
         deadline,
         concurrency: deps.collectConcurrency,
-        ...(deps.costCollectorHours !== undefined && { costCollectorHours: deps.costCollectorHours }),
+        costCollectorHours: deps.costCollectorHours,
       });
       const baselines =
         deps.baselines && run && monitor.windowConfig.mode === 'templates'

@@ -1,14 +1,16 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Table } from '#adapters/dynamo/index.ts';
 import { retryOnConflict } from '#adapters/dynamo/transactions.ts';
+import { untraced, type Instrument } from './instrument.ts';
+
+const RETRY_MIDDLEWARE = 'retryTransactionConflicts';
 
 /**
  * The document client every repository uses: undefined fields are dropped, not rejected, and a
  * write that lost a race with another transaction on the same item is tried again (DynamoDB's
  * TransactionConflict, which the SDK does not retry), then reported as a ConflictError (409).
  */
-const RETRY_MIDDLEWARE = 'retryTransactionConflicts';
-
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   const documents = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -21,4 +23,14 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
     });
   }
   return documents;
+}
+
+/**
+ * The table over a DynamoDB client, created once per container when none is given. Region,
+ * credentials and endpoint come from the SDK's own resolution (AWS_REGION,
+ * AWS_ENDPOINT_URL_DYNAMODB, ...): nothing is hard-coded.
+ */
+export function openTable(name: string, options: { client?: DynamoDBClient; instrument?: Instrument } = {}): Table {
+  const client = options.client ?? (options.instrument ?? untraced)(new DynamoDBClient({}));
+  return { client: documentClient(client), name };
 }

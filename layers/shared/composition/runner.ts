@@ -1,21 +1,24 @@
-import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { SESClient } from '@aws-sdk/client-ses';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import { PowertoolsJudgeMetrics } from '#adapters/powertools/powertools-judge-metrics.ts';
+import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import type { SourceReaders } from '#domain/collect/ports.ts';
 import { GuardedJudge } from '#domain/judge/guarded-judge.ts';
 import type { Judge, JudgeMetrics } from '#domain/judge/ports.ts';
-import type { PriceTable } from '#domain/judge/prices.ts';
-import { combineChannels, DeliveryError, type EmailSender, type NotificationChannels } from '#domain/notify/channels.ts';
+import { parsePriceOverrides, type PriceTable } from '#domain/judge/prices.ts';
+import type { NotificationChannels } from '#domain/notify/channels.ts';
 import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import type { RunRequest } from '#domain/runs/ports.ts';
 import { executeRun, type ExecuteRunResult } from '#domain/runs/execute-run.ts';
 import { createRunSteps } from '#domain/runs/run-steps.ts';
-import type { Store } from '#adapters/dynamo/index.ts';
-import { BedrockJudge } from '#adapters/bedrock/bedrock-judge.ts';
-import { SesEmailSender } from '#adapters/ses/ses-email-sender.ts';
-import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
-import { SnsTopicPublisher } from '#adapters/sns/sns-topic-publisher.ts';
+import { metrics } from '#adapters/powertools/index.ts';
+import { systemClock } from './clock.ts';
+import { ENV } from './contract.ts';
+import { readEnvironment, type SharedSettings } from './environment.ts';
+import { traced } from './instrument.ts';
+import { bedrockJudge } from './judge.ts';
+import { awsChannels } from './notifier.ts';
+import { sourceReaders } from './readers.ts';
+import { openTable } from './table.ts';
 
 export interface RunnerSettings {
   defaultModelId: string;
@@ -29,6 +32,27 @@ export interface RunnerSettings {
   baselineLearningRuns?: number;
   /** Estimated model spend allowed per UTC month (USD); unset or null: no cap. */
   modelMonthlyBudgetUsd?: number | null;
+}
+
+/**
+ * The runner's settings from the variables Lambda and local mode share, plus what each decides
+ * for itself (the API's URL, the budget, the baseline's learning runs).
+ */
+export function runnerSettings(
+  shared: SharedSettings,
+  own: { apiBaseUrl: string; modelMonthlyBudgetUsd: number | undefined; baselineLearningRuns?: number },
+): RunnerSettings {
+  return {
+    defaultModelId: shared.DEFAULT_MODEL_ID,
+    maxInputTokens: shared.MAX_INPUT_TOKENS,
+    collectConcurrency: shared.COLLECT_CONCURRENCY,
+    apiBaseUrl: own.apiBaseUrl,
+    runRetentionDays: shared.RUN_RETENTION_DAYS,
+    costCollectorHours: shared.COST_COLLECTOR_HOURS,
+    ...(shared.MODEL_PRICES_JSON && { prices: parsePriceOverrides(shared.MODEL_PRICES_JSON, ENV.MODEL_PRICES_JSON) }),
+    ...(own.baselineLearningRuns !== undefined && { baselineLearningRuns: own.baselineLearningRuns }),
+    modelMonthlyBudgetUsd: own.modelMonthlyBudgetUsd ?? null,
+  };
 }
 
 export type Runner = (request: RunRequest, deadline: number) => Promise<ExecuteRunResult>;
@@ -86,29 +110,21 @@ export function createRunner(options: {
     });
 }
 
-/** Email is off until a verified sender is configured; each email outcome then says so. */
-const noSender: EmailSender = {
-  sendEmail: () =>
-    Promise.reject(
-      new DeliveryError('NoSenderConfigured', 'no sender address is configured (stack setting senderEmail / VIGIL_SENDER_EMAIL)', false),
-    ),
-};
-
-/** SES email, SNS SMS and the alert topic, as the runner delivers in AWS. */
-export function awsChannels(options: {
-  ses: SESClient;
-  sns: SNSClient;
-  senderEmail: string | undefined;
-  topicArn: string | undefined;
-}): NotificationChannels {
-  return combineChannels({
-    email: options.senderEmail ? new SesEmailSender(options.ses, { source: options.senderEmail }) : noSender,
-    sms: new SnsSmsSender(options.sns),
-    topic: options.topicArn ? new SnsTopicPublisher(options.sns, { topicArn: options.topicArn }) : null,
+/**
+ * The runner function's composition root: settings validated at cold start, clients created once
+ * per container and traced, the Bedrock judge, SES/SNS delivery and Powertools metrics.
+ */
+export function runnerFromEnvironment(env: Record<string, string | undefined>): { runner: Runner; marginMs: number } {
+  const config = readEnvironment('runner', env);
+  const table = openTable(config.TABLE_NAME, { instrument: traced });
+  const runner = createRunner({
+    store: createStore(table),
+    readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, instrument: traced }),
+    judge: bedrockJudge({ instrument: traced }),
+    judgeMetrics: new PowertoolsJudgeMetrics(metrics),
+    channels: awsChannels({ senderEmail: config.SENDER_EMAIL, topicArn: config.ALERT_TOPIC_ARN, instrument: traced }),
+    clock: systemClock,
+    settings: runnerSettings(config, { apiBaseUrl: config.API_BASE_URL, modelMonthlyBudgetUsd: config.MODEL_MONTHLY_BUDGET_USD }),
   });
-}
-
-/** The Bedrock judge over its client (the judge does its own deadline-bound retries). */
-export function bedrockJudge(client: BedrockRuntimeClient): Judge {
-  return new BedrockJudge(client);
+  return { runner, marginMs: config.RUN_MARGIN_SECONDS * 1000 };
 }

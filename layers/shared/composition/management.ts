@@ -1,0 +1,80 @@
+import { monotonicFactory } from 'ulid';
+import { createStore, type Store } from '#adapters/dynamo/index.ts';
+import type { FileAccess } from '#domain/collect/file-access.ts';
+import type { SourceReaders } from '#domain/collect/ports.ts';
+import { testLogSource } from '#domain/log-sources/test-log-source.ts';
+import type { Clock, IdGenerator } from '#domain/model/ports.ts';
+import type { RunQueue } from '#domain/runs/ports.ts';
+import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/model/management-context.ts';
+import { systemClock } from './clock.ts';
+import { readEnvironment } from './environment.ts';
+import { traced } from './instrument.ts';
+import { sourceReaders } from './readers.ts';
+import { sqsRunQueue } from './run-queue.ts';
+import { openTable } from './table.ts';
+
+const monotonicUlid = monotonicFactory();
+/** ULIDs that keep creation order even within one millisecond, so lists read in order. */
+export const ulidGenerator: IdGenerator = { next: (at) => monotonicUlid(at.getTime()) };
+
+/** `POST /log-sources/{id}/test`: reads a sample through the same readers the runner uses. */
+export function sourceTester(options: {
+  readers: SourceReaders;
+  clock: Clock;
+  costCollectorHours: number;
+  /** How long one test may read. @default 10000 */
+  timeoutMs?: number;
+}): SourceTester {
+  const { readers, clock, costCollectorHours, timeoutMs } = options;
+  return {
+    test: (source, target) =>
+      testLogSource(source, target, { readers, clock, costCollectorHours, ...(timeoutMs !== undefined && { timeoutMs }) }),
+  };
+}
+
+/** Wires the management use-cases to the store, the run queue and the settings. */
+export function createManagementContext(options: {
+  store: Store;
+  queue: RunQueue;
+  settings: ManagementSettings;
+  sourceTester: SourceTester;
+  /** Local mode's file roots; without it `file` sources are refused. */
+  fileAccess?: FileAccess;
+  clock?: Clock;
+  ids?: IdGenerator;
+}): ManagementContext {
+  return {
+    ...options.store,
+    queue: options.queue,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? ulidGenerator,
+    settings: options.settings,
+    sourceTester: options.sourceTester,
+    ...(options.fileAccess && { fileAccess: options.fileAccess }),
+  };
+}
+
+/** How long `POST /log-sources/{id}/test` may read (the API function times out at 10 s). */
+const SOURCE_TEST_TIMEOUT_MS = 7_000;
+
+/** The API function's composition root: the table, the run queue and the monitored accounts' readers, traced. */
+export function managementContextFromEnvironment(env: Record<string, string | undefined>): ManagementContext {
+  const config = readEnvironment('api', env);
+  const table = openTable(config.TABLE_NAME, { instrument: traced });
+  return createManagementContext({
+    store: createStore(table),
+    queue: sqsRunQueue(config.RUN_QUEUE_URL, traced),
+    settings: {
+      localMode: false,
+      runRetentionDays: config.RUN_RETENTION_DAYS,
+      ...(config.ALLOWED_MODEL_IDS && { allowedModelIds: config.ALLOWED_MODEL_IDS }),
+    },
+    sourceTester: sourceTester({
+      readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, instrument: traced }),
+      clock: systemClock,
+      costCollectorHours: config.COST_COLLECTOR_HOURS,
+      // Inside the API function's 10 s timeout, so a slow read is `ok: false`, not a 504.
+      timeoutMs: SOURCE_TEST_TIMEOUT_MS,
+    }),
+  });
+}

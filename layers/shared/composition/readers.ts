@@ -1,0 +1,33 @@
+import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
+import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-repository.ts';
+import type { Table } from '#adapters/dynamo/index.ts';
+import type { FileTailer, SourceReaders } from '#domain/collect/ports.ts';
+import type { Clock } from '#domain/model/ports.ts';
+import type { Instrument } from './instrument.ts';
+
+/** The collectors' readers, with the AWS clients they build per target kept at hand. */
+export interface Readers extends SourceReaders {
+  aws: AwsSourceClients;
+  costSnapshots: DynamoCostSnapshotRepository;
+}
+
+/**
+ * What the runner, the API's source test and the cost collector read through: AWS readers per
+ * target (SDK clients created once per region and identity, reused by every run), the table's
+ * cost snapshots and, in local mode only, files.
+ */
+export function sourceReaders(options: {
+  table: Table;
+  /** The Region of targets that name none. */
+  defaultRegion: string;
+  clock: Clock;
+  instrument?: Instrument;
+  files?: FileTailer;
+}): Readers {
+  const { table, defaultRegion, clock, instrument } = options;
+  return {
+    aws: new AwsSourceClients({ defaultRegion, clock, ...(instrument && { instrument }) }),
+    costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),
+    ...(options.files && { files: options.files }),
+  };
+}
