@@ -78,6 +78,7 @@ export class StatelessStack extends Stack {
       assetDir: consoleAssetDir,
       apiUrl: Lazy.string({ produce: () => this.api.api.url }),
       apiOrigin: Lazy.string({ produce: () => `https://${this.api.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}` }),
+      logRetention: config.logRetentionDays,
     });
 
     this.apiFunction = newFunction('ApiFunction', {

@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   AllowedMethods,
   CachePolicy,
@@ -24,6 +25,8 @@ export interface ConsoleSiteProps {
   readonly apiUrl: string;
   /** The API's origin (`https://<id>.execute-api.<region>.amazonaws.com`), the only host the page may call (CSP). */
   readonly apiOrigin: string;
+  /** Retention of the deployment function's log group (the stack's `logRetentionDays`). */
+  readonly logRetention: RetentionDays;
 }
 
 /**
@@ -106,6 +109,8 @@ export class ConsoleSite extends Construct {
       distributionPaths: ['/index.html', '/config.json'],
       prune: true,
       memoryLimit: 256,
+      // The copy's logs expire like every other log of the stack, and go with it.
+      logGroup: new LogGroup(this, 'DeployLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
     });
 
     new CfnOutput(this, 'ConsoleUrl', {
