@@ -106,3 +106,35 @@ export interface FieldAttrs {
 export function PageTitle({ children }: { children: ComponentChildren }) {
   return <h1 tabIndex={-1}>{children}</h1>;
 }
+
+/** A table that scrolls sideways on a narrow screen, reachable by keyboard; `headers` are its column titles. */
+export function ScrollTable(props: { label: string; headers: ComponentChildren[]; children: ComponentChildren }) {
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-label={`${props.label} table`}>
+      <table>
+        <thead>
+          <tr>
+            {props.headers.map((header, index) => (
+              <th key={index} scope="col">
+                {header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A list page's title and its "New …" link. */
+export function ListTitle(props: { title: string; newHref: string; newLabel: string }) {
+  return (
+    <div class="title-row">
+      <PageTitle>{props.title}</PageTitle>
+      <a class="button" href={props.newHref}>
+        {props.newLabel}
+      </a>
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
+import { useMemo } from 'preact/hooks';
+import type uPlot from 'uplot';
 import type { CostSnapshot } from '../types.ts';
+import { UPlotChart } from './uplot-chart.tsx';
 
 const PALETTE = ['#0969da', '#cf222e', '#1a7f37', '#9a6700', '#8250df', '#bc4c00', '#57606a'];
 /** Groups drawn one by one; the rest are summed as "other". */
@@ -26,37 +27,23 @@ export function dailySeries(snapshot: CostSnapshot): { days: string[]; groups: s
 
 /** Daily cost by group over the snapshot's days (35 and today), one line per group. */
 export function CostChart({ snapshot }: { snapshot: CostSnapshot }) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const element = box.current;
-    if (!element) return undefined;
+  const { options, data } = useMemo(() => {
     const { days, groups, values } = dailySeries(snapshot);
-    const xs = days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000);
-    const plot = new uPlot(
-      {
-        width: Math.max(280, element.clientWidth),
-        height: 260,
-        scales: { x: { time: true } },
-        axes: [{}, { label: snapshot.unit, size: 60 }],
-        series: [
-          { label: 'day', value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
-          ...groups.map((group, index) => ({
-            label: group,
-            stroke: PALETTE[index % PALETTE.length],
-            width: 2,
-            value: (_u: uPlot, v: number | null) => (v === null ? '—' : v.toFixed(2)),
-          })),
-        ],
-      },
-      [xs, ...values] as uPlot.AlignedData,
-      element,
-    );
-    const resize = () => plot.setSize({ width: Math.max(280, element.clientWidth), height: 260 });
-    addEventListener('resize', resize);
-    return () => {
-      removeEventListener('resize', resize);
-      plot.destroy();
+    const chartOptions: Omit<uPlot.Options, 'width' | 'height'> = {
+      scales: { x: { time: true } },
+      axes: [{}, { label: snapshot.unit, size: 60 }],
+      series: [
+        { label: 'day', value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
+        ...groups.map((group, index) => ({
+          label: group,
+          stroke: PALETTE[index % PALETTE.length],
+          width: 2,
+          value: (_u: uPlot, v: number | null) => (v === null ? '—' : v.toFixed(2)),
+        })),
+      ],
     };
+    return { options: chartOptions, data: [days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000), ...values] as uPlot.AlignedData };
   }, [snapshot]);
-  return <div ref={box} class="chart" role="img" aria-label={`daily cost by ${snapshot.group_by.toLowerCase()} over ${new Set(snapshot.daily.map((c) => c.day)).size} days`} />;
+  const dayCount = new Set(snapshot.daily.map((c) => c.day)).size;
+  return <UPlotChart label={`daily cost by ${snapshot.group_by.toLowerCase()} over ${dayCount} days`} height={260} options={options} data={data} />;
 }

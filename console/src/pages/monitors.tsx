@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
-import { ErrorNotice, Loading, PageTitle, StatusBadge, Time, formatTime } from '../components/common.tsx';
+import { ErrorNotice, formatTime, ListTitle, Loading, StatusBadge, Time } from '../components/common.tsx';
 import { RunStrip } from '../components/run-strip.tsx';
 import { useLoad } from '../hooks.ts';
 import { href } from '../router.ts';
@@ -65,12 +65,7 @@ export function MonitorsPage() {
   const shown = rows.data?.filter((row) => matches(row, filter, search)) ?? [];
   return (
     <section>
-      <div class="title-row">
-        <PageTitle>Monitors</PageTitle>
-        <a class="button" href={href('monitors', 'new')}>
-          New monitor
-        </a>
-      </div>
+      <ListTitle title="Monitors" newHref={href('monitors', 'new')} newLabel="New monitor" />
       <div class="toolbar" role="search">
         <div class="field inline">
           <label for="monitor-search">Search by name</label>

@@ -1,5 +1,5 @@
 import { api } from '../api.ts';
-import { ErrorNotice, Loading, PageTitle, StatusBadge, Time, money } from '../components/common.tsx';
+import { ErrorNotice, Loading, money, PageTitle, ScrollTable, StatusBadge, Time } from '../components/common.tsx';
 import { PayloadView } from '../components/payload.tsx';
 import { useLoad } from '../hooks.ts';
 import { href } from '../router.ts';
@@ -106,17 +106,7 @@ export function RunPage({ monitorId, runId }: { monitorId: string; runId: string
       {r.rules.length === 0 ? (
         <p class="muted">No rule.</p>
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Rules table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Figures</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Breached</th>
-              </tr>
-            </thead>
-            <tbody>
+        <ScrollTable label="Rules" headers={['Rule', 'Figures', 'Severity', 'Breached']}>
               {r.rules.map((rule, index) => (
                 <tr key={index} class={rule.breached ? 'breached' : ''}>
                   <td>
@@ -127,9 +117,7 @@ export function RunPage({ monitorId, runId }: { monitorId: string; runId: string
                   <td>{rule.breached ? 'yes' : 'no'}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </ScrollTable>
       )}
 
       <h2>Judge</h2>
@@ -165,17 +153,7 @@ export function RunPage({ monitorId, runId }: { monitorId: string; runId: string
       {r.notifications.length === 0 ? (
         <p class="muted">{r.notifications_pending ? 'Being delivered…' : 'None.'}</p>
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Notifications table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Channel</th>
-                <th scope="col">To</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
+        <ScrollTable label="Notifications" headers={['Channel', 'To', 'Outcome', 'Why']}>
               {r.notifications.map((n, index) => (
                 <tr key={index}>
                   <td>{n.channel}</td>
@@ -184,9 +162,7 @@ export function RunPage({ monitorId, runId }: { monitorId: string; runId: string
                   <td>{n.reason ?? ''}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </ScrollTable>
       )}
 
       <h2>Inputs</h2>

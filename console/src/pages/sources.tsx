@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
-import { ErrorNotice, Field, Loading, PageTitle } from '../components/common.tsx';
+import { ErrorNotice, Field, ListTitle, Loading, PageTitle, ScrollTable } from '../components/common.tsx';
 import { useLoad } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
 import type { LogSource, SourceTest, Target } from '../types.ts';
@@ -11,26 +11,11 @@ export function SourcesPage() {
   const targetName = (id: string) => data.data?.targets.find((t) => t.id === id)?.name ?? id;
   return (
     <section>
-      <div class="title-row">
-        <PageTitle>Log sources</PageTitle>
-        <a class="button" href={href('sources', 'new')}>
-          New log source
-        </a>
-      </div>
+      <ListTitle title="Log sources" newHref={href('sources', 'new')} newLabel="New log source" />
       <ErrorNotice error={data.error} title="Log sources could not be loaded" />
       {!data.data && !data.error && <Loading what="log sources" />}
       {data.data && (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Log sources table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Target</th>
-                <th scope="col">Reads</th>
-              </tr>
-            </thead>
-            <tbody>
+        <ScrollTable label="Log sources" headers={['Name', 'Kind', 'Target', 'Reads']}>
               {data.data.sources.map((source) => (
                 <tr key={source.id}>
                   <td>
@@ -43,9 +28,7 @@ export function SourcesPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </ScrollTable>
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.ts';
-import { ErrorNotice, Field, Loading, PageTitle, Time } from '../components/common.tsx';
+import { ErrorNotice, Field, ListTitle, Loading, PageTitle, ScrollTable, Time } from '../components/common.tsx';
 import { useLoad } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
 import type { Target } from '../types.ts';
@@ -10,27 +10,12 @@ export function TargetsPage() {
   const targets = useLoad(() => listAll<Target>('targets'), []);
   return (
     <section>
-      <div class="title-row">
-        <PageTitle>Targets</PageTitle>
-        <a class="button" href={href('targets', 'new')}>
-          New target
-        </a>
-      </div>
+      <ListTitle title="Targets" newHref={href('targets', 'new')} newLabel="New target" />
       <p class="muted">Where logs and costs live: an AWS account and Region, or this machine in local mode.</p>
       <ErrorNotice error={targets.error} title="Targets could not be loaded" />
       {!targets.data && !targets.error && <Loading what="targets" />}
       {targets.data && (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Targets table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Region / role</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
+        <ScrollTable label="Targets" headers={['Name', 'Type', 'Region / role', 'Updated']}>
               {targets.data.map((target) => (
                 <tr key={target.id}>
                   <td>
@@ -43,9 +28,7 @@ export function TargetsPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </ScrollTable>
       )}
     </section>
   );
