@@ -238,6 +238,8 @@ describe('the web console in headless Chromium', () => {
     await page.getByLabel('Search by name', { exact: true }).fill('btc');
     expect(await page.locator('.monitor-card').count()).toBe(1);
     await page.getByLabel('Search by name', { exact: true }).fill('');
+    await page.getByLabel('Status', { exact: true }).selectOption('all');
+    await page.locator('h1').focus();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'monitors');
   });
