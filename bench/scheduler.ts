@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     }
 
     const claimedTotal = ticks.reduce((sum, t) => sum + t.claimed, 0);
-    const failedClaims = ticks.reduce((sum, t) => sum + t.failedClaims, 0);
+    const failedClaims = ticks.reduce((sum, t) => sum + t.failedClaims.length, 0);
     const sortedMs = ticks.map((t) => t.ms).sort((a, b) => a - b);
     const figures = {
       monitors: args.monitors,

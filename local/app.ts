@@ -20,7 +20,7 @@ import type { JudgeMetrics } from '#domain/judge/ports.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { Clock } from '#domain/model/ports.ts';
-import { tick } from '#domain/scheduling/scheduler.ts';
+import { failuresByReason, tick, TickIncompleteError, type SlotFailure } from '#domain/scheduling/scheduler.ts';
 import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createApi } from '../lambdas/api/handler.ts';
 import { awsCredentialsAvailable } from './aws-detect.ts';
@@ -97,6 +97,13 @@ function localRunner(
       baselineLearningRuns: config.VIGIL_BASELINE_LEARNING_RUNS,
     }),
   });
+}
+
+/** One console line per reason: how many slots, and the first monitor ids. */
+function logSlotFailures(what: string, failures: readonly SlotFailure[], log: (line: string) => void): void {
+  for (const group of failuresByReason(failures)) {
+    log(`scheduler tick: ${group.count} ${what}: ${group.reason} (monitors ${group.monitorIds.join(', ')}${group.count > group.monitorIds.length ? ', …' : ''})`);
+  }
 }
 
 /**
@@ -185,8 +192,11 @@ export async function startLocalApp(
           reap: () => reapRunsLeftOpen({ runs: store.runs, clock, queue, config }),
         }),
       )
-        .then(() => undefined)
-        .catch((error: unknown) => log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`))
+        .then((result) => logSlotFailures('claims failed (their slots stay due)', result.failedClaims, log))
+        .catch((error: unknown) => {
+          log(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`);
+          if (error instanceof TickIncompleteError) logSlotFailures('slots not queued', error.unqueued, log);
+        })
         .finally(() => (inFlightTick = null));
       await inFlightTick;
     };

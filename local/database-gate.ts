@@ -1,4 +1,4 @@
-import { ServiceUnavailableError } from '#domain/model/errors.ts';
+import { ServiceUnavailableError } from '#http/errors.ts';
 import { errorResponse } from '#http/responses.ts';
 import type { ApiHandler } from './http-server.ts';
 import type { DatabaseStatus } from './dynamo-supervisor.ts';

@@ -4,6 +4,7 @@ import type { RunRepository, RunRequest } from '#domain/runs/ports.ts';
 import { reapStaleRuns, type OpenRunRepository } from '#domain/runs/reap-stale-runs.ts';
 import { scheduledRunId } from '#domain/runs/run-identity.ts';
 import { newRun } from '#domain/runs/manage-runs.ts';
+import { describeError } from '#domain/notify/channels.ts';
 import type { InProcessRunQueue } from './in-process-queue.ts';
 import type { LocalConfig } from './local-config.ts';
 
@@ -27,16 +28,20 @@ export function claimsThatKeepTheirRuns(
       options.runRetentionDays,
     );
   const claimMany = async (claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> => {
-    // true: written now; false: written before (a crash, an earlier failed claim); null: not written.
-    const written = await Promise.all(claims.map((claim) => runs.create(runOf(claim)).catch(() => null)));
-    const claimable = claims.filter((_, i) => written[i] !== null);
+    // true: written now; false: written before (a crash, an earlier failed claim); an Error: not written.
+    const written = await Promise.all(claims.map((claim) => runs.create(runOf(claim)).catch((error: unknown) => toError(error))));
+    const claimable = claims.filter((_, i) => !(written[i] instanceof Error));
     const results = claimable.length > 0 ? await schedule.claimMany(claimable) : [];
     let next = 0;
     // A slot whose run could not be written is not claimed: it stays due for the next tick.
-    const outcomes = claims.map((_, i): ClaimOutcome => (written[i] === null ? 'failed' : (results[next++] ?? 'failed')));
+    const outcomes = claims.map((_, i): ClaimOutcome => {
+      const run = written[i];
+      if (run instanceof Error) return { kind: 'failed', reason: `its queued run could not be written: ${describeError(run)}` };
+      return results[next++] ?? { kind: 'failed', reason: 'the store returned no outcome for this claim' };
+    });
     await Promise.all(
       claims.map(async (claim, i) => {
-        if (outcomes[i] !== 'lost' || written[i] !== true) return;
+        if (outcomes[i]?.kind !== 'lost' || written[i] !== true) return;
         await runs.save({
           ...runOf(claim),
           status: 'error',
@@ -54,8 +59,8 @@ export function claimsThatKeepTheirRuns(
     claimMany,
     async claim(monitorId, from, to) {
       const [outcome] = await claimMany([{ monitorId, from, to }]);
-      if (outcome === 'failed') throw new Error(`the slot ${from} of monitor ${monitorId} could not be claimed now`);
-      return outcome === 'claimed';
+      if (outcome?.kind === 'failed') throw new Error(`the slot ${from} of monitor ${monitorId} could not be claimed now: ${outcome.reason}`);
+      return outcome?.kind === 'claimed';
     },
   };
 }
@@ -87,4 +92,8 @@ export function reapRunsLeftOpen(deps: {
     hint: 'local mode (or its database) stopped while the run was in flight',
     isAlive: (run) => deps.queue.holds(run.runId),
   });
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

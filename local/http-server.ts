@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ForbiddenError, NotFoundError, PayloadTooLargeError } from '#domain/model/errors.ts';
+import { NotFoundError } from '#domain/model/errors.ts';
+import { ForbiddenError, PayloadTooLargeError } from '#http/errors.ts';
 import { MAX_BODY_BYTES } from '#http/request.ts';
 import { errorResponse, json } from '#http/responses.ts';
 import { pathSegments } from '#http/router.ts';

@@ -5,6 +5,7 @@ import { managementContextFromEnvironment } from '#composition/management.ts';
 import { Router } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
 import { withCors } from '#http/cors.ts';
+import { toApiError } from './errors.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
 import { monitorRoutes } from './resources/monitors.ts';
@@ -20,7 +21,13 @@ export function createApi(ctx: ManagementContext): HttpFunction {
     ...runRoutes(ctx),
     ...healthRoutes(ctx),
   ]);
-  return mapErrors((event) => router.handle(event));
+  return mapErrors(async (event) => {
+    try {
+      return await router.handle(event);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  });
 }
 
 let api: HttpFunction | undefined;

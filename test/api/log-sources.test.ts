@@ -126,7 +126,8 @@ describe('local mode', () => {
 
     expect((await local.call('POST', '/log-sources', { body: { ...file, target_id: laptop } })).status).toBe(201);
     const error = await local.expectRejected(400, 'POST', '/log-sources', { body: { ...file, target_id: aws } });
-    expect(error.error.details).toEqual([{ path: 'target_id', message: `a file source needs a local target; ${aws} is aws_account` }]);
+    const reason = `a file source needs a local target; ${aws} is aws_account`;
+    expect(error.error).toEqual({ code: 'validation_error', message: `target_id: ${reason}`, details: [{ path: 'target_id', message: reason }] });
   });
 
   it('accepts a file that does not exist yet inside a root: it is read once it appears', async () => {

@@ -57,6 +57,28 @@ describe('run-once and run history', () => {
     }
   });
 
+  it('shows a failed notification step as its own outcome: no channel, no target', async () => {
+    const queued = (await api.call('POST', `/monitors/${monitorId}/run-once`)).body;
+    const run = await api.ctx.runs.get(monitorId, queued.id);
+    const reason = 'notification step failed: SES exploded';
+    await api.ctx.runs.save({
+      ...run!,
+      status: 'alert',
+      finishedAt: '2026-11-21T10:01:00.000Z',
+      notifications: [
+        { channel: 'email', target: 'ops@example.com', status: 'sent', reason: null },
+        { channel: null, target: null, status: 'failed', reason },
+      ],
+    });
+
+    const shown = (await api.call('GET', `/monitors/${monitorId}/runs/${queued.id}`)).body;
+
+    expect(shown.notifications).toEqual([
+      { channel: 'email', target: 'ops@example.com', status: 'sent', reason: null },
+      { channel: null, target: null, status: 'failed', reason },
+    ]);
+  });
+
   it('answers 404 for runs of an unknown monitor and for an unknown run', async () => {
     await api.expectRejected(404, 'POST', '/monitors/01NOPE/run-once');
     await api.expectRejected(404, 'GET', '/monitors/01NOPE/runs');

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertState } from '#domain/model/entities.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError } from '#domain/model/errors.ts';
 import { scheduledRunId } from '#domain/runs/run-identity.ts';
-import { tick } from '#domain/scheduling/scheduler.ts';
+import { tick, TickIncompleteError } from '#domain/scheduling/scheduler.ts';
 import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
 import { DUE_SHARDS, duePartitionOf, keys, LEGACY_DUE_PARTITION } from '#adapters/dynamo/keys.ts';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -35,8 +35,12 @@ describe('monitors', () => {
       .create(aMonitor(sourceId), expectSources([sourceId], 'file'))
       .catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details[0]?.path).toBe('log_source_id');
+    expect(error).toBeInstanceOf(BrokenReferenceError);
+    expect((error as BrokenReferenceError).problem).toEqual({
+      reason: 'unfit',
+      reference: { kind: 'log_source', id: sourceId },
+      message: `log source ${sourceId} changed mode to cloudwatch_logs (expected file); check the inputs again`,
+    });
   });
 
   it('refuses an update written against a stale version', async () => {
@@ -172,13 +176,26 @@ describe('the scheduler over the due index', () => {
       // The batch holding the failing monitor is throttled; the others claim theirs one by one.
       claimMany: async (claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> =>
         claims.some((c) => c.monitorId === failing.id)
-          ? Promise.all(claims.map((c) => (c.monitorId === failing.id ? 'failed' as const : store.schedule.claim(c.monitorId, c.from, c.to).then((won) => (won ? 'claimed' as const : 'lost' as const)))))
+          ? Promise.all(
+              claims.map((c): Promise<ClaimOutcome> | ClaimOutcome =>
+                c.monitorId === failing.id
+                  ? { kind: 'failed', reason: 'ThrottlingException: Rate exceeded' }
+                  : store.schedule.claim(c.monitorId, c.from, c.to).then((won) => ({ kind: won ? 'claimed' : 'lost' })),
+              ),
+            )
           : store.schedule.claimMany(claims),
     };
 
     const error = await tick({ schedule, runs: store.runs, queue, clock: { now: () => new Date('2026-11-21T10:00:05Z') }, runRetentionDays: 90 }).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(EnqueueError);
+    expect(error).toBeInstanceOf(TickIncompleteError);
+    expect((error as TickIncompleteError).cause).toBeInstanceOf(EnqueueError);
+    expect((error as TickIncompleteError).unqueued).toEqual([
+      { monitorId: refused.id, slot: '2026-11-21T10:00:00.000Z', reason: 'EnqueueError: SQS refused one; recorded as an error run' },
+    ]);
+    expect((error as TickIncompleteError).result.failedClaims).toEqual([
+      { monitorId: failing.id, slot: '2026-11-21T10:00:00.000Z', reason: 'ThrottlingException: Rate exceeded' },
+    ]);
     expect(queue.sent).toEqual([queued.id]);
     expect((await store.runs.list(queued.id, { limit: 5 })).items).toEqual([]);
     expect((await store.runs.list(refused.id, { limit: 5 })).items).toMatchObject([{ status: 'error', error: 'could not queue the run: SQS refused one' }]);
@@ -242,8 +259,8 @@ describe('the sharded due index', () => {
 
   it('refuses a due token that is not one it made', async () => {
     const other = Buffer.from(JSON.stringify({ 'DUE#99': { pk: 'MONITOR#x', sk: 'MONITOR', duePk: 'DUE#99', dueAt: '2026-11-21T10:00:00.000Z' } })).toString('base64url');
-    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: other })).rejects.toThrow(ValidationError);
-    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: 'not-json' })).rejects.toThrow(ValidationError);
+    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: other })).rejects.toThrow(InvalidCursorError);
+    await expect(ctx.store.schedule.listDue(new Date(), { limit: 5, nextToken: 'not-json' })).rejects.toThrow(InvalidCursorError);
   });
 
   it('still runs a monitor written before sharding, and moves it to its shard when it claims the slot', async () => {
@@ -275,8 +292,9 @@ describe('the sharded due index', () => {
 
     const outcomes = await store.schedule.claimMany(claims);
 
-    expect(outcomes).toEqual(['claimed', 'claimed', 'lost', 'claimed', 'claimed']);
+    const [claimed, lost] = [{ kind: 'claimed' }, { kind: 'lost' }];
+    expect(outcomes).toEqual([claimed, claimed, lost, claimed, claimed]);
     for (const m of monitors) expect((await store.monitors.get(m.id))?.nextRunAt).toBe('2026-11-21T10:01:00.000Z');
-    expect(await store.schedule.claimMany(claims)).toEqual(['lost', 'lost', 'lost', 'lost', 'lost']);
+    expect(await store.schedule.claimMany(claims)).toEqual([lost, lost, lost, lost, lost]);
   });
 });

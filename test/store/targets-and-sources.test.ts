@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import { BrokenReferenceError, ConflictError, InvalidCursorError, NotFoundError } from '#domain/model/errors.ts';
 import { aLogSource, aMonitor, aTarget, expectSources } from '../support/builders.ts';
 import { createTestStore } from '../support/store.ts';
 
@@ -50,8 +50,8 @@ describe('targets', () => {
     expect([...first.items, ...second.items].map((t) => t.id)).toEqual(created.map((t) => t.id).sort());
     expect(second.nextToken).toBeNull();
     const forged = Buffer.from(JSON.stringify({ pk: 'X', sk: 'Y', typePk: 'MONITOR', typeSk: 'Z' })).toString('base64url');
-    await expect(store.targets.list({ limit: 2, nextToken: forged })).rejects.toThrow(ValidationError);
-    await expect(store.targets.list({ limit: 2, nextToken: 'not base64 json' })).rejects.toThrow(ValidationError);
+    await expect(store.targets.list({ limit: 2, nextToken: forged })).rejects.toThrow(InvalidCursorError);
+    await expect(store.targets.list({ limit: 2, nextToken: 'not base64 json' })).rejects.toThrow(InvalidCursorError);
   });
 });
 
@@ -62,8 +62,12 @@ describe('log sources', () => {
 
     const error = await store.logSources.create(aLogSource('missing-target')).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details).toEqual([{ path: 'target_id', message: 'target missing-target does not exist' }]);
+    expect(error).toBeInstanceOf(BrokenReferenceError);
+    expect((error as BrokenReferenceError).problem).toEqual({
+      reason: 'missing',
+      reference: { kind: 'target', id: 'missing-target' },
+      message: 'target missing-target does not exist',
+    });
     expect(await scanAll()).toEqual(before);
   });
 
@@ -73,9 +77,15 @@ describe('log sources', () => {
     await ctx.store.targets.create(aws);
     await ctx.store.targets.create(local);
 
-    await expect(
-      ctx.store.logSources.create(aLogSource(aws.id, { mode: 'file', config: { path: '/var/log/app.log' } })),
-    ).rejects.toThrow(/needs a local target/);
+    const refused = await ctx.store.logSources
+      .create(aLogSource(aws.id, { mode: 'file', config: { path: '/var/log/app.log' } }))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BrokenReferenceError);
+    expect((refused as BrokenReferenceError).problem).toEqual({
+      reason: 'unfit',
+      reference: { kind: 'target', id: aws.id },
+      message: `a file source needs a local target; ${aws.id} is aws_account`,
+    });
     await ctx.store.logSources.create(aLogSource(local.id, { mode: 'file', config: { path: '/var/log/app.log' } }));
     expect((await ctx.store.logSources.list({ limit: 10 }, { targetId: local.id })).items).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '#composition/contract.ts';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#domain/model/errors.ts';
+import { ValidationError } from '#domain/model/errors.ts';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors.ts';
 
 /** docs/api.md: request bodies are JSON of at most 256 KiB (the limit API Gateway's WAF rule shares). */
 export { MAX_BODY_BYTES };

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { MethodNotAllowedError, ValidationError, VigilError } from '#domain/model/errors.ts';
+import { ValidationError, VigilError } from '#domain/model/errors.ts';
+import { MethodNotAllowedError } from './errors.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   validation_error: 400,

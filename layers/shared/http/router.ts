@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { MethodNotAllowedError, NotFoundError } from '#domain/model/errors.ts';
+import { NotFoundError } from '#domain/model/errors.ts';
+import { MethodNotAllowedError } from './errors.ts';
 import { toHttpRequest, type HttpRequest } from './request.ts';
 
 export type RouteHandler = (request: HttpRequest) => Promise<APIGatewayProxyResult>;

@@ -68,7 +68,5 @@ export function toFieldIssues(issues: readonly z.core.$ZodIssue[], input: unknow
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix: readonly PropertyKey[] = []): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details = toFieldIssues(result.error.issues, input, prefix);
-  const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
-  throw new ValidationError(`invalid request: ${summary}`, details);
+  throw ValidationError.fields(toFieldIssues(result.error.issues, input, prefix));
 }

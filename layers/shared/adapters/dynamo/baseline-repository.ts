@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BaselineRepository, LabelBaseline } from '#domain/baseline/index.ts';
 import { ConflictError } from '#domain/model/errors.ts';
 import { BASELINE_PREFIX, keys } from './keys.ts';
-import { failedOnCondition, retryOnConflict, transactWrite } from './transactions.ts';
+import { retryOnConflict, transactWrite } from './transactions.ts';
 import { withoutStorageAttributes, type Item, type Table } from './table.ts';
 
 /** Reads and writes of one label's baseline lost to a concurrent run this often before giving up. */
@@ -84,21 +84,27 @@ export class DynamoBaselineRepository implements BaselineRepository {
       this.table,
       [
         {
-          Put: {
-            TableName: this.table.name,
-            Item: { ...keys.baseline(monitorId, label), ...next, label, version: version + 1 },
-            ...(current === null
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: '#version = :version',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':version': version },
-                }),
+          role: 'baseline' as const,
+          write: {
+            Put: {
+              TableName: this.table.name,
+              Item: { ...keys.baseline(monitorId, label), ...next, label, version: version + 1 },
+              ...(current === null
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : {
+                    ConditionExpression: '#version = :version',
+                    ExpressionAttributeNames: { '#version': 'version' },
+                    ExpressionAttributeValues: { ':version': version },
+                  }),
+            },
           },
         },
-        { ConditionCheck: { TableName: this.table.name, Key: keys.monitor(monitorId), ConditionExpression: 'attribute_exists(pk)' } },
+        {
+          role: 'monitor' as const,
+          write: { ConditionCheck: { TableName: this.table.name, Key: keys.monitor(monitorId), ConditionExpression: 'attribute_exists(pk)' } },
+        },
       ],
-      (reasons) => (failedOnCondition(reasons[0]) ? new StaleBaselineError() : new MonitorGoneError()),
+      (failed) => (failed.some(({ role }) => role === 'baseline') ? new StaleBaselineError() : new MonitorGoneError()),
     );
   }
 }

@@ -70,7 +70,7 @@ export const BASELINE_PREFIX = 'BASELINE#';
 const ID = '[0-9A-Za-z_-]{1,64}';
 const exactly = (pattern: string) => new RegExp(`^${pattern}$`);
 
-/** The LastEvaluatedKey each list produces, for checking `next_token`s (see decodeNextToken). */
+/** The LastEvaluatedKey each list produces, for checking cursors (see decodeCursor). */
 export const pageKeys = {
   byType: (entity: (typeof ENTITY)[keyof typeof ENTITY]) => ({
     pk: exactly(`${entity}#${ID}`),

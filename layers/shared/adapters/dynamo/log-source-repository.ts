@@ -1,11 +1,22 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LogSource, Page, PageRequest } from '#domain/model/entities.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import { BrokenReferenceError, ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { LogSourceRepository } from '#domain/log-sources/ports.ts';
 import { ENTITY, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
-import { failedOnCondition, transactWrite, type CancellationReason, type TransactItem } from './transactions.ts';
-import { batchGet, decodeNextToken, toPage, type Item, type Table } from './table.ts';
+import { transactWrite, type FailedOperation, type TransactOperation } from './transactions.ts';
+import { batchGet, decodeCursor, toPage, type Item, type Table } from './table.ts';
+
+/**
+ * What each operation of a log source's transaction is: the source itself, or its count on a
+ * target it joins (which must exist and fit), leaves, or is checked against.
+ */
+type SourceRole = { kind: 'source' } | { kind: 'target'; change: 'joins' | 'leaves' | 'checked' };
+type SourceOperation = TransactOperation<SourceRole>;
+type SourceFailure = FailedOperation<SourceRole>;
+
+const OWN: SourceRole = { kind: 'source' };
+const failedItself = (failed: SourceFailure[]) => failed.find(({ role }) => role.kind === 'source');
 
 export function logSourceFromItem(item: Item): LogSource {
   return {
@@ -19,7 +30,6 @@ export function logSourceFromItem(item: Item): LogSource {
   } as LogSource;
 }
 
-
 /**
  * Log sources over the single table. Each one is counted on its target (`logSourceCount`),
  * and counts the monitors that reference it (`monitorCount`), so the referential rules hold
@@ -29,27 +39,34 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
   constructor(private readonly table: Table) {}
 
   async create(source: LogSource): Promise<void> {
-    await transactWrite(this.table, [
-      {
-        Put: {
-          TableName: this.table.name,
-          Item: {
-            ...keys.logSource(source.id),
-            typePk: ENTITY.logSource,
-            typeSk: source.id,
-            parentPk: keys.target(source.targetId).pk,
-            parentSk: keys.logSource(source.id).pk,
-            ...source,
-            monitorCount: 0,
+    await transactWrite(
+      this.table,
+      [
+        {
+          role: OWN,
+          write: {
+            Put: {
+              TableName: this.table.name,
+              Item: {
+                ...keys.logSource(source.id),
+                typePk: ENTITY.logSource,
+                typeSk: source.id,
+                parentPk: keys.target(source.targetId).pk,
+                parentSk: keys.logSource(source.id).pk,
+                ...source,
+                monitorCount: 0,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
         },
+        this.countOnTarget(source, +1),
+      ],
+      (failed) => {
+        if (failedItself(failed)) return new ConflictError(`log source ${source.id} already exists`);
+        return this.targetProblem(source, failed);
       },
-      this.countOnTarget(source, +1),
-    ], (reasons) => {
-      if (failedOnCondition(reasons[0])) return new ConflictError(`log source ${source.id} already exists`);
-      return this.targetProblem(source, reasons[1]);
-    });
+    );
   }
 
   async get(id: string): Promise<LogSource | null> {
@@ -81,7 +98,7 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
           ...(byTarget ? { ':prefix': `${ENTITY.logSource}#` } : {}),
         },
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(
+        ExclusiveStartKey: decodeCursor(
           page.nextToken,
           byTarget ? pageKeys.logSourcesOfTarget(filter.targetId as string) : pageKeys.byType(ENTITY.logSource),
         ),
@@ -93,46 +110,52 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
   async update(source: LogSource, previous: LogSource): Promise<void> {
     const modeChanges = source.mode !== previous.mode;
     const targetChanges = source.targetId !== previous.targetId;
-    const items: TransactItem[] = [
+    const operations: SourceOperation[] = [
       {
-        Update: {
-          TableName: this.table.name,
-          Key: keys.logSource(source.id),
-          UpdateExpression:
-            'SET #name = :name, targetId = :targetId, parentPk = :parentPk, #mode = :mode, config = :config, updatedAt = :updatedAt',
-          ConditionExpression:
-            'attribute_exists(pk) AND updatedAt = :previous' + (modeChanges ? ' AND monitorCount = :zero' : ''),
-          ExpressionAttributeNames: { '#name': 'name', '#mode': 'mode' },
-          ExpressionAttributeValues: {
-            ':name': source.name,
-            ':targetId': source.targetId,
-            ':parentPk': keys.target(source.targetId).pk,
-            ':mode': source.mode,
-            ':config': source.config,
-            ':updatedAt': source.updatedAt,
-            ':previous': previous.updatedAt,
-            ...(modeChanges ? { ':zero': 0 } : {}),
+        role: OWN,
+        write: {
+          Update: {
+            TableName: this.table.name,
+            Key: keys.logSource(source.id),
+            UpdateExpression:
+              'SET #name = :name, targetId = :targetId, parentPk = :parentPk, #mode = :mode, config = :config, updatedAt = :updatedAt',
+            ConditionExpression:
+              'attribute_exists(pk) AND updatedAt = :previous' + (modeChanges ? ' AND monitorCount = :zero' : ''),
+            ExpressionAttributeNames: { '#name': 'name', '#mode': 'mode' },
+            ExpressionAttributeValues: {
+              ':name': source.name,
+              ':targetId': source.targetId,
+              ':parentPk': keys.target(source.targetId).pk,
+              ':mode': source.mode,
+              ':config': source.config,
+              ':updatedAt': source.updatedAt,
+              ':previous': previous.updatedAt,
+              ...(modeChanges ? { ':zero': 0 } : {}),
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
     ];
     if (targetChanges) {
-      items.push(this.countOnTarget(source, +1), this.countOnTarget(previous, -1));
+      operations.push(this.countOnTarget(source, +1), this.countOnTarget(previous, -1));
     } else if (source.mode === 'file' && previous.mode !== 'file') {
-      items.push({
-        ConditionCheck: {
-          TableName: this.table.name,
-          Key: keys.target(source.targetId),
-          ...this.targetCondition(source),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      operations.push({
+        role: { kind: 'target', change: 'checked' },
+        write: {
+          ConditionCheck: {
+            TableName: this.table.name,
+            Key: keys.target(source.targetId),
+            ...this.targetCondition(source),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
         },
       });
     }
-    await transactWrite(this.table, items, (reasons) => {
-      const own = reasons[0];
-      if (failedOnCondition(own)) {
-        if (!own?.item) return new NotFoundError(`log source ${source.id} not found`);
+    await transactWrite(this.table, operations, (failed) => {
+      const own = failedItself(failed);
+      if (own) {
+        if (!own.item) return new NotFoundError(`log source ${source.id} not found`);
         if (own.item.updatedAt !== previous.updatedAt) {
           return new ConflictError(`log source ${source.id} was changed by another request; read it again and retry`);
         }
@@ -140,28 +163,32 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
           `log source ${source.id} is used by ${own.item.monitorCount} monitor(s); its mode cannot change`,
         );
       }
-      return this.targetProblem(source, reasons[1]);
+      return this.targetProblem(source, failed);
     });
   }
 
   async delete(id: string): Promise<void> {
     const existing = await this.get(id);
     if (!existing) throw new NotFoundError(`log source ${id} not found`);
-    await transactWrite(this.table, 
+    await transactWrite(
+      this.table,
       [
         {
-          Delete: {
-            TableName: this.table.name,
-            Key: keys.logSource(id),
-            ConditionExpression: 'attribute_exists(pk) AND targetId = :targetId AND monitorCount = :zero',
-            ExpressionAttributeValues: { ':targetId': existing.targetId, ':zero': 0 },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          role: OWN,
+          write: {
+            Delete: {
+              TableName: this.table.name,
+              Key: keys.logSource(id),
+              ConditionExpression: 'attribute_exists(pk) AND targetId = :targetId AND monitorCount = :zero',
+              ExpressionAttributeValues: { ':targetId': existing.targetId, ':zero': 0 },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
         },
         this.countOnTarget(existing, -1),
       ],
-      (reasons) => {
-        const own = reasons[0];
+      (failed) => {
+        const own = failedItself(failed);
         if (!own?.item) return new NotFoundError(`log source ${id} not found`);
         if (own.item.targetId !== existing.targetId) {
           return new ConflictError(`log source ${id} was changed by another request; retry`);
@@ -172,16 +199,19 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
   }
 
   /** Adds `delta` to the target's log source count; an increment requires a fitting target. */
-  private countOnTarget(source: LogSource, delta: 1 | -1): TransactItem {
+  private countOnTarget(source: LogSource, delta: 1 | -1): SourceOperation {
     return {
-      Update: {
-        TableName: this.table.name,
-        Key: keys.target(source.targetId),
-        UpdateExpression: 'ADD logSourceCount :delta',
-        ...(delta > 0
-          ? this.withDelta(this.targetCondition(source), delta)
-          : { ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':delta': delta } }),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      role: { kind: 'target', change: delta > 0 ? 'joins' : 'leaves' },
+      write: {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.target(source.targetId),
+          UpdateExpression: 'ADD logSourceCount :delta',
+          ...(delta > 0
+            ? this.withDelta(this.targetCondition(source), delta)
+            : { ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':delta': delta } }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
       },
     };
   }
@@ -201,12 +231,21 @@ export class DynamoLogSourceRepository implements LogSourceRepository {
     return { ...condition, ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ':delta': delta } };
   }
 
-  private targetProblem(source: LogSource, reason: CancellationReason | undefined): Error {
-    if (!failedOnCondition(reason)) {
-      return new ConflictError(`log source ${source.id} was changed by another request; retry`);
+  /**
+   * The target the source joins (or is checked against) is missing or not `local` for a file
+   * source; any other failure (the target it leaves) is a concurrent change.
+   */
+  private targetProblem(source: LogSource, failed: SourceFailure[]): Error {
+    const target = failed.find(({ role }) => role.kind === 'target' && role.change !== 'leaves');
+    if (!target) return new ConflictError(`log source ${source.id} was changed by another request; retry`);
+    const reference = { kind: 'target', id: source.targetId } as const;
+    if (!target.item) {
+      return new BrokenReferenceError({ reason: 'missing', reference, message: `target ${source.targetId} does not exist` });
     }
-    if (!reason?.item) return ValidationError.field('target_id', `target ${source.targetId} does not exist`);
-    return ValidationError.field('target_id', `a file source needs a local target; ${source.targetId} is ${reason.item.type}`);
+    return new BrokenReferenceError({
+      reason: 'unfit',
+      reference,
+      message: `a file source needs a local target; ${source.targetId} is ${target.item.type}`,
+    });
   }
-
 }

@@ -1,19 +1,13 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertState, Monitor, Page, PageRequest } from '#domain/model/entities.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#domain/model/errors.ts';
+import { BrokenReferenceError, ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/monitors/ports.ts';
-import { referencedLogSourceIds, referencePath } from '#domain/monitors/monitor-references.ts';
+import { logSourceReference, referencedLogSourceIds } from '#domain/monitors/monitor-references.ts';
 import { BASELINE_PREFIX, duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
 import { deleteMonitorItems, deleteRuns } from './run-repository.ts';
 import { INDEX } from './table-definition.ts';
-import {
-  conditionFailure,
-  failedOnCondition,
-  transactWrite,
-  type CancellationReason,
-  type TransactItem,
-} from './transactions.ts';
-import { batchGet, decodeNextToken, toPage, type Item, type Table } from './table.ts';
+import { conditionFailure, transactWrite, type FailedOperation, type TransactOperation } from './transactions.ts';
+import { batchGet, decodeCursor, toPage, type Item, type Table } from './table.ts';
 
 export function monitorFromItem(item: Item): Monitor {
   return {
@@ -60,6 +54,22 @@ const SPEC_FIELDS = [
 
 const DELETE_ATTEMPTS = 3;
 
+/**
+ * What each operation of a monitor's transaction is: the monitor itself; a log source it starts
+ * or keeps using (counted or checked: it must exist with the mode it was validated with); a
+ * source it stops using (uncounted); or a reference item (unconditional).
+ */
+type MonitorRole =
+  | { kind: 'monitor' }
+  | { kind: 'uses'; sourceId: string }
+  | { kind: 'releases'; sourceId: string }
+  | { kind: 'reference'; sourceId: string };
+type MonitorOperation = TransactOperation<MonitorRole>;
+type MonitorFailure = FailedOperation<MonitorRole>;
+
+const OWN: MonitorRole = { kind: 'monitor' };
+const failedItself = (failed: MonitorFailure[]) => failed.find(({ role }) => role.kind === 'monitor');
+
 /** Only enabled monitors carry the due index's keys, which keeps that index sparse. */
 function dueAttributes(monitor: Monitor): Item {
   return monitor.enabled && monitor.nextRunAt ? { duePk: duePartitionOf(monitor.id), dueAt: monitor.nextRunAt } : {};
@@ -74,20 +84,22 @@ export class DynamoMonitorRepository implements MonitorRepository {
   constructor(private readonly table: Table) {}
 
   async create(monitor: Monitor, sources: SourceExpectations): Promise<void> {
-    const items: TransactItem[] = [
+    const operations: MonitorOperation[] = [
       {
-        Put: {
-          TableName: this.table.name,
-          Item: { ...keys.monitor(monitor.id), typePk: ENTITY.monitor, typeSk: monitor.id, ...monitor, ...dueAttributes(monitor) },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        role: OWN,
+        write: {
+          Put: {
+            TableName: this.table.name,
+            Item: { ...keys.monitor(monitor.id), typePk: ENTITY.monitor, typeSk: monitor.id, ...monitor, ...dueAttributes(monitor) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         },
       },
     ];
-    const added = [...sources.keys()];
-    for (const id of added) items.push(this.countOnSource(id, +1, sources), this.putReference(monitor.id, id));
-    await transactWrite(this.table, items, (reasons) => {
-      if (failedOnCondition(reasons[0])) return new ConflictError(`monitor ${monitor.id} already exists`);
-      return this.sourceProblem(monitor, added, reasons.slice(1).filter((_, i) => i % 2 === 0), sources);
+    for (const id of sources.keys()) operations.push(this.countOnSource(id, +1, sources), this.putReference(monitor.id, id));
+    await transactWrite(this.table, operations, (failed) => {
+      if (failedItself(failed)) return new ConflictError(`monitor ${monitor.id} already exists`);
+      return this.sourceProblem(monitor, failed, sources);
     });
   }
 
@@ -107,7 +119,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
           KeyConditionExpression: 'typePk = :type',
           ExpressionAttributeValues: { ':type': ENTITY.monitor },
           Limit: page.limit,
-          ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.byType(ENTITY.monitor)),
+          ExclusiveStartKey: decodeCursor(page.nextToken, pageKeys.byType(ENTITY.monitor)),
         }),
       );
       return toPage((result.Items ?? []).map(monitorFromItem), result.LastEvaluatedKey);
@@ -120,7 +132,7 @@ export class DynamoMonitorRepository implements MonitorRepository {
         KeyConditionExpression: 'parentPk = :source AND begins_with(parentSk, :prefix)',
         ExpressionAttributeValues: { ':source': parentPk, ':prefix': `${ENTITY.monitor}#` },
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.monitorsOfLogSource(filter.logSourceId)),
+        ExclusiveStartKey: decodeCursor(page.nextToken, pageKeys.monitorsOfLogSource(filter.logSourceId)),
       }),
     );
     const ids = (references.Items ?? []).map((item) => String(item.monitorId));
@@ -155,31 +167,32 @@ export class DynamoMonitorRepository implements MonitorRepository {
       values[':dueAt'] = due.dueAt;
     }
     const removeDue = scheduleChanges && !due.duePk;
-    const items: TransactItem[] = [
+    const operations: MonitorOperation[] = [
       {
-        Update: {
-          TableName: this.table.name,
-          Key: keys.monitor(monitor.id),
-          UpdateExpression: `SET ${assignments.join(', ')}${removeDue ? ' REMOVE duePk, dueAt' : ''}`,
-          ConditionExpression: 'attribute_exists(pk) AND #version = :previousVersion',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        role: OWN,
+        write: {
+          Update: {
+            TableName: this.table.name,
+            Key: keys.monitor(monitor.id),
+            UpdateExpression: `SET ${assignments.join(', ')}${removeDue ? ' REMOVE duePk, dueAt' : ''}`,
+            ConditionExpression: 'attribute_exists(pk) AND #version = :previousVersion',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
         },
       },
     ];
-    for (const id of added) items.push(this.countOnSource(id, +1, sources), this.putReference(monitor.id, id));
-    for (const id of kept) items.push(this.checkSourceMode(id, sources));
-    for (const id of removed) items.push(this.countOnSource(id, -1, sources), this.deleteReference(monitor.id, id));
-    await transactWrite(this.table, items, (reasons) => {
-      const own = reasons[0];
-      if (failedOnCondition(own)) {
-        if (!own?.item) return new NotFoundError(`monitor ${monitor.id} not found`);
+    for (const id of added) operations.push(this.countOnSource(id, +1, sources), this.putReference(monitor.id, id));
+    for (const id of kept) operations.push(this.checkSourceMode(id, sources));
+    for (const id of removed) operations.push(this.countOnSource(id, -1, sources), this.deleteReference(monitor.id, id));
+    await transactWrite(this.table, operations, (failed) => {
+      const own = failedItself(failed);
+      if (own) {
+        if (!own.item) return new NotFoundError(`monitor ${monitor.id} not found`);
         return new ConflictError(`monitor ${monitor.id} was changed by another request; read it again and retry`);
       }
-      const addedReasons = reasons.slice(1, 1 + added.length * 2).filter((_, i) => i % 2 === 0);
-      const keptReasons = reasons.slice(1 + added.length * 2, 1 + added.length * 2 + kept.length);
-      return this.sourceProblem(monitor, [...added, ...kept], [...addedReasons, ...keptReasons], sources);
+      return this.sourceProblem(monitor, failed, sources);
     });
   }
 
@@ -188,22 +201,25 @@ export class DynamoMonitorRepository implements MonitorRepository {
       const monitor = await this.get(id);
       if (!monitor) throw new NotFoundError(`monitor ${id} not found`);
       const references = referencedLogSourceIds(monitor);
-      const items: TransactItem[] = [
+      const operations: MonitorOperation[] = [
         {
-          Delete: {
-            TableName: this.table.name,
-            Key: keys.monitor(id),
-            ConditionExpression: 'attribute_exists(pk) AND #version = :version',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':version': monitor.version },
+          role: OWN,
+          write: {
+            Delete: {
+              TableName: this.table.name,
+              Key: keys.monitor(id),
+              ConditionExpression: 'attribute_exists(pk) AND #version = :version',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':version': monitor.version },
+            },
           },
         },
       ];
       for (const sourceId of references) {
-        items.push(this.countOnSource(sourceId, -1, new Map()), this.deleteReference(id, sourceId));
+        operations.push(this.countOnSource(sourceId, -1, new Map()), this.deleteReference(id, sourceId));
       }
       try {
-        await transactWrite(this.table, items, () => new ConflictError(`monitor ${id} changed while it was being deleted`));
+        await transactWrite(this.table, operations, () => new ConflictError(`monitor ${id} changed while it was being deleted`));
       } catch (error) {
         if (error instanceof ConflictError && attempt < DELETE_ATTEMPTS) continue;
         throw error;
@@ -253,75 +269,80 @@ export class DynamoMonitorRepository implements MonitorRepository {
   }
 
   /** Counts the monitor on a source; an increment also re-checks the mode it was validated with. */
-  private countOnSource(sourceId: string, delta: 1 | -1, sources: SourceExpectations): TransactItem {
+  private countOnSource(sourceId: string, delta: 1 | -1, sources: SourceExpectations): MonitorOperation {
     const mode = sources.get(sourceId);
     return {
-      Update: {
-        TableName: this.table.name,
-        Key: keys.logSource(sourceId),
-        UpdateExpression: 'ADD monitorCount :delta',
-        ...(delta > 0 && mode
-          ? {
-              ConditionExpression: 'attribute_exists(pk) AND #mode = :mode',
-              ExpressionAttributeNames: { '#mode': 'mode' },
-              ExpressionAttributeValues: { ':delta': delta, ':mode': mode },
-            }
-          : { ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':delta': delta } }),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    };
-  }
-
-  private checkSourceMode(sourceId: string, sources: SourceExpectations): TransactItem {
-    return {
-      ConditionCheck: {
-        TableName: this.table.name,
-        Key: keys.logSource(sourceId),
-        ConditionExpression: 'attribute_exists(pk) AND #mode = :mode',
-        ExpressionAttributeNames: { '#mode': 'mode' },
-        ExpressionAttributeValues: { ':mode': sources.get(sourceId) },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    };
-  }
-
-  private putReference(monitorId: string, sourceId: string): TransactItem {
-    return {
-      Put: {
-        TableName: this.table.name,
-        Item: {
-          ...keys.reference(monitorId, sourceId),
-          parentPk: keys.logSource(sourceId).pk,
-          parentSk: keys.monitor(monitorId).pk,
-          monitorId,
-          logSourceId: sourceId,
+      role: { kind: delta > 0 ? 'uses' : 'releases', sourceId },
+      write: {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.logSource(sourceId),
+          UpdateExpression: 'ADD monitorCount :delta',
+          ...(delta > 0 && mode
+            ? {
+                ConditionExpression: 'attribute_exists(pk) AND #mode = :mode',
+                ExpressionAttributeNames: { '#mode': 'mode' },
+                ExpressionAttributeValues: { ':delta': delta, ':mode': mode },
+              }
+            : { ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':delta': delta } }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
     };
   }
 
-  private deleteReference(monitorId: string, sourceId: string): TransactItem {
-    return { Delete: { TableName: this.table.name, Key: keys.reference(monitorId, sourceId) } };
+  private checkSourceMode(sourceId: string, sources: SourceExpectations): MonitorOperation {
+    return {
+      role: { kind: 'uses', sourceId },
+      write: {
+        ConditionCheck: {
+          TableName: this.table.name,
+          Key: keys.logSource(sourceId),
+          ConditionExpression: 'attribute_exists(pk) AND #mode = :mode',
+          ExpressionAttributeNames: { '#mode': 'mode' },
+          ExpressionAttributeValues: { ':mode': sources.get(sourceId) },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    };
   }
 
-  /** Names the field whose log source vanished or changed mode between validation and write. */
-  private sourceProblem(
-    monitor: Monitor,
-    sourceIds: string[],
-    reasons: (CancellationReason | undefined)[],
-    sources: SourceExpectations,
-  ): Error {
-    const index = reasons.findIndex(failedOnCondition);
-    const sourceId = sourceIds[index];
-    if (index < 0 || sourceId === undefined) {
-      return new ConflictError(`monitor ${monitor.id} was changed by another request; retry`);
-    }
-    const path = referencePath(monitor, sourceId);
-    const found = reasons[index]?.item;
-    if (!found) return ValidationError.field(path, `log source ${sourceId} does not exist`);
-    return ValidationError.field(
-      path,
-      `log source ${sourceId} changed mode to ${found.mode} (expected ${sources.get(sourceId)}); check the inputs again`,
-    );
+  private putReference(monitorId: string, sourceId: string): MonitorOperation {
+    return {
+      role: { kind: 'reference', sourceId },
+      write: {
+        Put: {
+          TableName: this.table.name,
+          Item: {
+            ...keys.reference(monitorId, sourceId),
+            parentPk: keys.logSource(sourceId).pk,
+            parentSk: keys.monitor(monitorId).pk,
+            monitorId,
+            logSourceId: sourceId,
+          },
+        },
+      },
+    };
+  }
+
+  private deleteReference(monitorId: string, sourceId: string): MonitorOperation {
+    return { role: { kind: 'reference', sourceId }, write: { Delete: { TableName: this.table.name, Key: keys.reference(monitorId, sourceId) } } };
+  }
+
+  /**
+   * The first source the monitor uses that vanished or changed mode between validation and write,
+   * as the reference the monitor makes to it; any other failure is a concurrent change.
+   */
+  private sourceProblem(monitor: Monitor, failed: MonitorFailure[], sources: SourceExpectations): Error {
+    const broken = failed.find((failure) => failure.role.kind === 'uses');
+    if (broken?.role.kind !== 'uses') return new ConflictError(`monitor ${monitor.id} was changed by another request; retry`);
+    const { sourceId } = broken.role;
+    const reference = logSourceReference(monitor, sourceId);
+    if (!broken.item) return new BrokenReferenceError({ reason: 'missing', reference, message: `log source ${sourceId} does not exist` });
+    return new BrokenReferenceError({
+      reason: 'unfit',
+      reference,
+      message: `log source ${sourceId} changed mode to ${broken.item.mode} (expected ${sources.get(sourceId)}); check the inputs again`,
+    });
   }
 }

@@ -5,8 +5,8 @@ import type { RunRepository } from '#domain/runs/ports.ts';
 import type { OpenRun, OpenRunRepository } from '#domain/runs/reap-stale-runs.ts';
 import { keys, pageKeys, RUN_PREFIX } from './keys.ts';
 import { listOpenSince, openRunAttributes } from './open-runs.ts';
-import { conditionFailure, failedOnCondition, transactWrite } from './transactions.ts';
-import { decodeNextToken, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
+import { conditionFailure, transactWrite } from './transactions.ts';
+import { decodeCursor, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
 
 export function runFromItem(item: Item): MonitorRun {
   return withoutStorageAttributes(item) as MonitorRun;
@@ -59,22 +59,28 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
         this.table,
         [
           {
-            Put: {
-              TableName: this.table.name,
-              Item: { ...keys.run(run.monitorId, run.id), ...run, ...openRunAttributes(run) },
-              ConditionExpression: 'attribute_not_exists(pk)',
+            role: 'run' as const,
+            write: {
+              Put: {
+                TableName: this.table.name,
+                Item: { ...keys.run(run.monitorId, run.id), ...run, ...openRunAttributes(run) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
           },
           {
-            ConditionCheck: {
-              TableName: this.table.name,
-              Key: keys.monitor(run.monitorId),
-              ConditionExpression: 'attribute_exists(pk)',
+            role: 'monitor' as const,
+            write: {
+              ConditionCheck: {
+                TableName: this.table.name,
+                Key: keys.monitor(run.monitorId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
             },
           },
         ],
-        (reasons) =>
-          failedOnCondition(reasons[0])
+        (failed) =>
+          failed.some(({ role }) => role === 'run')
             ? new RunExistsError(run.id)
             : new NotFoundError(`monitor ${run.monitorId} not found`),
       );
@@ -102,7 +108,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
         ExpressionAttributeValues: { ':pk': pk, ':prefix': RUN_PREFIX },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.runsOfMonitor(monitorId)),
+        ExclusiveStartKey: decodeCursor(page.nextToken, pageKeys.runsOfMonitor(monitorId)),
       }),
     );
     return toPage((result.Items ?? []).map(runFromItem), result.LastEvaluatedKey);

@@ -4,12 +4,16 @@ import { CLAIM_BATCH_LIMIT, type ClaimOutcome, type DueMonitor, type ScheduleRep
 import type { HealthProbe } from '#domain/health/ports.ts';
 import { DUE_PARTITIONS, duePartitionOf, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
-import { cancellationReasons, conditionFailure } from './transactions.ts';
-import { decodeNextToken, decodeTokenObject, type Item, type Table } from './table.ts';
-import { ValidationError } from '#domain/model/errors.ts';
+import { cancellationReasons, conditionFailure, reasonsByRole } from './transactions.ts';
+import { decodeCursorObject, encodeCursor, startKeyOf, type Item, type Table } from './table.ts';
+import { InvalidCursorError } from '#domain/model/errors.ts';
+import { describeError } from '#domain/notify/channels.ts';
 
 /** Tries of one batch of claims when a whole transaction fails (throttling, a cancellation with no reason per item). */
 const CLAIM_ATTEMPTS = 3;
+
+const CLAIMED: ClaimOutcome = { kind: 'claimed' };
+const LOST: ClaimOutcome = { kind: 'lost' };
 
 /** A cancellation or error worth one more try: throttled, or cancelled for no item's fault. */
 function isTransient(error: unknown): boolean {
@@ -33,7 +37,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
    * position; a partition that is done is not read again.
    */
   async listDue(now: Date, page: PageRequest): Promise<Page<DueMonitor>> {
-    const positions = decodeDueToken(page.nextToken);
+    const positions = decodeDueCursor(page.nextToken);
     const partitions = positions === null ? DUE_PARTITIONS.map((partition) => [partition, undefined] as const) : [...positions];
     const results = await Promise.all(
       partitions.map(async ([partition, startKey]) => {
@@ -64,7 +68,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
           lastRun: (item.lastRun as LastRunSummary | undefined) ?? null,
         })),
       ),
-      nextToken: unfinished.size > 0 ? Buffer.from(JSON.stringify(Object.fromEntries(unfinished)), 'utf8').toString('base64url') : null,
+      nextToken: encodeCursor(unfinished.size > 0 ? Object.fromEntries(unfinished) : undefined),
     };
   }
 
@@ -92,7 +96,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
    */
   async claimMany(claims: readonly SlotClaim[]): Promise<ClaimOutcome[]> {
     if (claims.length > CLAIM_BATCH_LIMIT) throw new RangeError(`at most ${CLAIM_BATCH_LIMIT} claims at once, got ${claims.length}`);
-    const outcomes: ClaimOutcome[] = claims.map(() => 'failed');
+    const outcomes = new Map<number, ClaimOutcome>();
     const alone: number[] = [];
     let pending = claims.map((claim, index) => ({ claim, index }));
     // Each cancellation that names its items removes at least one, so only failures are counted.
@@ -102,17 +106,18 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
         await this.table.client.send(
           new TransactWriteCommand({ TransactItems: pending.map(({ claim }) => ({ Update: this.claimUpdate(claim) })) }),
         );
-        for (const { index } of pending) outcomes[index] = 'claimed';
+        for (const { index } of pending) outcomes.set(index, CLAIMED);
         pending = [];
       } catch (error) {
-        const reasons = cancellationReasons(error);
-        const decided = reasons?.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
+        // The pending claims are the roles of the transaction's operations, in order.
+        const reasons = reasonsByRole(error, pending);
+        const decided = reasons?.some(({ code }) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict');
         if (reasons && decided) {
-          pending = pending.filter(({ index }, position) => {
-            const code = reasons[position]?.code;
-            if (code === 'ConditionalCheckFailed') outcomes[index] = 'lost';
-            if (code === 'TransactionConflict') alone.push(index);
-            return code !== 'ConditionalCheckFailed' && code !== 'TransactionConflict';
+          pending = reasons.flatMap(({ role, code }) => {
+            if (code === 'ConditionalCheckFailed') outcomes.set(role.index, LOST);
+            else if (code === 'TransactionConflict') alone.push(role.index);
+            else return [role];
+            return [];
           });
           continue;
         }
@@ -123,13 +128,16 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
     }
     for (const index of alone) {
       const { monitorId, from, to } = claims[index] as SlotClaim;
-      // A claim that fails again stays 'failed': its slot is still due at the next tick.
-      outcomes[index] = await this.claim(monitorId, from, to).then(
-        (won): ClaimOutcome => (won ? 'claimed' : 'lost'),
-        (): ClaimOutcome => 'failed',
+      // A claim that fails again is `failed`: its slot is still due at the next tick.
+      outcomes.set(
+        index,
+        await this.claim(monitorId, from, to).then(
+          (won): ClaimOutcome => (won ? CLAIMED : LOST),
+          (error: unknown): ClaimOutcome => ({ kind: 'failed', reason: describeError(error) }),
+        ),
       );
     }
-    return outcomes;
+    return claims.map((_, index) => outcomes.get(index) ?? { kind: 'failed', reason: 'the claim was never decided' });
   }
 
   private claimUpdate({ monitorId, from, to }: SlotClaim) {
@@ -162,17 +170,15 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
 }
 
 /**
- * The positions of a `listDue` token: each unfinished partition with its ExclusiveStartKey, each
- * checked like any list's token (its partition, a monitor key); null for the first page.
+ * The positions of a `listDue` cursor: each unfinished partition with its ExclusiveStartKey, each
+ * checked like any list's cursor (its partition, a monitor key); null for the first page.
  */
-function decodeDueToken(token: string | undefined): Array<readonly [string, Item]> | null {
-  if (token === undefined) return null;
-  const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
-  const entries = Object.entries(decodeTokenObject(token));
-  if (entries.length === 0) throw invalid();
+function decodeDueCursor(cursor: string | undefined): Array<readonly [string, Item]> | null {
+  if (cursor === undefined) return null;
+  const entries = Object.entries(decodeCursorObject(cursor));
+  if (entries.length === 0) throw new InvalidCursorError();
   return entries.map(([partition, startKey]) => {
-    if (!DUE_PARTITIONS.includes(partition)) throw invalid();
-    const encoded = Buffer.from(JSON.stringify(startKey), 'utf8').toString('base64url');
-    return [partition, decodeNextToken(encoded, pageKeys.due(partition)) as Item] as const;
+    if (!DUE_PARTITIONS.includes(partition)) throw new InvalidCursorError();
+    return [partition, startKeyOf(startKey, pageKeys.due(partition))] as const;
   });
 }

@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '#domain/model/errors.ts';
+import { InvalidCursorError } from '#domain/model/errors.ts';
 import type { Page } from '#domain/model/entities.ts';
 import { STORAGE_ATTRIBUTES } from './keys.ts';
 
@@ -13,9 +13,10 @@ export interface Table {
 }
 
 /**
- * Encodes DynamoDB's LastEvaluatedKey as an opaque, URL-safe `next_token`.
+ * A list's cursor: DynamoDB's LastEvaluatedKey as an opaque, URL-safe string (base64url JSON),
+ * or null on the last page.
  */
-export function encodeNextToken(lastKey: Item | undefined): string | null {
+export function encodeCursor(lastKey: Item | undefined): string | null {
   if (!lastKey) return null;
   return Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url');
 }
@@ -23,37 +24,41 @@ export function encodeNextToken(lastKey: Item | undefined): string | null {
 /** What each attribute of a list's LastEvaluatedKey must be: this exact value, or match this. */
 export type PageKeyShape = Record<string, string | RegExp>;
 
-/** The JSON object a `next_token` encodes (base64url); anything else is a 400 on `next_token`. */
-export function decodeTokenObject(token: string): Record<string, unknown> {
-  const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
+/** The JSON object a cursor encodes; anything else is an {@link InvalidCursorError}. */
+export function decodeCursorObject(cursor: string): Record<string, unknown> {
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw new InvalidCursorError({ cause: error });
   }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw new InvalidCursorError();
   return decoded as Record<string, unknown>;
 }
 
 /**
- * Decodes a `next_token` back to an ExclusiveStartKey, checking it belongs to this list: exactly
- * the list's key attributes, each of the shape that list produces (its partition, its sort-key
- * prefix, an id). A token from another list or a hand-made one is a 400, never a DynamoDB
- * ValidationException (a 500).
+ * Decodes a cursor back to an ExclusiveStartKey, checking it belongs to this list (see
+ * {@link startKeyOf}). A cursor from another list or a hand-made one is an
+ * {@link InvalidCursorError} (the API's 400), never a DynamoDB ValidationException (a 500).
  */
-export function decodeNextToken(token: string | undefined, shape: PageKeyShape): Item | undefined {
-  if (token === undefined) return undefined;
-  const invalid = () => ValidationError.field('next_token', 'is not a token from this list');
-  const decoded = decodeTokenObject(token);
+export function decodeCursor(cursor: string | undefined, shape: PageKeyShape): Item | undefined {
+  return cursor === undefined ? undefined : startKeyOf(decodeCursorObject(cursor), shape);
+}
+
+/**
+ * A decoded start key, checked against the list's shape: exactly the list's key attributes, each
+ * of the shape that list produces (its partition, its sort-key prefix, an id).
+ */
+export function startKeyOf(decoded: unknown, shape: PageKeyShape): Item {
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw new InvalidCursorError();
   const entries = Object.entries(decoded);
-  if (entries.length !== Object.keys(shape).length) throw invalid();
+  if (entries.length !== Object.keys(shape).length) throw new InvalidCursorError();
   for (const [name, value] of entries) {
     const expected = Object.hasOwn(shape, name) ? shape[name] : undefined;
-    if (expected === undefined || typeof value !== 'string') throw invalid();
-    if (typeof expected === 'string' ? value !== expected : !expected.test(value)) throw invalid();
+    if (expected === undefined || typeof value !== 'string') throw new InvalidCursorError();
+    if (typeof expected === 'string' ? value !== expected : !expected.test(value)) throw new InvalidCursorError();
   }
-  return decoded as Item;
+  return Object.fromEntries(entries) as Item;
 }
 
 /** Drops the storage attributes from an item, leaving the entity's own fields. */
@@ -64,7 +69,7 @@ export function withoutStorageAttributes(item: Item): Item {
 }
 
 export function toPage<T>(items: T[], lastKey: Item | undefined): Page<T> {
-  return { items, nextToken: encodeNextToken(lastKey) };
+  return { items, nextToken: encodeCursor(lastKey) };
 }
 
 const BATCH_GET_LIMIT = 100;

@@ -5,7 +5,7 @@ import type { TargetRepository } from '#domain/targets/ports.ts';
 import { ENTITY, keys, pageKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { conditionFailure } from './transactions.ts';
-import { decodeNextToken, toPage, type Item, type Table } from './table.ts';
+import { decodeCursor, toPage, type Item, type Table } from './table.ts';
 
 export function targetFromItem(item: Item): Target {
   return {
@@ -52,7 +52,7 @@ export class DynamoTargetRepository implements TargetRepository {
         KeyConditionExpression: 'typePk = :type',
         ExpressionAttributeValues: { ':type': ENTITY.target },
         Limit: page.limit,
-        ExclusiveStartKey: decodeNextToken(page.nextToken, pageKeys.byType(ENTITY.target)),
+        ExclusiveStartKey: decodeCursor(page.nextToken, pageKeys.byType(ENTITY.target)),
       }),
     );
     return toPage((result.Items ?? []).map(targetFromItem), result.LastEvaluatedKey);

@@ -71,20 +71,48 @@ export async function retryOnConflict<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs a transaction; when a condition cancels it, `explain` turns the per-operation reasons
- * into the domain error the caller should see. (A lost race with another transaction is retried
- * by the client: see `retryOnConflict`.) Other failures are rethrown untouched.
+ * One operation of a transaction and the role it plays in it (the entity written, a count on a
+ * referenced item, a check). A cancellation is explained by these roles: DynamoDB lists its
+ * reasons in the order of the operations, so each reason is matched to the role at its index.
  */
-export async function transactWrite(
+export interface TransactOperation<R> {
+  role: R;
+  write: TransactItem;
+}
+
+/** An operation whose condition failed; `item` as it was (ReturnValuesOnConditionCheckFailure), or null. */
+export interface FailedOperation<R> {
+  role: R;
+  item: Item | null;
+}
+
+/**
+ * The reasons of a cancelled transaction, each with the role of the operation it is about
+ * (`roles` in the order the operations were sent); null when the error is not a cancellation.
+ */
+export function reasonsByRole<R>(error: unknown, roles: readonly R[]): Array<CancellationReason & { role: R }> | null {
+  const reasons = cancellationReasons(error);
+  if (reasons === null) return null;
+  return roles.map((role, index) => ({ role, code: reasons[index]?.code, item: reasons[index]?.item ?? null }));
+}
+
+/**
+ * Runs the operations as one transaction; when conditions cancel it, `explain` turns the failed
+ * operations (by role, in operation order) into the domain error the caller should see. (A lost
+ * race with another transaction is retried by the client: see `retryOnConflict`.) Other failures
+ * are rethrown untouched.
+ */
+export async function transactWrite<R>(
   table: Table,
-  items: TransactItem[],
-  explain: (reasons: CancellationReason[]) => Error,
+  operations: readonly TransactOperation<R>[],
+  explain: (failed: FailedOperation<R>[]) => Error,
 ): Promise<void> {
   try {
-    await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+    await table.client.send(new TransactWriteCommand({ TransactItems: operations.map((operation) => operation.write) }));
   } catch (error) {
-    const reasons = cancellationReasons(error);
-    if (!reasons || !reasons.some(failedOnCondition)) throw error;
-    throw explain(reasons);
+    const reasons = reasonsByRole(error, operations.map((operation) => operation.role));
+    const failed = (reasons ?? []).filter(failedOnCondition).map(({ role, item }) => ({ role, item }));
+    if (failed.length === 0) throw error;
+    throw explain(failed);
   }
 }

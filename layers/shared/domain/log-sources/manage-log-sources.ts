@@ -1,5 +1,5 @@
 import type { LogSource, LogSourceSpec, Page, PageRequest } from '../model/entities.ts';
-import { NotFoundError, ValidationError } from '../model/errors.ts';
+import { FieldNotAllowedError, NotFoundError } from '../model/errors.ts';
 import { SourceReadError } from '../collect/errors.ts';
 import type { LogSourceTestResult } from './test-log-source.ts';
 import type { ManagementContext } from '../model/management-context.ts';
@@ -11,12 +11,12 @@ type Deps = Pick<ManagementContext, 'logSources' | 'clock' | 'ids' | 'settings' 
 
 async function checkAllowed(body: LogSourceBody, deps: Deps): Promise<void> {
   if (body.mode !== 'file') return;
-  if (!deps.settings.localMode) throw ValidationError.field('mode', 'file sources exist only in local mode (npm start)');
-  if (!deps.fileAccess) throw ValidationError.field('config.path', 'file sources are not enabled here');
+  if (!deps.settings.localMode) throw new FieldNotAllowedError('logSource.mode', 'file sources exist only in local mode (npm start)');
+  if (!deps.fileAccess) throw new FieldNotAllowedError('logSource.filePath', 'file sources are not enabled here');
   try {
     await deps.fileAccess.checkPath(body.config.path);
   } catch (error) {
-    if (error instanceof SourceReadError) throw ValidationError.field('config.path', error.message);
+    if (error instanceof SourceReadError) throw new FieldNotAllowedError('logSource.filePath', error.message, { cause: error });
     throw error;
   }
 }

@@ -3,8 +3,8 @@ import type { LogSource, Page, PageRequest } from '../model/entities.ts';
 
 export interface LogSourceRepository {
   /**
-   * Creates the source and counts it on its target in one transaction. ValidationError on
-   * `target_id` when the target is missing, or is not a `local` target for a `file` source.
+   * Creates the source and counts it on its target in one transaction. BrokenReferenceError
+   * (the target reference) when the target is missing, or is not `local` for a `file` source.
    */
   create(source: LogSource): Promise<void>;
   get(id: string): Promise<LogSource | null>;

@@ -271,12 +271,26 @@ export interface JudgeUsage {
 export type NotificationChannel = 'email' | 'sms' | 'topic';
 export type NotificationStatus = 'sent' | 'failed' | 'suppressed' | 'outbox';
 
-export interface NotificationOutcome {
+/** What happened to one target of one channel: an email recipient, an SMS number, the topic. */
+export interface ChannelOutcome {
   channel: NotificationChannel;
   target: string;
   status: NotificationStatus;
   reason: string | null;
 }
+
+/**
+ * The notification step itself failed before it could report per target (a bug, an unexpected
+ * error): no channel, no target, and why. The run keeps its verdict.
+ */
+export interface NotifyStepFailure {
+  channel: null;
+  target: null;
+  status: 'failed';
+  reason: string;
+}
+
+export type NotificationOutcome = ChannelOutcome | NotifyStepFailure;
 
 /** One execution of a monitor, from `queued` to a final status. */
 export interface MonitorRun {
@@ -314,12 +328,13 @@ export interface MonitorRun {
 /** A run keeps at most this much of its payload (DynamoDB items hold 400 KB in all). */
 export const MAX_STORED_PAYLOAD_BYTES = 64 * 1024;
 
-/** A page of a list and the opaque token of the next one. */
+/** A page of a list and the opaque cursor of the next one (null on the last page). */
 export interface Page<T> {
   items: T[];
   nextToken: string | null;
 }
 
+/** `nextToken`: a cursor the same list handed out; any other is an InvalidCursorError. */
 export interface PageRequest {
   limit: number;
   nextToken?: string;

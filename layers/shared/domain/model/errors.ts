@@ -1,6 +1,8 @@
 /**
- * The error hierarchy every layer speaks. Adapters translate the SDK errors they understand
- * into these; one place (the HTTP edge) maps them to status codes.
+ * The error hierarchy the domain and the adapters speak. Adapters translate the SDK errors they
+ * understand into these, with the data of what went wrong (which reference, which item); the API
+ * layer names the request fields and one place (the HTTP edge) maps them to status codes.
+ * Errors only HTTP has (a body too large, a wrong method) live in `#http/errors.ts`.
  */
 
 /** One wrong field: `path` is where it is in the request (`inputs[1].label`), `message` why. */
@@ -31,8 +33,13 @@ export class ValidationError extends VigilError {
   }
 
   /** A validation error about one field. */
-  static field(path: string, message: string): ValidationError {
-    return new ValidationError(`${path}: ${message}`, [{ path, message }]);
+  static field(path: string, message: string, options?: { cause?: unknown }): ValidationError {
+    return new ValidationError(`${path}: ${message}`, [{ path, message }], options);
+  }
+
+  /** A validation error about every field of a request that is wrong, all named in the message. */
+  static fields(details: FieldIssue[], options?: { cause?: unknown }): ValidationError {
+    return new ValidationError(`invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details, options);
   }
 }
 
@@ -45,31 +52,79 @@ export class ConflictError extends VigilError {
   readonly code = 'conflict';
 }
 
-export class PayloadTooLargeError extends VigilError {
-  readonly code = 'payload_too_large';
-}
+/** A field of a spec, in the domain's words (the API layer names the request field). */
+export type SpecField = 'target.type' | 'logSource.mode' | 'logSource.filePath' | 'monitor.modelId';
 
-export class UnsupportedMediaTypeError extends VigilError {
-  readonly code = 'unsupported_media_type';
-}
-
-export class MethodNotAllowedError extends VigilError {
-  readonly code = 'method_not_allowed';
+/**
+ * A well-formed spec whose field holds a value this deployment does not allow: a local target
+ * or a file source outside local mode, a path outside the file roots, a model the stack may not
+ * invoke. `message` says why, naming no request field.
+ */
+export class FieldNotAllowedError extends VigilError {
+  readonly code = 'validation_error';
 
   constructor(
+    readonly field: SpecField,
     message: string,
-    readonly allowed: string[],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
-/** The API key is missing or wrong (local mode; API Gateway does this in AWS, also with 403). */
-export class ForbiddenError extends VigilError {
-  readonly code = 'forbidden';
+/**
+ * An entity something refers to. `inputIndex` is the monitor input that names (or, for an input
+ * without its own source, uses) a log source; absent, the reference is the entity's own field (a
+ * log source's target, a monitor's default source).
+ */
+export type Reference = { kind: 'target'; id: string } | LogSourceReference;
+export interface LogSourceReference {
+  kind: 'log_source';
+  id: string;
+  inputIndex?: number;
 }
 
-/** A dependency (local mode's DynamoDB Local) is down for now; the request may be retried. */
-export class ServiceUnavailableError extends VigilError {
-  readonly code = 'service_unavailable';
+/**
+ * Why a reference cannot be used: the entity does not exist (`missing`), exists but does not fit
+ * (`unfit`: a target's type, a source's mode that changed), or the input's mode is not one its
+ * source takes (`input_mode`). `message` says it in words, naming ids, not request fields.
+ */
+export type ReferenceProblem =
+  | { reason: 'missing' | 'unfit'; reference: Reference; message: string }
+  | { reason: 'input_mode'; reference: LogSourceReference & { inputIndex: number }; message: string };
+
+/**
+ * The store found one reference unusable inside its write: it vanished or changed since the
+ * request was checked, or the store is what checks it (a log source's target).
+ */
+export class BrokenReferenceError extends VigilError {
+  readonly code = 'validation_error';
+
+  constructor(
+    readonly problem: ReferenceProblem,
+    options?: { cause?: unknown },
+  ) {
+    super(problem.message, options);
+  }
+}
+
+/** A spec's references, checked before writing: every problem at once, in the spec's order. */
+export class InvalidReferencesError extends VigilError {
+  readonly code = 'validation_error';
+
+  constructor(
+    readonly problems: ReferenceProblem[],
+    options?: { cause?: unknown },
+  ) {
+    super(problems.map((problem) => problem.message).join('; '), options);
+  }
+}
+
+/** A list's cursor that this list did not hand out (another list's, or made by hand). */
+export class InvalidCursorError extends VigilError {
+  readonly code = 'validation_error';
+
+  constructor(options?: { cause?: unknown }) {
+    super('is not a cursor from this list', options);
+  }
 }

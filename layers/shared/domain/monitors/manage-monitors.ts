@@ -1,5 +1,5 @@
 import { INPUT_MODES_BY_SOURCE, type LogSource, type Monitor, type MonitorSpec, type Page, type PageRequest } from '../model/entities.ts';
-import { NotFoundError, ValidationError, type FieldIssue } from '../model/errors.ts';
+import { FieldNotAllowedError, InvalidReferencesError, NotFoundError, type ReferenceProblem } from '../model/errors.ts';
 import { referencedLogSourceIds } from './monitor-references.ts';
 import type { SourceExpectations } from './ports.ts';
 import { nextSlotAfter } from '../scheduling/schedule.ts';
@@ -13,37 +13,39 @@ type Deps = Pick<ManagementContext, 'monitors' | 'logSources' | 'clock' | 'ids' 
  */
 async function resolveSources(spec: MonitorSpec, deps: Pick<Deps, 'logSources'>): Promise<SourceExpectations> {
   const sources = await deps.logSources.getMany(referencedLogSourceIds(spec));
-  const issues: FieldIssue[] = [];
-  const defaultSource = sources.get(spec.logSourceId);
-  if (!defaultSource) issues.push({ path: 'log_source_id', message: `log source ${spec.logSourceId} does not exist` });
-  spec.inputs.forEach((input, i) => {
+  const problems: ReferenceProblem[] = [];
+  const missing = (id: string, inputIndex?: number): ReferenceProblem => ({
+    reason: 'missing',
+    reference: { kind: 'log_source', id, ...(inputIndex !== undefined && { inputIndex }) },
+    message: `log source ${id} does not exist`,
+  });
+  if (!sources.has(spec.logSourceId)) problems.push(missing(spec.logSourceId));
+  spec.inputs.forEach((input, inputIndex) => {
     const sourceId = input.logSourceId ?? spec.logSourceId;
     const source: LogSource | undefined = sources.get(sourceId);
     if (!source) {
-      if (input.logSourceId !== undefined) {
-        issues.push({ path: `inputs[${i}].log_source_id`, message: `log source ${sourceId} does not exist` });
-      }
+      // An input without its own source shares the default's problem, named once above.
+      if (input.logSourceId !== undefined) problems.push(missing(sourceId, inputIndex));
       return;
     }
     const fitting = INPUT_MODES_BY_SOURCE[source.mode];
     if (!fitting.includes(input.mode)) {
-      issues.push({
-        path: `inputs[${i}].mode`,
+      problems.push({
+        reason: 'input_mode',
+        reference: { kind: 'log_source', id: sourceId, inputIndex },
         message: `a ${source.mode} source takes ${fitting.join(' or ')} inputs, not ${input.mode}`,
       });
     }
   });
-  if (issues.length > 0) {
-    throw new ValidationError(`invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-  }
+  if (problems.length > 0) throw new InvalidReferencesError(problems);
   return new Map([...sources.values()].map((source) => [source.id, source.mode]));
 }
 
 function checkModel(spec: MonitorSpec, settings: Deps['settings']): void {
   const allowed = settings.allowedModelIds;
   if (spec.model.modelId === undefined || allowed === undefined || allowed.includes(spec.model.modelId)) return;
-  throw ValidationError.field(
-    'model.model_id',
+  throw new FieldNotAllowedError(
+    'monitor.modelId',
     `is not one this deployment may invoke (allowedModelIds: ${allowed.join(', ')}); add it to the stack setting first`,
   );
 }

@@ -6,13 +6,13 @@ export type SourceExpectations = ReadonlyMap<string, LogSourceMode>;
 
 export interface MonitorRepository {
   /**
-   * Creates the monitor and its references in one transaction; ValidationError on the
-   * referencing field when a source vanished or changed mode meanwhile.
+   * Creates the monitor and its references in one transaction; BrokenReferenceError (the
+   * monitor's reference to the source) when a source vanished or changed mode meanwhile.
    */
   create(monitor: Monitor, sources: SourceExpectations): Promise<void>;
   get(id: string): Promise<Monitor | null>;
   list(page: PageRequest, filter?: { logSourceId?: string }): Promise<Page<Monitor>>;
-  /** Replaces the monitor at `previous.version`, moving its references with it. */
+  /** Replaces the monitor at `previous.version`, moving its references with it (BrokenReferenceError as for create). */
   update(monitor: Monitor, previous: Monitor, sources: SourceExpectations): Promise<void>;
   /** Deletes the run history, then the monitor and its references. NotFoundError when missing. */
   delete(id: string): Promise<void>;

@@ -196,11 +196,11 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
 
 /** Notifies for a saved final run and records each channel's outcome on it. */
 async function notifyAndRecord(run: MonitorRun, monitor: Monitor, deps: ExecuteRunDeps): Promise<MonitorRun> {
-  const notifications = await deps.steps.notify(run, monitor).catch((error: unknown) => [
+  const notifications = await deps.steps.notify(run, monitor).catch((error: unknown): NotificationOutcome[] => [
     {
-      channel: 'topic' as const,
-      target: 'all',
-      status: 'failed' as const,
+      channel: null,
+      target: null,
+      status: 'failed',
       reason: `notification step failed: ${error instanceof Error ? error.message : String(error)}`,
     },
   ]);

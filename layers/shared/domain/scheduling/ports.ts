@@ -17,7 +17,12 @@ export interface SlotClaim {
   to: string;
 }
 
-export type ClaimOutcome = 'claimed' | 'lost' | 'failed';
+/**
+ * How one claim ended: `claimed` (this tick won the slot), `lost` (another tick won it, or the
+ * monitor changed), or `failed` — neither (a conflict with another write, throttling): the slot
+ * stays due for the next tick, and `reason` says why.
+ */
+export type ClaimOutcome = { kind: 'claimed' } | { kind: 'lost' } | { kind: 'failed'; reason: string };
 
 /** The most claims one `claimMany` call takes (DynamoDB's TransactWriteItems limit). */
 export const CLAIM_BATCH_LIMIT = 100;
@@ -35,8 +40,7 @@ export interface ScheduleRepository {
   claim(monitorId: string, from: string, to: string): Promise<boolean>;
   /**
    * {@link claim} for up to {@link CLAIM_BATCH_LIMIT} slots in as few requests as the store
-   * allows; the outcome of each, in order. `failed`: neither won nor lost (a conflict with
-   * another write, throttling), so the slot stays due for the next tick.
+   * allows; the outcome of each, in order.
    */
   claimMany(claims: readonly SlotClaim[]): Promise<ClaimOutcome[]>;
   recordHeartbeat(at: Date): Promise<void>;

@@ -5,16 +5,59 @@ import { scheduledRunId } from '../runs/run-identity.ts';
 import { forEachConcurrently } from '../model/concurrency.ts';
 import { nextSlotAfter } from './schedule.ts';
 import { newRun } from '../runs/manage-runs.ts';
+import { describeError } from '../notify/channels.ts';
+
+/** A slot the tick could not handle: whose, which, and why (an error's name and first line, credentials removed). */
+export interface SlotFailure {
+  monitorId: string;
+  slot: string;
+  reason: string;
+}
 
 export interface TickResult {
   due: number;
   claimed: number;
   /** Slots another scheduler claimed first (overlapping ticks). */
   lost: number;
-  /** Claims that failed (throttling, say): their slots stay due for the next tick. */
-  failedClaims: number;
+  /** Claims that failed (throttling, say), each with its monitor and why: their slots stay due for the next tick. */
+  failedClaims: SlotFailure[];
   /** Runs the runner never finished, closed as `error` (see {@link STALE_RUN_MS}). */
   closedStaleRuns: number;
+}
+
+/** At most this many monitor ids per reason in {@link failuresByReason}: a tick may fail thousands of claims at once. */
+const LOGGED_IDS_PER_REASON = 20;
+
+/**
+ * Failed slots grouped by reason, each with its count and the first monitor ids, for one log
+ * entry that says what failed and why, bounded whatever the count. Reasons name the error
+ * (credentials removed), never a monitor's content.
+ */
+export function failuresByReason(failures: readonly SlotFailure[]) {
+  const groups = new Map<string, { reason: string; count: number; monitorIds: string[] }>();
+  for (const { monitorId, reason } of failures) {
+    const group = groups.get(reason) ?? { reason, count: 0, monitorIds: [] };
+    group.count += 1;
+    if (group.monitorIds.length < LOGGED_IDS_PER_REASON) group.monitorIds.push(monitorId);
+    groups.set(reason, group);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The queue did not take every claimed slot: each such slot was recorded as an `error` run (or,
+ * if even that failed, `unqueued` says so), and the tick fails so the scheduler alarms. `result`
+ * is what the tick did; `cause` the queue's first error.
+ */
+export class TickIncompleteError extends Error {
+  constructor(
+    readonly result: TickResult,
+    readonly unqueued: SlotFailure[],
+    options: { cause: unknown },
+  ) {
+    super(`${unqueued.length} claimed slot(s) not queued: ${describeError(options.cause)}`, options);
+    this.name = 'TickIncompleteError';
+  }
 }
 
 /**
@@ -61,9 +104,10 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
  */
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
-  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: 0, closedStaleRuns: 0 };
+  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: [], closedStaleRuns: 0 };
   result.closedStaleRuns += (await deps.reap?.()) ?? 0;
   let enqueueFailure: unknown = null;
+  const unqueued: SlotFailure[] = [];
   let nextToken: string | undefined;
   do {
     const page = await deps.schedule.listDue(now, { limit: deps.pageSize ?? 100, ...(nextToken && { nextToken }) });
@@ -75,18 +119,15 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
         from: due.nextRunAt,
         to: nextSlotAfter(now, due.intervalSeconds, due.monitorId).toISOString(),
       }));
-      let outcomes: ClaimOutcome[];
-      try {
-        outcomes = await deps.schedule.claimMany(claims);
-      } catch {
-        outcomes = claims.map(() => 'failed');
-      }
+      const outcomes = await deps.schedule.claimMany(claims).catch((error: unknown) =>
+        claims.map((): ClaimOutcome => ({ kind: 'failed', reason: describeError(error) })),
+      );
       batch.forEach((due, i) => {
-        const outcome = outcomes[i];
-        if (outcome === 'claimed') {
+        const outcome: ClaimOutcome = outcomes[i] ?? { kind: 'failed', reason: 'the store returned no outcome for this claim' };
+        if (outcome.kind === 'claimed') {
           claimed.push({ kind: 'schedule', monitorId: due.monitorId, scheduledFor: due.nextRunAt });
-        } else if (outcome === 'lost') result.lost += 1;
-        else result.failedClaims += 1;
+        } else if (outcome.kind === 'lost') result.lost += 1;
+        else result.failedClaims.push({ monitorId: due.monitorId, slot: due.nextRunAt, reason: outcome.reason });
       });
     });
     result.claimed += claimed.length;
@@ -96,20 +137,22 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
       } catch (error) {
         enqueueFailure ??= error;
         const notQueued = error instanceof EnqueueError ? (error.notQueued as ScheduledRequest[]) : claimed;
-        await recordUnqueuedSlots(notQueued, error, deps);
+        unqueued.push(...(await recordUnqueuedSlots(notQueued, error, deps)));
       }
     }
     nextToken = page.nextToken ?? undefined;
   } while (nextToken);
 
-  if (enqueueFailure !== null) throw enqueueFailure;
+  if (enqueueFailure !== null) throw new TickIncompleteError(result, unqueued, { cause: enqueueFailure });
   await deps.schedule.recordHeartbeat(now);
   return result;
 }
 
-async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, deps: TickDeps): Promise<void> {
+/** Records each slot the queue did not take as an `error` run; the slots, each with what happened. */
+async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, deps: TickDeps): Promise<SlotFailure[]> {
   const now = deps.clock.now();
   const reason = `could not queue the run: ${error instanceof Error ? error.message : String(error)}`;
+  const failures: SlotFailure[] = [];
   for (const slot of slots) {
     const id = scheduledRunId(slot.monitorId, new Date(slot.scheduledFor));
     const run = {
@@ -118,6 +161,11 @@ async function recordUnqueuedSlots(slots: ScheduledRequest[], error: unknown, de
       finishedAt: now.toISOString(),
       error: reason,
     };
-    await deps.runs.create(run).catch(() => false);
+    const recorded = await deps.runs.create(run).then(
+      () => 'recorded as an error run',
+      (recordError: unknown) => `not recorded as an error run either (${describeError(recordError)})`,
+    );
+    failures.push({ monitorId: slot.monitorId, slot: slot.scheduledFor, reason: `${describeError(error)}; ${recorded}` });
   }
+  return failures;
 }

@@ -1,5 +1,5 @@
 import type { Page, PageRequest, Target, TargetType, ConnectionConfig } from '../model/entities.ts';
-import { NotFoundError, ValidationError } from '../model/errors.ts';
+import { FieldNotAllowedError, NotFoundError } from '../model/errors.ts';
 import type { ManagementContext } from '../model/management-context.ts';
 
 export interface TargetSpec {
@@ -12,7 +12,7 @@ type Deps = Pick<ManagementContext, 'targets' | 'clock' | 'ids' | 'settings'>;
 
 function checkAllowed(spec: TargetSpec, settings: Deps['settings']): void {
   if (spec.type === 'local' && !settings.localMode) {
-    throw ValidationError.field('type', 'local targets exist only in local mode (npm start); use aws_account');
+    throw new FieldNotAllowedError('target.type', 'local targets exist only in local mode (npm start); use aws_account');
   }
 }
 
