@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { costExplorerReader } from '#adapters/cost-explorer/cost-explorer-reader.ts';
 import { LocalFileTailer } from '#adapters/files/file-tailer.ts';
 import { LocalFileAccess, parseFileRoots } from '#adapters/files/file-access.ts';
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import { OutboxChannels } from '#adapters/files/outbox-channels.ts';
 import { systemClock } from '#composition/clock.ts';
 import { costCollector } from '#composition/cost-collector.ts';
-import { untraced } from '#composition/instrument.ts';
 import { bedrockJudge } from '#composition/judge.ts';
 import { createManagementContext, sourceTester } from '#composition/management.ts';
 import { awsChannels } from '#composition/notifier.ts';
@@ -84,11 +84,11 @@ function localRunner(
     store: parts.store,
     readers: parts.readers,
     judge: aws
-      ? bedrockJudge({ instrument: untraced, region })
+      ? bedrockJudge({ region })
       : new RulesOnlyJudge('local mode without AWS credentials: Bedrock was not consulted'),
     judgeMetrics: consoleJudgeMetrics(log),
     channels: aws
-      ? awsChannels({ senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN, instrument: untraced, region })
+      ? awsChannels({ senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN, region })
       : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
     clock,
     settings: runnerSettings(config, {
@@ -145,7 +145,13 @@ export async function startLocalApp(
     const store = createStore(table);
     // Vigil's own data (DynamoDB Local's database, the outbox) stays unreadable even inside a root.
     const fileAccess = await LocalFileAccess.create({ roots: parseFileRoots(config.VIGIL_FILE_ROOTS), denied: [resolve(config.VIGIL_DATA_DIR)] });
-    const readers = sourceReaders({ table, defaultRegion: region, clock, files: new LocalFileTailer({ access: fileAccess, clock }) });
+    const readers = sourceReaders({
+      table,
+      defaultRegion: region,
+      clock,
+      files: new LocalFileTailer({ access: fileAccess, clock }),
+      costExplorer: costExplorerReader,
+    });
     const url = `http://${config.HOST}:${config.PORT}`;
     const runner = localRunner(config, { aws, region, store, readers, clock, url, log });
 

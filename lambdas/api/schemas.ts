@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import type { CostMetric, LogSourceMode, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
+import * as z from 'zod';
+import type { CostMetric, SourceKind, MonitorInput, MonitorRule, MonitorSpec } from '#domain/model/entities.ts';
 import type { LogSourceBody } from '#domain/log-sources/manage-log-sources.ts';
 import type { TargetSpec } from '#domain/targets/manage-targets.ts';
 import { parseOrThrow } from '#http/validation.ts';
@@ -12,11 +12,6 @@ import { linePatternProblem } from '#domain/model/line-pattern.ts';
 
 const name = z.string().trim().min(1).max(128);
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, { error: 'must be an id (1–64 of A-Z a-z 0-9 _ -)' });
-
-export const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  next_token: z.string().min(1).max(2048).optional(),
-});
 
 // ---------- targets ----------
 
@@ -101,7 +96,7 @@ const configSchemas = {
       .default('SERVICE'),
   }),
   file: z.strictObject({ path: z.string().min(1).max(4096) }),
-} satisfies Record<LogSourceMode, z.ZodType>;
+} satisfies Record<SourceKind, z.ZodType>;
 
 export const logSourceSchema = z.strictObject({
   target_id: id,

@@ -1,11 +1,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '#domain/model/schema.ts';
 import type { RunRequest } from '#domain/runs/ports.ts';
 import type { ExecuteRunResult } from '#domain/runs/execute-run.ts';
 
 const runRequestSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('schedule'), monitorId: z.string().min(1), scheduledFor: z.iso.datetime() }),
-  z.object({ kind: z.literal('manual'), monitorId: z.string().min(1), runId: z.string().min(1) }),
+  z.object({ kind: z.literal('schedule'), monitorId: z.string().check(z.minLength(1)), scheduledFor: z.iso.datetime() }),
+  z.object({ kind: z.literal('manual'), monitorId: z.string().check(z.minLength(1)), runId: z.string().check(z.minLength(1)) }),
 ]);
 
 export interface BatchDeps {

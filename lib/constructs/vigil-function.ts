@@ -24,6 +24,22 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 export const VIGIL_RUNTIME = Runtime.NODEJS_22_X;
 
+/**
+ * Context key that makes esbuild also write `index.meta.json` (its metafile: which input
+ * contributes how many bytes) beside each bundle. Only `npm run bench:bundles -- --inputs N` sets
+ * it; a deployed asset never carries the file.
+ */
+export const BUNDLE_METAFILE_CONTEXT = 'vigil:bundleMetafile';
+
+/**
+ * The SDK's default credential chain, which the Lambda bundles replace (esbuild's `alias`) with the
+ * environment credentials Lambda always sets, the chain's first link
+ * (layers/shared/adapters/lambda-credential-provider.ts): the other links' SSO, ini-file,
+ * web-identity and metadata code, and the clients they need, stay out of every bundle (~95 KB).
+ * The module's path resolves from the working directory of esbuild, the project root.
+ */
+export const CREDENTIAL_CHAIN_ALIAS = '@aws-sdk/credential-provider-node=./layers/shared/adapters/lambda-credential-provider.ts';
+
 /** Powertools metrics namespace shared by every function. */
 export const METRICS_NAMESPACE = 'Vigil';
 
@@ -136,10 +152,12 @@ export class VigilFunction extends Construct {
         sourceMap: true,
         // Stack traces need the mappings, not a second copy of the sources in the bundle.
         sourcesContent: false,
+        metafile: this.node.tryGetContext(BUNDLE_METAFILE_CONTEXT) === true,
         // The bundle carries the SDK version we test against instead of the runtime's, which
         // lags behind and may differ between Regions.
         bundleAwsSDK: true,
         forceDockerBundling: false,
+        esbuildArgs: { '--alias': CREDENTIAL_CHAIN_ALIAS },
       },
     });
     this.enableActiveTracing();

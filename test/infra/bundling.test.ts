@@ -3,7 +3,7 @@
  * unresolved `#alias` import or an ESM output that cannot load must fail CI, not the deployment.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_BUDGET_BYTES } from '../../bench/lib/bundles.ts';
 import { PROJECT_ROOT, VigilFunction } from '../../lib/constructs/vigil-function.ts';
 import { buildTestApp } from './support.ts';
 
@@ -47,12 +48,15 @@ function assetDir(outdir: string, stack: Stack): string {
   return dirs[0] as string;
 }
 
-/** Imports the bundle in a fresh Node.js process, as Lambda does, and prints what `script` returns. */
-function runInNode(bundle: string, script: string): unknown {
+/**
+ * Imports the bundle in a fresh Node.js process, as Lambda does, and prints what `script` returns.
+ * `env` adds to a bare environment (no credentials).
+ */
+function runInNode(bundle: string, script: string, env: Record<string, string> = {}): unknown {
   const output = execFileSync(
     process.execPath,
     ['--enable-source-maps', '--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); ${script}`],
-    { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' }, timeout: 60_000 },
+    { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...env }, timeout: 60_000 },
   );
   return JSON.parse(output.trim().split('\n').at(-1) ?? 'null');
 }
@@ -102,7 +106,24 @@ describe('a VigilFunction bundle', () => {
       details: [{ path: 'value', message: 'is required' }],
       sdkClient: 'function',
       value: 'x',
+      credentials: 'Unable to find environment variable credentials.',
     });
+  });
+
+  it("resolves Lambda's credentials from the environment, and nothing else, with the SDK's chain replaced", () => {
+    // Prepare: a profile the full default chain would try first, and the variables Lambda sets.
+    const lambdaCredentials = { AWS_ACCESS_KEY_ID: 'ASIAFIXTURE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' };
+
+    // Act
+    const result = runInNode(path.join(dir, 'index.mjs'), 'console.log(JSON.stringify((await m.handler({})).credentials));', {
+      ...lambdaCredentials,
+      AWS_PROFILE: 'not-configured',
+    });
+
+    // Assess: the full chain would skip the environment for the profile and fail on it.
+    expect(result).toBe('ASIAFIXTURE');
+    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(code).not.toContain('defaultProvider::fromSSO');
   });
 
   it('carries its own AWS SDK instead of relying on the runtime one', () => {
@@ -128,6 +149,23 @@ describe('the function bundles of the stateless stack', () => {
 
   it('are one bundle per function', () => {
     expect(Object.keys(dirs).sort()).toEqual(FUNCTION_NAMES.map((name) => `vigil-${name}`).sort());
+  });
+
+  it('has a size budget for every function', () => {
+    expect(Object.keys(BUNDLE_BUDGET_BYTES).sort()).toEqual([...FUNCTION_NAMES].sort());
+  });
+
+  it.each(FUNCTION_NAMES)('keeps the %s bundle under its budget (npm run bench:bundles shows what weighs)', (name) => {
+    const bytes = statSync(path.join(dirs[`vigil-${name}`] as string, 'index.mjs')).size;
+
+    expect(bytes).toBeLessThan(BUNDLE_BUDGET_BYTES[name] as number);
+  });
+
+  it.each(FUNCTION_NAMES)('leaves the X-Ray SDK and the SDK credential chain beyond the environment out of the %s bundle', (name) => {
+    const code = readFileSync(path.join(dirs[`vigil-${name}`] as string, 'index.mjs'), 'utf8');
+
+    expect(code).not.toContain('AWS_XRAY_DAEMON_ADDRESS');
+    expect(code).not.toContain('defaultProvider::fromSSO');
   });
 
   it.each(FUNCTION_NAMES)(

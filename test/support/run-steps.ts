@@ -1,6 +1,6 @@
 import type { LogSource, Target } from '#domain/model/entities.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
-import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
+import { DEFAULT_DELIVERY_RETRY } from '#domain/notify/retry.ts';
 import { createRunSteps, type RunStepsDeps } from '#domain/runs/run-steps.ts';
 import type { NotificationChannels } from '#domain/notify/channels.ts';
 import type { fakeReaders } from '../unit/collect/fakes.ts';
@@ -32,7 +32,7 @@ export function stepsOver(
     judge: new RulesOnlyJudge('test'),
     judgeMetrics: { record: () => undefined },
     channels: SENDING_CHANNELS,
-    notifyRetry: DEFAULT_RETRY_POLICY,
+    notifyRetry: DEFAULT_DELIVERY_RETRY,
     clock: { now: () => now },
     defaultModelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
     maxInputTokens: 30_000,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PageRequest } from '#domain/model/entities.ts';
 import { NotFoundError } from '#domain/model/errors.ts';
 import type { HttpRequest } from '#http/request.ts';

@@ -4,7 +4,6 @@
  * `AWS_ENDPOINT_URL_<SERVICE>` (LocalStack, a proxy) works; none is ever passed explicitly.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { ContainerLogLocator, CostExplorerPort, LogReader, SourceClients, TargetReaders } from '#domain/collect/ports.ts';
@@ -12,7 +11,7 @@ import type { Target } from '#domain/model/entities.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { assumeRoleCredentials, type CredentialProvider } from './sts/assume-role.ts';
 import { CloudWatchLogReader, type CloudWatchLogReaderOptions } from './cloudwatch-logs/cloudwatch-log-reader.ts';
-import { CostExplorerReader } from './cost-explorer/cost-explorer-reader.ts';
+import type { CostExplorerFactory } from './cost-explorer/cost-explorer-reader.ts';
 import { EcsLogLocator } from './ecs/ecs-log-locator.ts';
 
 /** Cost Explorer's only endpoint (aws partition). */
@@ -30,8 +29,11 @@ export interface AwsSourceClientsOptions {
   sessionName?: string;
   /** Caps and polling of the CloudWatch reader. */
   logReader?: Omit<CloudWatchLogReaderOptions, 'region' | 'maxAttempts' | 'clock'>;
-  /** Wraps each new SDK client (Powertools `tracer.captureAWSv3Client`). */
-  instrument?: <C>(client: C) => C;
+  /**
+   * Cost Explorer's reader for {@link AwsSourceClients.costExplorerFor} (`costExplorerReader`),
+   * given only where Cost Explorer is called, so the other bundles leave its client out.
+   */
+  costExplorer?: CostExplorerFactory;
 }
 
 interface Identity {
@@ -59,7 +61,7 @@ export class AwsSourceClients implements SourceClients {
     return {
       logs: (logRegion?: string) => this.logReader(logRegion ?? region, identity),
       containers: this.cached(`ecs|${region}|${identity.key}`, () => {
-        const client = this.instrument(new ECSClient(this.clientConfig(region, identity)));
+        const client = new ECSClient(this.clientConfig(region, identity));
         return new EcsLogLocator(client, { region, maxAttempts: this.maxAttempts, clock: this.clock });
       }),
     };
@@ -68,21 +70,18 @@ export class AwsSourceClients implements SourceClients {
   /** Cost Explorer as the target's identity; always in us-east-1, its only endpoint. */
   costExplorerFor(target: Target): CostExplorerPort {
     const identity = this.identityOf(target, target.connectionConfig.region ?? this.options.defaultRegion);
-    return this.cached(`ce|${identity.key}`, () => {
-      const client = this.instrument(new CostExplorerClient(this.clientConfig(COST_EXPLORER_REGION, identity)));
-      return new CostExplorerReader(client, { maxAttempts: this.maxAttempts, clock: this.clock });
-    });
+    const { costExplorer } = this.options;
+    if (!costExplorer) throw new Error('Cost Explorer is not wired into this function (AwsSourceClients option costExplorer)');
+    return this.cached(`ce|${identity.key}`, () =>
+      costExplorer(this.clientConfig(COST_EXPLORER_REGION, identity), { maxAttempts: this.maxAttempts, clock: this.clock }),
+    );
   }
 
   private logReader(region: string, identity: Identity): LogReader {
     return this.cached(`logs|${region}|${identity.key}`, () => {
-      const client = this.instrument(new CloudWatchLogsClient(this.clientConfig(region, identity)));
+      const client = new CloudWatchLogsClient(this.clientConfig(region, identity));
       return new CloudWatchLogReader(client, { ...this.options.logReader, region, maxAttempts: this.maxAttempts, clock: this.clock });
     });
-  }
-
-  private instrument<C>(client: C): C {
-    return this.options.instrument ? this.options.instrument(client) : client;
   }
 
   private cached<T extends LogReader | ContainerLogLocator | CostExplorerPort>(key: string, build: () => T): T {
@@ -112,7 +111,7 @@ export class AwsSourceClients implements SourceClients {
     if (!credentials) {
       let sts = this.sts.get(region);
       if (!sts) {
-        sts = this.instrument(new STSClient({ region, maxAttempts: this.maxAttempts }));
+        sts = new STSClient({ region, maxAttempts: this.maxAttempts });
         this.sts.set(region, sts);
       }
       credentials = assumeRoleCredentials(sts, {

@@ -1,9 +1,9 @@
+import { costExplorerReader } from '#adapters/cost-explorer/cost-explorer-reader.ts';
 import { createStore, type Store } from '#adapters/dynamo/index.ts';
 import { listCostSources, type CostCollectorDeps } from '#domain/collect/collect-cost-snapshots.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
-import { traced } from './instrument.ts';
 import { sourceReaders, type Readers } from './readers.ts';
 import { openTable } from './table.ts';
 
@@ -22,10 +22,10 @@ export function costCollector(options: { store: Store; readers: Readers; clock: 
   };
 }
 
-/** The cost collector function's composition root: the table and Cost Explorer, clients traced. */
+/** The cost collector function's composition root: the table and Cost Explorer. */
 export function costCollectorFromEnvironment(env: Record<string, string | undefined>): CostCollectorDeps {
   const config = readEnvironment('cost-collector', env);
-  const table = openTable(config.TABLE_NAME, { instrument: traced });
-  const readers = sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, instrument: traced });
+  const table = openTable(config.TABLE_NAME);
+  const readers = sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, costExplorer: costExplorerReader });
   return costCollector({ store: createStore(table), readers, clock: systemClock });
 }

@@ -1,35 +1,40 @@
-import { z } from 'zod';
+import * as z from '#domain/model/schema.ts';
 import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
 import { DEFAULTS, ENV, type EnvironmentVariable } from './contract.ts';
 
+/** A whole number from `min` to `max`, written as text in the environment. */
+const integer = (min: number, max: number) => z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
+
 /**
- * Each variable's schema, once. A function's parser picks the variables it reads (below), so a
+ * Each variable's schema, once (zod/mini: the scheduler's and runner's bundles stay small). A function's parser picks the variables it reads (below), so a
  * variable is required or defaulted the same way wherever it is read.
  */
 const variables = z.object({
-  [ENV.TABLE_NAME]: z.string().min(1),
-  [ENV.RUN_QUEUE_URL]: z.string().url(),
-  [ENV.ALERT_TOPIC_ARN]: z.string().startsWith('arn:').optional(),
-  [ENV.SENDER_EMAIL]: z.string().min(3).optional(),
-  [ENV.RUN_RETENTION_DAYS]: z.coerce.number().int().min(1).max(3650).default(DEFAULTS.runRetentionDays),
-  [ENV.DEFAULT_MODEL_ID]: z.string().min(1).default(DEFAULT_MODEL_ID),
-  [ENV.ALLOWED_MODEL_IDS]: z
-    .string()
-    .transform((list) => list.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
-    .optional(),
-  [ENV.CONSOLE_ORIGIN]: z.string().url().optional(),
-  [ENV.API_BASE_URL]: z.string().url().default(DEFAULTS.apiBaseUrl),
-  [ENV.MODEL_PRICES_JSON]: z.string().min(2).optional(),
-  [ENV.MODEL_MONTHLY_BUDGET_USD]: z.coerce.number().positive().max(1_000_000).optional(),
-  [ENV.MAX_INPUT_TOKENS]: z.coerce.number().int().min(1000).max(1_000_000).default(DEFAULTS.maxInputTokens),
-  [ENV.COLLECT_CONCURRENCY]: z.coerce.number().int().min(1).max(10).default(DEFAULTS.collectConcurrency),
-  [ENV.COST_COLLECTOR_HOURS]: z.coerce.number().int().min(1).max(24).default(DEFAULTS.costCollectorHours),
-  [ENV.RUN_MARGIN_SECONDS]: z.coerce.number().int().min(5).max(120).default(DEFAULTS.runMarginSeconds),
-  [ENV.AWS_REGION]: z.string().min(1),
+  [ENV.TABLE_NAME]: z.string().check(z.minLength(1)),
+  [ENV.RUN_QUEUE_URL]: z.url(),
+  [ENV.ALERT_TOPIC_ARN]: z.optional(z.string().check(z.startsWith('arn:'))),
+  [ENV.SENDER_EMAIL]: z.optional(z.string().check(z.minLength(3))),
+  [ENV.RUN_RETENTION_DAYS]: z._default(integer(1, 3650), DEFAULTS.runRetentionDays),
+  [ENV.DEFAULT_MODEL_ID]: z._default(z.string().check(z.minLength(1)), DEFAULT_MODEL_ID),
+  [ENV.ALLOWED_MODEL_IDS]: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((list) => list.split(',').map((id) => id.trim()).filter((id) => id.length > 0)),
+    ),
+  ),
+  [ENV.CONSOLE_ORIGIN]: z.optional(z.url()),
+  [ENV.API_BASE_URL]: z._default(z.url(), DEFAULTS.apiBaseUrl),
+  [ENV.MODEL_PRICES_JSON]: z.optional(z.string().check(z.minLength(2))),
+  [ENV.MODEL_MONTHLY_BUDGET_USD]: z.optional(z.coerce.number().check(z.positive(), z.maximum(1_000_000))),
+  [ENV.MAX_INPUT_TOKENS]: z._default(integer(1000, 1_000_000), DEFAULTS.maxInputTokens),
+  [ENV.COLLECT_CONCURRENCY]: z._default(integer(1, 10), DEFAULTS.collectConcurrency),
+  [ENV.COST_COLLECTOR_HOURS]: z._default(integer(1, 24), DEFAULTS.costCollectorHours),
+  [ENV.RUN_MARGIN_SECONDS]: z._default(integer(5, 120), DEFAULTS.runMarginSeconds),
+  [ENV.AWS_REGION]: z.string().check(z.minLength(1)),
 });
 
 /** The variables local mode reads too, under the same names and with the same schema. */
-const sharedVariables = variables.pick({
+const sharedVariables = z.pick(variables, {
   RUN_RETENTION_DAYS: true,
   DEFAULT_MODEL_ID: true,
   MODEL_PRICES_JSON: true,
@@ -47,7 +52,7 @@ export type SharedSettings = z.output<typeof sharedVariables>;
  * against the variables each synthesized function is given, both ways.
  */
 const functionEnvironments = {
-  api: variables.pick({
+  api: z.pick(variables, {
     TABLE_NAME: true,
     RUN_QUEUE_URL: true,
     AWS_REGION: true,
@@ -56,8 +61,8 @@ const functionEnvironments = {
     COST_COLLECTOR_HOURS: true,
     CONSOLE_ORIGIN: true,
   }),
-  scheduler: variables.pick({ TABLE_NAME: true, RUN_QUEUE_URL: true, RUN_RETENTION_DAYS: true }),
-  runner: variables.pick({
+  scheduler: z.pick(variables, { TABLE_NAME: true, RUN_QUEUE_URL: true, RUN_RETENTION_DAYS: true }),
+  runner: z.pick(variables, {
     TABLE_NAME: true,
     AWS_REGION: true,
     ALERT_TOPIC_ARN: true,
@@ -72,7 +77,7 @@ const functionEnvironments = {
     COST_COLLECTOR_HOURS: true,
     RUN_MARGIN_SECONDS: true,
   }),
-  'cost-collector': variables.pick({ TABLE_NAME: true, AWS_REGION: true }),
+  'cost-collector': z.pick(variables, { TABLE_NAME: true, AWS_REGION: true }),
 };
 
 export type FunctionName = keyof typeof functionEnvironments;

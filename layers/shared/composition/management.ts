@@ -8,7 +8,6 @@ import type { RunQueue } from '#domain/runs/ports.ts';
 import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/model/management-context.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
-import { traced } from './instrument.ts';
 import { sourceReaders } from './readers.ts';
 import { sqsRunQueue } from './run-queue.ts';
 import { openTable } from './table.ts';
@@ -57,20 +56,20 @@ export function createManagementContext(options: {
 /** How long `POST /log-sources/{id}/test` may read (the API function times out at 10 s). */
 const SOURCE_TEST_TIMEOUT_MS = 7_000;
 
-/** The API function's composition root: the table, the run queue and the monitored accounts' readers, traced. */
+/** The API function's composition root: the table, the run queue and the monitored accounts' readers. */
 export function managementContextFromEnvironment(env: Record<string, string | undefined>): ManagementContext {
   const config = readEnvironment('api', env);
-  const table = openTable(config.TABLE_NAME, { instrument: traced });
+  const table = openTable(config.TABLE_NAME);
   return createManagementContext({
     store: createStore(table),
-    queue: sqsRunQueue(config.RUN_QUEUE_URL, traced),
+    queue: sqsRunQueue(config.RUN_QUEUE_URL),
     settings: {
       localMode: false,
       runRetentionDays: config.RUN_RETENTION_DAYS,
       ...(config.ALLOWED_MODEL_IDS && { allowedModelIds: config.ALLOWED_MODEL_IDS }),
     },
     sourceTester: sourceTester({
-      readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, instrument: traced }),
+      readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock }),
       clock: systemClock,
       costCollectorHours: config.COST_COLLECTOR_HOURS,
       // Inside the API function's 10 s timeout, so a slow read is `ok: false`, not a 504.

@@ -4,7 +4,6 @@ import { SesEmailSender } from '#adapters/ses/ses-email-sender.ts';
 import { SnsSmsSender } from '#adapters/sns/sns-sms-sender.ts';
 import { SnsTopicPublisher } from '#adapters/sns/sns-topic-publisher.ts';
 import { combineChannels, DeliveryError, type EmailSender, type NotificationChannels } from '#domain/notify/channels.ts';
-import type { Instrument } from './instrument.ts';
 
 /** Email is off until a verified sender is configured; each email outcome then says so. */
 const noSender: EmailSender = {
@@ -21,13 +20,12 @@ const noSender: EmailSender = {
 export function awsChannels(options: {
   senderEmail: string | undefined;
   topicArn: string | undefined;
-  instrument: Instrument;
   region?: string;
 }): NotificationChannels {
   const region = options.region === undefined ? {} : { region: options.region };
-  const sns = options.instrument(new SNSClient(region));
+  const sns = new SNSClient(region);
   return combineChannels({
-    email: options.senderEmail ? new SesEmailSender(options.instrument(new SESClient(region)), { source: options.senderEmail }) : noSender,
+    email: options.senderEmail ? new SesEmailSender(new SESClient(region), { source: options.senderEmail }) : noSender,
     sms: new SnsSmsSender(sns),
     topic: options.topicArn ? new SnsTopicPublisher(sns, { topicArn: options.topicArn }) : null,
   });

@@ -3,7 +3,7 @@ import { DynamoCostSnapshotRepository } from '#adapters/dynamo/cost-snapshot-rep
 import type { Table } from '#adapters/dynamo/index.ts';
 import type { FileTailer, SourceReaders } from '#domain/collect/ports.ts';
 import type { Clock } from '#domain/model/ports.ts';
-import type { Instrument } from './instrument.ts';
+import type { CostExplorerFactory } from '#adapters/cost-explorer/cost-explorer-reader.ts';
 
 /** The collectors' readers, with the AWS clients they build per target kept at hand. */
 export interface Readers extends SourceReaders {
@@ -21,12 +21,13 @@ export function sourceReaders(options: {
   /** The Region of targets that name none. */
   defaultRegion: string;
   clock: Clock;
-  instrument?: Instrument;
+  /** Cost Explorer's reader (`costExplorerReader`), only where Cost Explorer is called: the other bundles leave its client out. */
+  costExplorer?: CostExplorerFactory;
   files?: FileTailer;
 }): Readers {
-  const { table, defaultRegion, clock, instrument } = options;
+  const { table, defaultRegion, clock, costExplorer } = options;
   return {
-    aws: new AwsSourceClients({ defaultRegion, clock, ...(instrument && { instrument }) }),
+    aws: new AwsSourceClients({ defaultRegion, clock, ...(costExplorer && { costExplorer }) }),
     costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),
     ...(options.files && { files: options.files }),
   };

@@ -5,7 +5,7 @@ import { GuardedJudge } from '#domain/judge/guarded-judge.ts';
 import type { Judge, JudgeMetrics } from '#domain/judge/ports.ts';
 import { parsePriceOverrides, type PriceTable } from '#domain/judge/prices.ts';
 import type { NotificationChannels } from '#domain/notify/channels.ts';
-import { DEFAULT_RETRY_POLICY } from '#domain/notify/retry.ts';
+import { DEFAULT_DELIVERY_RETRY } from '#domain/notify/retry.ts';
 import type { Clock } from '#domain/model/ports.ts';
 import type { RunRequest } from '#domain/runs/ports.ts';
 import { executeRun, type ExecuteRunResult } from '#domain/runs/execute-run.ts';
@@ -14,7 +14,6 @@ import { metrics } from '#adapters/powertools/index.ts';
 import { systemClock } from './clock.ts';
 import { ENV } from './contract.ts';
 import { readEnvironment, type SharedSettings } from './environment.ts';
-import { traced } from './instrument.ts';
 import { bedrockJudge } from './judge.ts';
 import { awsChannels } from './notifier.ts';
 import { sourceReaders } from './readers.ts';
@@ -89,7 +88,7 @@ export function createRunner(options: {
     judgeMetrics: options.judgeMetrics,
     ...(settings.prices && { prices: settings.prices }),
     channels: options.channels,
-    notifyRetry: DEFAULT_RETRY_POLICY,
+    notifyRetry: DEFAULT_DELIVERY_RETRY,
     clock: options.clock,
     defaultModelId: settings.defaultModelId,
     maxInputTokens: settings.maxInputTokens,
@@ -112,17 +111,17 @@ export function createRunner(options: {
 
 /**
  * The runner function's composition root: settings validated at cold start, clients created once
- * per container and traced, the Bedrock judge, SES/SNS delivery and Powertools metrics.
+ * per container, the Bedrock judge, SES/SNS delivery and Powertools metrics.
  */
 export function runnerFromEnvironment(env: Record<string, string | undefined>): { runner: Runner; marginMs: number } {
   const config = readEnvironment('runner', env);
-  const table = openTable(config.TABLE_NAME, { instrument: traced });
+  const table = openTable(config.TABLE_NAME);
   const runner = createRunner({
     store: createStore(table),
-    readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock, instrument: traced }),
-    judge: bedrockJudge({ instrument: traced }),
+    readers: sourceReaders({ table, defaultRegion: config.AWS_REGION, clock: systemClock }),
+    judge: bedrockJudge(),
     judgeMetrics: new PowertoolsJudgeMetrics(metrics),
-    channels: awsChannels({ senderEmail: config.SENDER_EMAIL, topicArn: config.ALERT_TOPIC_ARN, instrument: traced }),
+    channels: awsChannels({ senderEmail: config.SENDER_EMAIL, topicArn: config.ALERT_TOPIC_ARN }),
     clock: systemClock,
     settings: runnerSettings(config, { apiBaseUrl: config.API_BASE_URL, modelMonthlyBudgetUsd: config.MODEL_MONTHLY_BUDGET_USD }),
   });

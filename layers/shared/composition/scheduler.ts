@@ -6,7 +6,6 @@ import { reapStaleRuns } from '#domain/runs/reap-stale-runs.ts';
 import { STALE_RUN_MS, type TickDeps } from '#domain/scheduling/scheduler.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
-import { traced } from './instrument.ts';
 import { sqsRunQueue } from './run-queue.ts';
 import { openTable } from './table.ts';
 
@@ -42,12 +41,12 @@ export function schedulerTick(options: {
   };
 }
 
-/** The scheduler function's composition root: the table and the run queue, clients traced. */
+/** The scheduler function's composition root: the table and the run queue. */
 export function schedulerTickFromEnvironment(env: Record<string, string | undefined>): TickDeps {
   const config = readEnvironment('scheduler', env);
   return schedulerTick({
-    store: createStore(openTable(config.TABLE_NAME, { instrument: traced })),
-    queue: sqsRunQueue(config.RUN_QUEUE_URL, traced),
+    store: createStore(openTable(config.TABLE_NAME)),
+    queue: sqsRunQueue(config.RUN_QUEUE_URL),
     clock: systemClock,
     runRetentionDays: config.RUN_RETENTION_DAYS,
   });

@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '#adapters/dynamo/index.ts';
 import { retryOnConflict } from '#adapters/dynamo/transactions.ts';
-import { untraced, type Instrument } from './instrument.ts';
 
 const RETRY_MIDDLEWARE = 'retryTransactionConflicts';
 
@@ -30,7 +29,7 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
  * credentials and endpoint come from the SDK's own resolution (AWS_REGION,
  * AWS_ENDPOINT_URL_DYNAMODB, ...): nothing is hard-coded.
  */
-export function openTable(name: string, options: { client?: DynamoDBClient; instrument?: Instrument } = {}): Table {
-  const client = options.client ?? (options.instrument ?? untraced)(new DynamoDBClient({}));
+export function openTable(name: string, options: { client?: DynamoDBClient } = {}): Table {
+  const client = options.client ?? new DynamoDBClient({});
   return { client: documentClient(client), name };
 }

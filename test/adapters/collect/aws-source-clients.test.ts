@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsSourceClients } from '#adapters/aws-source-clients.ts';
+import { costExplorerReader } from '#adapters/cost-explorer/cost-explorer-reader.ts';
 import type { Target } from '#domain/model/entities.ts';
 import { aTarget } from '../../support/builders.ts';
 
@@ -102,7 +103,7 @@ describe('AwsSourceClients', () => {
       }
       return json(res, 200, { ResultsByTime: [] });
     };
-    const clients = new AwsSourceClients({ defaultRegion: 'eu-west-1' });
+    const clients = new AwsSourceClients({ defaultRegion: 'eu-west-1', costExplorer: costExplorerReader });
     const target = aTarget();
 
     // Act
@@ -195,7 +196,7 @@ describe('AwsSourceClients', () => {
 
   it('builds a client once per region and identity', () => {
     // Prepare
-    const clients = new AwsSourceClients({ defaultRegion: 'eu-west-1' });
+    const clients = new AwsSourceClients({ defaultRegion: 'eu-west-1', costExplorer: costExplorerReader });
     const home = aTarget({ connectionConfig: {} });
     const same = aTarget({ connectionConfig: { region: 'eu-west-1' } });
     const other = aTarget({ connectionConfig: { region: 'us-east-2' } });
@@ -211,5 +212,11 @@ describe('AwsSourceClients', () => {
     expect(a.logs()).not.toBe(c.logs());
     expect(a.logs('us-east-2')).toBe(c.logs());
     expect(clients.costExplorerFor(home)).toBe(clients.costExplorerFor(other));
+  });
+
+  it('refuses Cost Explorer where no reader factory was given (functions that never call it do not bundle it)', () => {
+    const clients = new AwsSourceClients({ defaultRegion: 'eu-west-1' });
+
+    expect(() => clients.costExplorerFor(aTarget())).toThrow('Cost Explorer is not wired into this function (AwsSourceClients option costExplorer)');
   });
 });

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import { classifyBedrockError } from '#adapters/bedrock/bedrock-errors.ts';
-import { backoffDelay, callWithinDeadline, DEFAULT_RETRY_POLICY, type RetryEnvironment } from '#adapters/bedrock/bedrock-retry.ts';
+import { modelCallBackoffMs, callWithinDeadline, DEFAULT_MODEL_CALL_RETRY, type RetryEnvironment } from '#adapters/bedrock/bedrock-retry.ts';
 
 const MODEL = 'amazon.nova-micro-v1:0';
 
@@ -41,12 +41,12 @@ describe('classifyBedrockError', () => {
   });
 });
 
-describe('backoffDelay', () => {
+describe('modelCallBackoffMs', () => {
   it('doubles from the base, half fixed and half jittered, up to the ceiling', () => {
-    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 8000 };
+    const policy = { ...DEFAULT_MODEL_CALL_RETRY, baseDelayMs: 1000, maxDelayMs: 8000 };
 
-    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, policy, () => 0))).toEqual([500, 1000, 2000, 4000, 4000]);
-    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, policy, () => 1))).toEqual([1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5].map((attempt) => modelCallBackoffMs(attempt, policy, () => 0))).toEqual([500, 1000, 2000, 4000, 4000]);
+    expect([1, 2, 3, 4, 5].map((attempt) => modelCallBackoffMs(attempt, policy, () => 1))).toEqual([1000, 2000, 4000, 8000, 8000]);
   });
 });
 
@@ -75,7 +75,7 @@ describe('callWithinDeadline', () => {
       },
       (error) => classifyBedrockError(error, MODEL),
       1_000_000,
-      { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 },
+      { ...DEFAULT_MODEL_CALL_RETRY, maxAttempts: 3 },
       env,
     );
 
@@ -95,7 +95,7 @@ describe('callWithinDeadline', () => {
       },
       (error) => classifyBedrockError(error, MODEL),
       60_000,
-      DEFAULT_RETRY_POLICY,
+      DEFAULT_MODEL_CALL_RETRY,
       env,
     );
 

@@ -289,16 +289,16 @@ describe('notificationFingerprint', () => {
   });
 
   it('uses the template ids of evidence lines when the template miner knows them', () => {
-    const templateIdOf = (line: string): string | null => (line.includes('timeout') ? 'T42' : null);
+    const maskedLineIdOf = (line: string): string | null => (line.includes('timeout') ? 'T42' : null);
     const one = makeRun({ findings: [finding('Exchange API timeouts', ['ERROR order 1 timeout'])] });
     const renamed = makeRun({ findings: [finding('Orders time out at the exchange', ['ERROR order 2 timeout'])] });
     const unknown = makeRun({ findings: [finding('Exchange API timeouts', ['FATAL disk full'])] });
     const unknownRenamed = makeRun({ findings: [finding('Disk is full', ['FATAL disk full'])] });
 
-    expect(notificationFingerprint(renamed, monitorId, templateIdOf)).toBe(notificationFingerprint(one, monitorId, templateIdOf));
+    expect(notificationFingerprint(renamed, monitorId, maskedLineIdOf)).toBe(notificationFingerprint(one, monitorId, maskedLineIdOf));
     expect(notificationFingerprint(renamed, monitorId)).not.toBe(notificationFingerprint(one, monitorId));
-    expect(notificationFingerprint(unknownRenamed, monitorId, templateIdOf)).not.toBe(
-      notificationFingerprint(unknown, monitorId, templateIdOf),
+    expect(notificationFingerprint(unknownRenamed, monitorId, maskedLineIdOf)).not.toBe(
+      notificationFingerprint(unknown, monitorId, maskedLineIdOf),
     );
   });
 

@@ -4,7 +4,7 @@ import { DeliveryError } from '#domain/notify/channels.ts';
 import { notificationFingerprint } from '#domain/notify/decide.ts';
 import type { NotifyRunDeps } from '#domain/notify/notify-run.ts';
 import { ANOTHER_RUN_REASON, notifyRun } from '#domain/notify/notify-run.ts';
-import type { RetryPolicy } from '#domain/notify/retry.ts';
+import type { DeliveryRetryPolicy } from '#domain/notify/retry.ts';
 import { API_BASE_URL, InMemoryAlertStates, NOW, RecordingChannels, makeFailedRun, makeMonitor, makeRun } from './fixtures.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:vigil-alerts';
@@ -23,7 +23,7 @@ describe('notifyRun', () => {
     sleeps = [];
   });
 
-  const retry: RetryPolicy = {
+  const retry: DeliveryRetryPolicy = {
     maxAttempts: 3,
     baseDelayMs: 100,
     maxDelayMs: 1_000,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '#domain/notify/retry.ts';
+import { deliveryBackoffMs } from '#domain/notify/retry.ts';
 import { codePointLength, cutToFit, escapeHtml, oneLine, toAscii } from '#domain/notify/text.ts';
 import { anyText } from './fixtures.ts';
 
@@ -40,11 +40,11 @@ describe('text sanitising', () => {
   });
 });
 
-describe('backoffDelay', () => {
+describe('deliveryBackoffMs', () => {
   it('doubles from the base up to the cap, with jitter in the upper half', () => {
     const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 300 };
 
-    expect([1, 2, 3, 4].map((retry) => backoffDelay(retry, { ...policy, random: () => 0 }))).toEqual([50, 100, 150, 150]);
-    expect([1, 2, 3, 4].map((retry) => backoffDelay(retry, { ...policy, random: () => 0.999999 }))).toEqual([100, 200, 300, 300]);
+    expect([1, 2, 3, 4].map((retry) => deliveryBackoffMs(retry, { ...policy, random: () => 0 }))).toEqual([50, 100, 150, 150]);
+    expect([1, 2, 3, 4].map((retry) => deliveryBackoffMs(retry, { ...policy, random: () => 0.999999 }))).toEqual([100, 200, 300, 300]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineTemplateId } from '#domain/runs/run-steps.ts';
+import { maskedLineId } from '#domain/runs/run-steps.ts';
 import { aLogSource, aMonitor, aTarget } from '../../support/builders.ts';
 import { stepsOver } from '../../support/run-steps.ts';
 import { fakeReaders } from '../collect/fakes.ts';
@@ -24,7 +24,7 @@ describe('createRunSteps', () => {
     expect(payload.inputs.ERRORS?.notes).toEqual(['stopped reading /ecs/orders after 50000 events in all (scan cap)']);
     // Templates mode shows the 40 lines as one template line; the rule still counts 40.
     expect(payload.text.split('\n').filter((line) => line.includes('ERROR')).length).toBeLessThan(40);
-    expect(judged.rules).toMatchObject([{ count: 40, breached: true, templateId: lineTemplateId('ERROR order 1 timeout after 30s') }]);
+    expect(judged.rules).toMatchObject([{ count: 40, breached: true, templateId: maskedLineId('ERROR order 1 timeout after 30s') }]);
     expect(judged.status).toBe('alert');
   });
 });

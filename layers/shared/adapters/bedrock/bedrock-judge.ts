@@ -18,9 +18,9 @@ import { parseVerdict, VERDICT_JSON_SCHEMA, VERDICT_TOOL_NAME, verifyEvidence, t
 import { classifyBedrockError } from './bedrock-errors.ts';
 import {
   callWithinDeadline,
-  DEFAULT_RETRY_POLICY,
+  DEFAULT_MODEL_CALL_RETRY,
   type RetryEnvironment,
-  type RetryPolicy,
+  type ModelCallRetryPolicy,
   SYSTEM_RETRY_ENVIRONMENT,
 } from './bedrock-retry.ts';
 
@@ -33,7 +33,7 @@ export const BEDROCK_RUNTIME_CLIENT_CONFIG = { maxAttempts: 1 } as const satisfi
 export interface BedrockJudgeOptions {
   /** Ceiling on the verdict's length. @default 2000 */
   maxOutputTokens?: number;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<ModelCallRetryPolicy>;
   /** Clock, sleep and randomness; tests pin them. */
   environment?: RetryEnvironment;
 }
@@ -88,7 +88,7 @@ function clipRaw(replies: readonly string[]): string | null {
 export class BedrockJudge implements Judge {
   readonly kind = 'bedrock' as const;
   private readonly maxOutputTokens: number;
-  private readonly policy: RetryPolicy;
+  private readonly policy: ModelCallRetryPolicy;
   private readonly environment: RetryEnvironment;
 
   constructor(
@@ -96,7 +96,7 @@ export class BedrockJudge implements Judge {
     options: BedrockJudgeOptions = {},
   ) {
     this.maxOutputTokens = options.maxOutputTokens ?? 2000;
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.policy = { ...DEFAULT_MODEL_CALL_RETRY, ...options.retry };
     this.environment = options.environment ?? SYSTEM_RETRY_ENVIRONMENT;
   }
 

@@ -12,7 +12,7 @@
  */
 import type { BedrockFailure } from './bedrock-errors.ts';
 
-export interface RetryPolicy {
+export interface ModelCallRetryPolicy {
   /** Attempts in all, the first included. @default 6 */
   maxAttempts: number;
   /** Back-off before the second attempt; doubles each time. @default 1000 */
@@ -23,7 +23,7 @@ export interface RetryPolicy {
   minAttemptMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 8000, minAttemptMs: 3000 };
+export const DEFAULT_MODEL_CALL_RETRY: ModelCallRetryPolicy = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 8000, minAttemptMs: 3000 };
 
 /** Time and randomness, injected so tests pin them. */
 export interface RetryEnvironment {
@@ -44,7 +44,7 @@ export type RetryResult<T> = { ok: true; value: T; attempts: number } | { ok: fa
  * Equal jitter: half the exponential step is fixed, half random. A throttled call retried
  * immediately (what full jitter allows) is almost always throttled again.
  */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+export function modelCallBackoffMs(attempt: number, policy: ModelCallRetryPolicy, random: () => number): number {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
 }
@@ -65,7 +65,7 @@ export async function callWithinDeadline<T>(
   call: (signal: AbortSignal) => Promise<T>,
   classify: (error: unknown) => BedrockFailure,
   deadline: number,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  policy: ModelCallRetryPolicy = DEFAULT_MODEL_CALL_RETRY,
   environment: RetryEnvironment = SYSTEM_RETRY_ENVIRONMENT,
 ): Promise<RetryResult<T>> {
   let last: BedrockFailure | null = null;
@@ -86,7 +86,7 @@ export async function callWithinDeadline<T>(
         const reason = `${last.reason} (gave up after ${attempt} attempts)`;
         return { ok: false, failure: { ...last, retryable: false, reason }, attempts: attempt };
       }
-      const delay = backoffDelay(attempt, policy, environment.random);
+      const delay = modelCallBackoffMs(attempt, policy, environment.random);
       if (environment.now() + delay + policy.minAttemptMs > deadline) {
         return { ok: false, failure: deadlineFailure(last, attempt), attempts: attempt };
       }

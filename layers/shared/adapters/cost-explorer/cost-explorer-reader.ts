@@ -3,10 +3,11 @@
  * Cost Explorer is a global service served from us-east-1; the client must be built there.
  */
 import {
+  CostExplorerClient,
+  type CostExplorerClientConfig,
   GetAnomaliesCommand,
   GetCostAndUsageCommand,
   GetCostForecastCommand,
-  type CostExplorerClient,
   type GroupDefinition,
   type Metric,
   type RootCause,
@@ -59,6 +60,17 @@ function rootCause(cause: RootCause): string {
   const contribution = cause.Impact?.Contribution === undefined ? undefined : `contribution ${cause.Impact.Contribution.toFixed(2)}`;
   return [cause.Service, cause.Region, account, cause.UsageType, contribution].filter(Boolean).join(' / ');
 }
+
+/** Builds the Cost Explorer reader of one identity (see {@link costExplorerReader}). */
+export type CostExplorerFactory = (config: CostExplorerClientConfig, options: CostExplorerReaderOptions) => CostExplorerPort;
+
+/**
+ * A Cost Explorer client and its reader. AwsSourceClients takes this as an option rather than
+ * importing the client itself, so only the functions that call Cost Explorer (the cost collector,
+ * local mode) bundle it.
+ */
+export const costExplorerReader: CostExplorerFactory = (config, options) =>
+  new CostExplorerReader(new CostExplorerClient(config), options);
 
 /** Reads costs, forecasts and anomalies with one identity. */
 export class CostExplorerReader implements CostExplorerPort {

@@ -2,7 +2,7 @@
  * Reading one log source with one query: the path both a monitor's inputs and
  * `POST /log-sources/{id}/test` take, so the test reads exactly as a run would.
  */
-import { INPUT_MODES_BY_SOURCE, type CloudWatchLogsConfig, type InputMode, type LogSource, type Target } from '../model/entities.ts';
+import { INPUT_KINDS_BY_SOURCE_KIND, type CloudWatchLogsConfig, type InputKind, type LogSource, type Target } from '../model/entities.ts';
 import type { Clock } from '../model/ports.ts';
 import { renderCostSnapshot } from './cost-lines.ts';
 import { SourceReadError } from './errors.ts';
@@ -38,8 +38,8 @@ export interface SourceRead extends ReadResult {
   where: string;
 }
 
-function mismatch(source: LogSource, mode: InputMode): SourceReadError {
-  const fits = INPUT_MODES_BY_SOURCE[source.mode].join(' or ');
+function mismatch(source: LogSource, mode: InputKind): SourceReadError {
+  const fits = INPUT_KINDS_BY_SOURCE_KIND[source.mode].join(' or ');
   return new SourceReadError(`input mode ${mode} does not fit ${source.mode} source "${source.name}"; use ${fits}`, 'invalid');
 }
 

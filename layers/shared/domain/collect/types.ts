@@ -2,7 +2,7 @@
  * What the collectors hand to the windowing: labeled lines, oldest first, plus the cost
  * snapshots the cost collector stores for `cost` inputs.
  */
-import type { CostMetric, InputMode } from '../model/entities.ts';
+import type { CostMetric, InputKind } from '../model/entities.ts';
 
 /** One line of an input, as read from its source. */
 export interface CollectedLine {
@@ -26,7 +26,7 @@ export interface CollectedInput {
    * The input's mode: `cost` and `insights` inputs are structured data and are rendered as
    * tables; the others (and an input built without a mode) are free-text logs.
    */
-  mode?: InputMode;
+  mode?: InputKind;
   /** Oldest first; empty when `error` is set. */
   lines: CollectedLine[];
   error: string | null;

@@ -2,7 +2,7 @@
  * Per-input windowing: how a collected line reads in the payload, and the default (`raw`)
  * renderer that keeps the newest lines within `maxLines` and `maxChars`.
  */
-import type { InputMode, WindowMode } from '../model/entities.ts';
+import type { InputKind, WindowMode } from '../model/entities.ts';
 import type { MinedTemplate, TemplateAnnotations } from '../shrink/index.ts';
 import type { CollectedLine } from './types.ts';
 
@@ -11,7 +11,7 @@ export interface RenderOptions {
   maxLines: number;
   maxChars: number;
   /** The input's mode, when known: `cost` and `insights` inputs are tables, not free text. */
-  inputMode?: InputMode;
+  inputMode?: InputKind;
   /** The input's label, for renderers that compare a label with its past (the baseline). */
   label?: string;
   /** Marks for the templates mined from the input (its baseline's `NEW`, usual ranges, `MISSING`). */

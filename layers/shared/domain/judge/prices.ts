@@ -4,7 +4,7 @@
  * and says how to override them (a JSON map, e.g. from `MODEL_PRICES_JSON`) when AWS changes a
  * price, when a region costs more, or for a model the table does not know.
  */
-import { z } from 'zod';
+import * as z from '#domain/model/schema.ts';
 import { ValidationError } from '#domain/model/errors.ts';
 
 export interface ModelPrice {
@@ -137,11 +137,11 @@ export function estimateCostUsd(
 }
 
 const PRICE_OVERRIDES = z.record(
-  z.string().min(1),
+  z.string().check(z.minLength(1)),
   z.strictObject({
-    input: z.number().nonnegative(),
-    output: z.number().nonnegative(),
-    regionalPremium: z.number().nonnegative().max(10).optional(),
+    input: z.number().check(z.nonnegative()),
+    output: z.number().check(z.nonnegative()),
+    regionalPremium: z.optional(z.number().check(z.nonnegative(), z.maximum(10))),
   }),
 );
 

@@ -100,14 +100,14 @@ export function describeRuleResult(result: RuleResult): string {
 }
 
 /**
- * Marks each breached rule with the template most of its matching lines share (ties: the
+ * Marks each breached rule with the masked-line id most of its matching lines share (ties: the
  * smallest id, so the choice is stable). The dominant template, not the set of them, so one
  * rare line entering or leaving the window does not make the same breach look like a new one.
  */
 export function withDominantTemplates(
   results: readonly RuleResult[],
   lines: ReadonlyMap<string, readonly string[]>,
-  templateIdOf: (line: string) => string,
+  maskedLineIdOf: (line: string) => string,
 ): RuleResult[] {
   return results.map((result) => {
     if (!result.breached) return result;
@@ -116,7 +116,7 @@ export function withDominantTemplates(
     const counts = new Map<string, number>();
     for (const line of linesOfLabel(lines, result.label)) {
       if (!regex.test(line)) continue;
-      const id = templateIdOf(line);
+      const id = maskedLineIdOf(line);
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     let best: [string, number] | null = null;

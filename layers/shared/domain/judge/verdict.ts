@@ -2,7 +2,7 @@
  * The verdict the model reports through the `report_verdict` tool: its JSON schema (what the
  * model is given), its zod schema (what we accept) and the evidence check (what we keep).
  */
-import { z } from 'zod';
+import * as z from '#domain/model/schema.ts';
 import type { Finding } from '#domain/model/entities.ts';
 import { evidenceLines, quoteSpellings, type EvidenceLine } from './evidence.ts';
 import { neutraliseFence } from './payload.ts';
@@ -65,11 +65,14 @@ const clip = (max: number) => (text: string) => (text.length > max ? `${text.sli
 // Models differ in small ways that are not worth a repair turn: `"Warn"`, `"warning"`, a
 // nested array sent as a JSON string (seen with some non-Anthropic models on Converse).
 const lenientEnum = <T extends string>(values: readonly [T, ...T[]], aliases: Record<string, T> = {}) =>
-  z.preprocess((value) => {
-    if (typeof value !== 'string') return value;
-    const word = value.trim().toLowerCase();
-    return aliases[word] ?? word;
-  }, z.enum(values));
+  z.pipe(
+    z.transform((value: unknown) => {
+      if (typeof value !== 'string') return value;
+      const word = value.trim().toLowerCase();
+      return aliases[word] ?? word;
+    }),
+    z.enum(values),
+  );
 
 const jsonString = (value: unknown): unknown => {
   if (typeof value !== 'string') return value;
@@ -81,23 +84,23 @@ const jsonString = (value: unknown): unknown => {
 };
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .nullish()
-    .transform((text) => (text === undefined || text === null || text.trim() === '' ? null : clip(max)(text.trim())));
+  z.pipe(
+    z.nullish(z.string()),
+    z.transform((text) => (text === undefined || text === null || text.trim() === '' ? null : clip(max)(text.trim()))),
+  );
 
 const FINDING_SCHEMA = z.object({
-  title: z.string().trim().min(1).transform(clip(MAX_TITLE_CHARS)),
+  title: z.pipe(z.string().check(z.trim(), z.minLength(1)), z.transform(clip(MAX_TITLE_CHARS))),
   severity: lenientEnum(['info', 'warn', 'alert'], { warning: 'warn' }),
   label: optionalText(64),
-  evidence: z.preprocess(jsonString, z.array(z.string()).default([])),
+  evidence: z.pipe(z.transform(jsonString), z._default(z.array(z.string()), [])),
   recommendation: optionalText(MAX_RECOMMENDATION_CHARS),
 });
 
 const VERDICT_SCHEMA = z.object({
   status: lenientEnum(['ok', 'warn', 'alert'], { warning: 'warn' }),
-  summary: z.string().trim().min(1).transform(clip(MAX_SUMMARY_CHARS)),
-  findings: z.preprocess(jsonString, z.array(FINDING_SCHEMA).default([])),
+  summary: z.pipe(z.string().check(z.trim(), z.minLength(1)), z.transform(clip(MAX_SUMMARY_CHARS))),
+  findings: z.pipe(z.transform(jsonString), z._default(z.array(FINDING_SCHEMA), [])),
 });
 
 export type VerdictParse = { success: true; verdict: Verdict } | { success: false; error: string };

@@ -22,7 +22,12 @@ export interface Target {
   updatedAt: string;
 }
 
-export type LogSourceMode = 'cloudwatch_logs' | 'ecs' | 'cost_explorer' | 'file';
+/**
+ * What a log source reads. "mode" names three different things in the API (a source's kind, an
+ * input's kind, a window's mode); the types say which: SourceKind, InputKind, WindowMode. The
+ * fields keep the name `mode`, as on the wire (docs/api.md) and in the table.
+ */
+export type SourceKind = 'cloudwatch_logs' | 'ecs' | 'cost_explorer' | 'file';
 
 export interface CloudWatchLogsConfig {
   logGroupNames?: string[];
@@ -55,7 +60,7 @@ export interface FileConfig {
   path: string;
 }
 
-/** A log source's configuration, discriminated by its mode. */
+/** A log source's configuration, discriminated by its kind (`mode`: a {@link SourceKind}). */
 export type LogSourceSpec =
   | { mode: 'cloudwatch_logs'; config: CloudWatchLogsConfig }
   | { mode: 'ecs'; config: EcsConfig }
@@ -70,10 +75,11 @@ export type LogSource = LogSourceSpec & {
   updatedAt: string;
 };
 
-export type InputMode = 'filter' | 'insights' | 'cost' | 'tail';
+/** How an input reads its source (an input's `mode`). */
+export type InputKind = 'filter' | 'insights' | 'cost' | 'tail';
 
-/** The input modes each source mode can serve. */
-export const INPUT_MODES_BY_SOURCE: Record<LogSourceMode, readonly InputMode[]> = {
+/** The input kinds each source kind can serve. */
+export const INPUT_KINDS_BY_SOURCE_KIND: Record<SourceKind, readonly InputKind[]> = {
   cloudwatch_logs: ['filter', 'insights'],
   ecs: ['filter', 'insights'],
   cost_explorer: ['cost'],
@@ -89,7 +95,7 @@ interface InputBase {
   lookbackMinutes?: number;
 }
 
-/** One labeled input of a monitor; its mode must fit its log source's mode. */
+/** One labeled input of a monitor; its kind (`mode`) must fit its log source's kind. */
 export type MonitorInput =
   | (InputBase & { mode: 'filter'; filterPattern: string })
   | (InputBase & { mode: 'insights'; query: string })
@@ -120,6 +126,7 @@ export type MonitorRule = RuleBase & ({ minCount: number; expectAtLeast?: never 
 /** The status of a run in which every input was read and none had a line. */
 export type NoDataStatus = 'ok' | 'warn' | 'alert';
 
+/** How the window shrinks each input (a window's `mode`). */
 export type WindowMode = 'raw' | 'templates';
 
 export interface WindowConfig {
@@ -239,8 +246,10 @@ export interface RuleResult {
   severity: Severity;
   breached: boolean;
   /**
-   * For a breached rule, the template most of its matching lines share: what the breach is
-   * about ("order <*> timeout after <*>"), so the alert fingerprint tells one problem from another.
+   * For a breached rule, the masked-line id (runs/run-steps.ts `maskedLineId`, not a mined
+   * template's id) most of its matching lines share: what the breach is about ("order <*> timeout
+   * after <*>"), so the alert fingerprint tells one problem from another. The field keeps its
+   * stored name (runs in the table carry it) and is `template_id` on the wire (docs/api.md).
    */
   templateId?: string | null;
 }

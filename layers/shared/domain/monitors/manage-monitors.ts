@@ -1,4 +1,4 @@
-import { INPUT_MODES_BY_SOURCE, type LogSource, type Monitor, type MonitorSpec, type Page, type PageRequest } from '../model/entities.ts';
+import { INPUT_KINDS_BY_SOURCE_KIND, type LogSource, type Monitor, type MonitorSpec, type Page, type PageRequest } from '../model/entities.ts';
 import { FieldNotAllowedError, InvalidReferencesError, NotFoundError, type ReferenceProblem } from '../model/errors.ts';
 import { referencedLogSourceIds } from './monitor-references.ts';
 import type { SourceExpectations } from './ports.ts';
@@ -28,7 +28,7 @@ async function resolveSources(spec: MonitorSpec, deps: Pick<Deps, 'logSources'>)
       if (input.logSourceId !== undefined) problems.push(missing(sourceId, inputIndex));
       return;
     }
-    const fitting = INPUT_MODES_BY_SOURCE[source.mode];
+    const fitting = INPUT_KINDS_BY_SOURCE_KIND[source.mode];
     if (!fitting.includes(input.mode)) {
       problems.push({
         reason: 'input_mode',

@@ -1,8 +1,8 @@
 /** What the monitor use-cases need from the store. */
-import type { AlertState, LogSourceMode, Monitor, Page, PageRequest } from '../model/entities.ts';
+import type { AlertState, SourceKind, Monitor, Page, PageRequest } from '../model/entities.ts';
 
 /** The log sources a monitor references, with the mode each was validated against. */
-export type SourceExpectations = ReadonlyMap<string, LogSourceMode>;
+export type SourceExpectations = ReadonlyMap<string, SourceKind>;
 
 export interface MonitorRepository {
   /**

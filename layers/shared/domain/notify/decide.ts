@@ -8,8 +8,8 @@ import type { AlertState, Finding, Monitor, MonitorRun, NotifyOn, RunStatus } fr
 /** `alert` is a notice about the run's status (whatever it is); `recovered` follows a problem. */
 export type NoticeKind = 'alert' | 'recovered';
 
-/** Maps an evidence line to its log template's id, when the template miner knows it. */
-export type TemplateIdOf = (line: string) => string | null;
+/** Maps an evidence line to its masked-line id (runs/run-steps.ts `maskedLineId`), or null. */
+export type MaskedLineIdOf = (line: string) => string | null;
 
 export interface NotificationDecision {
   kind: NoticeKind | 'none';
@@ -24,7 +24,7 @@ export interface DecideNotificationInput {
   run: MonitorRun;
   monitor: Monitor;
   now: Date;
-  templateIdOf?: TemplateIdOf;
+  maskedLineIdOf?: MaskedLineIdOf;
 }
 
 /** The reason on a notice suppressed because the same problem was notified within the cooldown. */
@@ -45,10 +45,10 @@ const PROBLEM_STATUSES: ReadonlySet<RunStatus> = new Set(['warn', 'alert', 'erro
  *   setting and clears the state (under `all` it keeps an `ok` state, so repeated ok runs cool down).
  */
 export function decideNotification(input: DecideNotificationInput): NotificationDecision {
-  const { run, monitor, now, templateIdOf } = input;
+  const { run, monitor, now, maskedLineIdOf } = input;
   const current = monitor.alertState;
   const { notifyOn, cooldownMinutes } = monitor.notificationConfig;
-  const fingerprint = notificationFingerprint(run, monitor.id, templateIdOf);
+  const fingerprint = notificationFingerprint(run, monitor.id, maskedLineIdOf);
   const none = (reason: string): NotificationDecision => ({ kind: 'none', reason, fingerprint, nextAlertState: current });
   const notifiedNow: AlertState = { status: run.status, fingerprint, notifiedAt: now.toISOString(), runId: run.id };
 
@@ -122,23 +122,23 @@ export function everyInputFailed(run: MonitorRun): boolean {
 /**
  * A stable identity for "the same problem": sha256 over the monitor id, the status, the breached
  * rules (label + pattern) and the warn/alert findings, each by the template ids of its evidence
- * lines when `templateIdOf` knows them, else by its normalised title. Never by model-written text
+ * lines when `maskedLineIdOf` knows them, else by its normalised title. Never by model-written text
  * as such: counts, ids and word order of evidence do not change it. `info` findings are left out.
  */
-export function notificationFingerprint(run: MonitorRun, monitorId: string, templateIdOf?: TemplateIdOf): string {
+export function notificationFingerprint(run: MonitorRun, monitorId: string, maskedLineIdOf?: MaskedLineIdOf): string {
   const rules = sortedUnique(
     run.rules.filter((rule) => rule.breached).map((rule) => JSON.stringify([rule.label, rule.pattern, rule.templateId ?? null])),
   );
   const findings = sortedUnique(
-    run.findings.filter((finding) => finding.severity !== 'info').map((finding) => findingIdentity(finding, templateIdOf)),
+    run.findings.filter((finding) => finding.severity !== 'info').map((finding) => findingIdentity(finding, maskedLineIdOf)),
   );
   const identity = JSON.stringify({ v: 1, monitorId, status: run.status, rules, findings });
   return createHash('sha256').update(identity).digest('hex');
 }
 
-function findingIdentity(finding: Finding, templateIdOf: TemplateIdOf | undefined): string {
-  if (templateIdOf !== undefined) {
-    const ids = sortedUnique(finding.evidence.map(templateIdOf).filter((id): id is string => id !== null));
+function findingIdentity(finding: Finding, maskedLineIdOf: MaskedLineIdOf | undefined): string {
+  if (maskedLineIdOf !== undefined) {
+    const ids = sortedUnique(finding.evidence.map(maskedLineIdOf).filter((id): id is string => id !== null));
     if (ids.length > 0) return `templates:${ids.join(',')}`;
   }
   return `title:${normaliseTitle(finding.title)}`;

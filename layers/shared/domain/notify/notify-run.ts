@@ -8,13 +8,13 @@ import type { Clock } from '../model/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { Delivery, DeliveryContext, NotificationChannels } from './channels.ts';
 import { DeliveryError, describeError } from './channels.ts';
-import type { NotificationDecision, TemplateIdOf } from './decide.ts';
+import type { NotificationDecision, MaskedLineIdOf } from './decide.ts';
 import { decideNotification } from './decide.ts';
 import type { RenderOptions } from './notice.ts';
 import { renderAlertEmail } from './render-email.ts';
 import { renderSms } from './render-sms.ts';
 import { renderTopicMessage } from './render-topic.ts';
-import type { RetryPolicy } from './retry.ts';
+import type { DeliveryRetryPolicy } from './retry.ts';
 import { withRetry } from './retry.ts';
 
 export interface NotifyRunDeps {
@@ -23,9 +23,9 @@ export interface NotifyRunDeps {
   clock: Clock;
   /** The management API's base URL, for the run's link in the notice. */
   apiBaseUrl: string;
-  retry: RetryPolicy;
+  retry: DeliveryRetryPolicy;
   /** The template miner's lookup, to fingerprint findings by the templates of their evidence. */
-  templateIdOf?: TemplateIdOf;
+  maskedLineIdOf?: MaskedLineIdOf;
 }
 
 /** The reason on every outcome when a concurrent run won the compare-and-set. */
@@ -60,7 +60,7 @@ export async function notifyRun(run: MonitorRun, monitor: Monitor, deps: NotifyR
         fingerprint: monitor.alertState?.fingerprint ?? '',
         nextAlertState: monitor.alertState,
       }
-    : decideNotification({ run, monitor, now: deps.clock.now(), templateIdOf: deps.templateIdOf });
+    : decideNotification({ run, monitor, now: deps.clock.now(), maskedLineIdOf: deps.maskedLineIdOf });
   if (decision.kind === 'none') return suppressAll(targets, decision.reason);
 
   let stateNote: string | null = null;

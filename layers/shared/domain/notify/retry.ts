@@ -4,7 +4,7 @@
  * network blip), and stops after a few attempts so a dead channel cannot hold the run.
  */
 
-export interface RetryPolicy {
+export interface DeliveryRetryPolicy {
   /** Attempts in all, the first included (1 means no retry). */
   maxAttempts: number;
   /** The backoff cap of the first retry; it doubles each time, up to `maxDelayMs`. */
@@ -16,7 +16,7 @@ export interface RetryPolicy {
   random?: () => number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
+export const DEFAULT_DELIVERY_RETRY: DeliveryRetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,7 +24,7 @@ const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTime
  * The wait before retry number `retry` (1-based): half the capped exponential backoff plus a random
  * half ("equal jitter"), so concurrent runs spread out yet never retry at once.
  */
-export function backoffDelay(retry: number, policy: RetryPolicy): number {
+export function deliveryBackoffMs(retry: number, policy: DeliveryRetryPolicy): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   const random = policy.random ?? Math.random;
   return Math.round(cap / 2 + (random() * cap) / 2);
@@ -37,7 +37,7 @@ export function backoffDelay(retry: number, policy: RetryPolicy): number {
 export async function withRetry<T>(
   action: () => Promise<T>,
   isTransient: (error: unknown) => boolean,
-  policy: RetryPolicy,
+  policy: DeliveryRetryPolicy,
 ): Promise<T> {
   const sleep = policy.sleep ?? sleepFor;
   for (let attempt = 1; ; attempt += 1) {
@@ -45,7 +45,7 @@ export async function withRetry<T>(
       return await action();
     } catch (error) {
       if (attempt >= policy.maxAttempts || !isTransient(error)) throw error;
-      await sleep(backoffDelay(attempt, policy));
+      await sleep(deliveryBackoffMs(attempt, policy));
     }
   }
 }

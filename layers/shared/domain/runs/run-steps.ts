@@ -12,7 +12,7 @@ import type { Judge, JudgeMetrics, PreviousVerdict } from '../judge/ports.ts';
 import type { PriceTable } from '../judge/prices.ts';
 import type { NotificationChannels } from '../notify/channels.ts';
 import { notifyRun } from '../notify/notify-run.ts';
-import type { RetryPolicy } from '../notify/retry.ts';
+import type { DeliveryRetryPolicy } from '../notify/retry.ts';
 import { redactWindowLines } from '../judge/redact-lines.ts';
 import { maskLine, parseLine, renderWindow, templateId } from '../shrink/index.ts';
 import { referencedLogSourceIds } from '../monitors/monitor-references.ts';
@@ -31,7 +31,7 @@ export interface RunStepsDeps {
   judgeMetrics: JudgeMetrics;
   prices?: PriceTable;
   channels: NotificationChannels;
-  notifyRetry: RetryPolicy;
+  notifyRetry: DeliveryRetryPolicy;
   clock: Clock;
   /** The stack's model when a monitor names none. */
   defaultModelId: string;
@@ -63,11 +63,12 @@ function toWindowLine(line: CollectedLine) {
 }
 
 /**
- * A line's template id without a miner: the masked body of the line, hashed. Lines that differ
- * only in their variables (ids, numbers, times) share it, run after run, which is what an
- * alert fingerprint needs.
+ * A line's masked-line id: the masked body of the line, hashed, with no template miner involved
+ * (unlike a mined template's id, `templateId` of shrink/drain.ts, which depends on what else the
+ * miner saw). Lines that differ only in their variables (ids, numbers, times) share it, run after
+ * run, which is what an alert fingerprint needs.
  */
-export function lineTemplateId(line: string): string {
+export function maskedLineId(line: string): string {
   return templateId(maskLine(parseLine(line).body));
 }
 
@@ -146,7 +147,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         },
         { judge: deps.judge, metrics: deps.judgeMetrics, ...(deps.prices && { prices: deps.prices }) },
       );
-      return { ...judged, rules: withDominantTemplates(judged.rules, payload.linesByLabel, lineTemplateId) };
+      return { ...judged, rules: withDominantTemplates(judged.rules, payload.linesByLabel, maskedLineId) };
     },
 
     async notify(run, monitor) {
@@ -157,7 +158,7 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
         clock: deps.clock,
         apiBaseUrl: deps.apiBaseUrl,
         retry: deps.notifyRetry,
-        templateIdOf: lineTemplateId,
+        maskedLineIdOf: maskedLineId,
       });
     },
   };
