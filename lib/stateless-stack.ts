@@ -1,11 +1,12 @@
 import type { StackProps } from 'aws-cdk-lib';
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Period } from 'aws-cdk-lib/aws-apigateway';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { DEFAULTS, ENV } from '#composition/contract.ts';
 import type { VigilConfig } from './config.ts';
 import { AlertChannels } from './constructs/alert-channels.ts';
+import { ConsoleSite } from './constructs/console-site.ts';
 import type { AlertTopic } from './constructs/alert-topic.ts';
 import { ManagementApi } from './constructs/management-api.ts';
 import { ModelAccess } from './constructs/model-access.ts';
@@ -40,6 +41,8 @@ export interface StatelessStackProps extends StackProps {
    * @default lambdas/api/handler.ts
    */
   readonly apiEntry?: string;
+  /** The built web console (`console/dist`; bin/vigil.ts builds it when missing). */
+  readonly consoleAssetDir: string;
 }
 
 /**
@@ -47,6 +50,7 @@ export interface StatelessStackProps extends StackProps {
  * stack's table, queue and topic through the constructs' binders.
  *
  * - API: the management API; reads monitored accounts for `POST /log-sources/{id}/test`.
+ * - Console: the web console on CloudFront, the one origin the API's CORS allows.
  * - Scheduler: every minute, claims due monitors and enqueues their runs.
  * - Runner: consumes the run queue; collects, judges with Bedrock, alerts.
  * - Cost collector: every `costCollectorHours`, snapshots Cost Explorer for cost sources.
@@ -54,13 +58,14 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly apiFunction: VigilFunction;
   readonly api: ManagementApi;
+  readonly consoleSite: ConsoleSite;
   readonly schedulerFunction: VigilFunction;
   readonly runnerFunction: VigilFunction;
   readonly costCollectorFunction: VigilFunction;
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    const { config, table, runQueue, alertTopic, opsTopic, apiEntry, ...stackProps } = props;
+    const { config, table, runQueue, alertTopic, opsTopic, apiEntry, consoleAssetDir, ...stackProps } = props;
     super(scope, id, { description: 'Vigil functions and management API', ...stackProps });
 
     const functionDefaults = { logRetention: config.logRetentionDays, logLevel: config.logLevel };
@@ -69,6 +74,15 @@ export class StatelessStack extends Stack {
     const monitoredAccounts = new MonitoredAccountAccess(this, 'MonitoredAccountAccess', {
       logGroupArns: config.allowedLogGroupArns,
       assumableRoleArns: config.assumableRoleArns,
+    });
+
+    // The console needs the API's URL (config.json, CSP) and the API the console's origin (CORS):
+    // the site takes the API's values lazily, resolved once the API below exists.
+    this.consoleSite = new ConsoleSite(this, 'Console', {
+      assetDir: consoleAssetDir,
+      apiUrl: Lazy.string({ produce: () => this.api.api.url }),
+      apiOrigin: Lazy.string({ produce: () => `https://${this.api.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}` }),
+      logRetention: config.logRetentionDays,
     });
 
     this.apiFunction = newFunction('ApiFunction', {
@@ -80,6 +94,7 @@ export class StatelessStack extends Stack {
         [ENV.COST_COLLECTOR_HOURS]: String(config.costCollectorHours),
         // The runner may invoke only these (ModelAccess); the API refuses monitors naming others.
         [ENV.ALLOWED_MODEL_IDS]: config.allowedModelIds.join(','),
+        [ENV.CONSOLE_ORIGIN]: this.consoleSite.origin,
       },
     });
     table.bind(this.apiFunction, TABLE_GRANTS.api);
@@ -94,6 +109,7 @@ export class StatelessStack extends Stack {
       accessLogRetention: config.logRetentionDays,
       waf: config.apiWaf,
       cloudWatchRole: config.apiCloudWatchRole,
+      corsOrigin: this.consoleSite.origin,
     });
 
     this.schedulerFunction = newFunction('SchedulerFunction', {

@@ -16,6 +16,9 @@ export const CDK_CONTEXT: Record<string, unknown> & { vigil: Record<string, unkn
   readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
 ).context;
 
+/** A stand-in for the built console, so template tests need no Vite build. */
+export const CONSOLE_FIXTURE = path.join(PROJECT_ROOT, 'test', 'infra', 'fixtures', 'console');
+
 /** Pinned so templates do not depend on the machine's AWS settings. */
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
 
@@ -46,7 +49,7 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     ...TEST_ENV,
     ...options.config,
   });
-  return { app, ...addVigilStacks(app, config) };
+  return { app, ...addVigilStacks(app, config, { consoleAssetDir: CONSOLE_FIXTURE }) };
 }
 
 /** Both templates of a new app. */

@@ -29,6 +29,8 @@ export const ENV = {
   DEFAULT_MODEL_ID: 'DEFAULT_MODEL_ID',
   /** The models monitors may name (comma-separated); unset allows any. */
   ALLOWED_MODEL_IDS: 'ALLOWED_MODEL_IDS',
+  /** The web console's origin (`https://<distribution>.cloudfront.net`): the one origin the API's CORS allows. */
+  CONSOLE_ORIGIN: 'CONSOLE_ORIGIN',
   /** The management API's URL, for run links in notifications. */
   API_BASE_URL: 'API_BASE_URL',
   /** Per-model price overrides (USD per 1M tokens), see docs/judge.md. */

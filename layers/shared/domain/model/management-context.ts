@@ -8,6 +8,7 @@ import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunQueue, RunRepository } from '../runs/ports.ts';
 import type { ScheduleRepository } from '../scheduling/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
+import type { CostSnapshotReader } from '../collect/ports.ts';
 
 /** Everything the management use-cases may need; each takes only the parts it uses. */
 export interface ManagementContext {
@@ -17,6 +18,8 @@ export interface ManagementContext {
   runs: RunRepository;
   schedule: ScheduleRepository;
   health: HealthProbe;
+  /** The cost collector's snapshots (`GET /log-sources/{id}/cost-snapshot`). */
+  costSnapshots: CostSnapshotReader;
   queue: RunQueue;
   clock: Clock;
   ids: IdGenerator;
