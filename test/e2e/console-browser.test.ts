@@ -199,28 +199,16 @@ describe('the web console in headless Chromium', () => {
     await screenshot(page, 'run');
   });
 
-  // `snoozed_until` comes with issue 13 (branch o-cli-ops). Until the API has it, the console must
-  // show the API's refusal on the page; once it has it, the monitor must end up snoozed.
-  let snoozeSupported = false;
-
-  it('snoozes the monitor (or shows why the API refuses)', async () => {
-    snoozeSupported = 'snoozed_until' in (await local.call('GET', `/monitors/${monitorId}`)).body;
+  it('snoozes the monitor', async () => {
     await page.goto(`${base}/#/monitors/${monitorId}`);
     await page.getByLabel('Snooze for', { exact: true }).selectOption('2');
     await page.getByRole('button', { name: 'Snooze', exact: true }).click();
-    if (snoozeSupported) {
-      await page.getByRole('button', { name: 'End snooze' }).waitFor();
-      const monitor = (await local.call('GET', `/monitors/${monitorId}`)).body;
-      const until = Date.parse(monitor.snoozed_until);
-      expect(until - Date.now()).toBeGreaterThan(1.9 * 3_600_000);
-      expect(until - Date.now()).toBeLessThan(2.1 * 3_600_000);
-      expect(await page.locator('.title-row .marker').textContent()).toMatch(/^snoozed until /);
-    } else {
-      const refusal = page.getByRole('alert').filter({ hasText: 'The action failed' });
-      await refusal.waitFor();
-      expect(await refusal.textContent()).toContain('snoozed_until: is not a known field');
-      expect((await local.call('GET', `/monitors/${monitorId}`)).body.enabled).toBe(true);
-    }
+    await page.getByRole('button', { name: 'End snooze' }).waitFor();
+    const monitor = (await local.call('GET', `/monitors/${monitorId}`)).body;
+    const until = Date.parse(monitor.snoozed_until);
+    expect(until - Date.now()).toBeGreaterThan(1.9 * 3_600_000);
+    expect(until - Date.now()).toBeLessThan(2.1 * 3_600_000);
+    expect(await page.locator('.title-row .marker').textContent()).toMatch(/^snoozed until /);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'monitor');
   });
@@ -231,7 +219,7 @@ describe('the web console in headless Chromium', () => {
     await card.waitFor();
     expect(await card.locator('.card-head .badge-alert').count()).toBe(1);
     expect(await card.locator('.strip-cell').count()).toBe(1);
-    expect(await card.locator('.marker').allTextContents()).toEqual(snoozeSupported ? ['snoozed'] : []);
+    expect(await card.locator('.marker').allTextContents()).toEqual(['snoozed']);
     await page.getByLabel('Status', { exact: true }).selectOption('ok');
     expect(await page.locator('.monitor-card').count()).toBe(0);
     await page.getByLabel('Status', { exact: true }).selectOption('alert');
