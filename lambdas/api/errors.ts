@@ -16,6 +16,7 @@ const FIELD_PATHS: Record<SpecField, string> = {
   'monitor.modelId': 'model.model_id',
   'feedback.findingIndex': 'finding_index',
   'feedback.note': 'note',
+  'monitor.schedule': 'schedule',
 };
 
 /** The request field a reference problem is about, in API.md's path style. */

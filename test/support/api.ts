@@ -5,6 +5,7 @@ import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { FileAccess } from '#domain/collect/file-access.ts';
 import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
 import { ulidGenerator } from '#composition/management.ts';
+import type { Table } from '#adapters/dynamo/index.ts';
 import { createApi } from '../../lambdas/api/handler.ts';
 import { createTestStore } from './store.ts';
 
@@ -61,6 +62,8 @@ export interface ApiHarness {
   queue: RecordingQueue;
   clock: { now: () => Date; set(iso: string): void };
   scanAll: () => Promise<Record<string, unknown>[]>;
+  /** The table under the API, for writing what only other functions write (cost snapshots). */
+  table: Table;
   /** Asserts a request is refused with `status` and that the table did not change. */
   expectRejected(status: number, method: string, path: string, options?: Parameters<typeof apiEvent>[2]): Promise<any>;
 }
@@ -70,7 +73,7 @@ export async function createApiHarness(
   settings: Partial<ManagementContext['settings']> = {},
   parts: { fileAccess?: FileAccess; anomalyFeedback?: AnomalyFeedbackSender } = {},
 ): Promise<ApiHarness> {
-  const { store, scanAll } = await createTestStore('vigil-api');
+  const { store, scanAll, table } = await createTestStore('vigil-api');
   const queue = new RecordingQueue();
   let now = new Date('2026-11-21T10:00:00.000Z');
   const clock = { now: () => new Date(now), set: (iso: string) => (now = new Date(iso)) };
@@ -102,6 +105,7 @@ export async function createApiHarness(
     queue,
     clock,
     scanAll,
+    table,
     async expectRejected(status, method, path, options) {
       const before = await scanAll();
       const response = await call(method, path, options);

@@ -58,14 +58,15 @@ export type SpecField =
   | 'logSource.mode'
   | 'logSource.filePath'
   | 'monitor.modelId'
+  | 'monitor.schedule'
   | 'feedback.findingIndex'
   | 'feedback.note';
 
 /**
  * A well-formed spec whose field holds a value this deployment does not allow: a local target
  * or a file source outside local mode, a path outside the file roots, a model the stack may not
- * invoke, feedback that does not fit its run (a finding it does not have, a `missed` without a
- * note). `message` says why, naming no request field.
+ * invoke, a schedule that never fires again, feedback that does not fit its run (a finding it
+ * does not have, a `missed` without a note). `message` says why, naming no request field.
  */
 export class FieldNotAllowedError extends VigilError {
   readonly code = 'validation_error';

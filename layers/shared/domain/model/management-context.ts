@@ -11,6 +11,7 @@ import type { TargetRepository } from '../targets/ports.ts';
 import type { AnomalyFeedbackSender, FeedbackRepository } from '../feedback/ports.ts';
 import type { BaselineRepository } from '../baseline/ports.ts';
 import type { RunHistoryReader } from '../insights/monitor-insights.ts';
+import type { CostSnapshotReader } from '../collect/ports.ts';
 
 /** Everything the management use-cases may need; each takes only the parts it uses. */
 export interface ManagementContext {
@@ -25,6 +26,8 @@ export interface ManagementContext {
   baselines: BaselineRepository;
   schedule: ScheduleRepository;
   health: HealthProbe;
+  /** The cost collector's snapshots (`GET /log-sources/{id}/cost-snapshot`). */
+  costSnapshots: CostSnapshotReader;
   queue: RunQueue;
   clock: Clock;
   ids: IdGenerator;
