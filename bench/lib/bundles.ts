@@ -53,6 +53,9 @@ export function synthesizeBundles(outdir: string, options: { metafile?: boolean 
   app.synth();
   const functions = Template.fromStack(stateless).findResources('AWS::Lambda::Function');
   return Object.values(functions)
+    // Vigil's own functions only (they name their Powertools service); the console's
+    // BucketDeployment brings aws-cdk-lib's own, which is not ours to measure.
+    .filter((fn) => typeof fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'string')
     .map((fn) => {
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
       const environment = Object.fromEntries(

@@ -70,10 +70,9 @@ describe('docs/openapi.json', () => {
 
     expect(create).toEqual({ $ref: '#/components/schemas/MonitorBody' });
     expect(document.components.schemas.MonitorBody.required).toEqual(['name', 'log_source_id', 'prompt', 'inputs']);
-    // `interval_seconds` or `schedule`: null when the other is given (300 when neither is)
     expect(document.components.schemas.MonitorBody.properties.interval_seconds).toMatchObject({
-      default: null,
       anyOf: [{ type: 'integer', minimum: 60, maximum: 86400 }, { type: 'null' }],
+      description: expect.stringContaining('300 when neither this nor `schedule` is given'),
     });
     expect(update).toEqual({ $ref: '#/components/schemas/MonitorBodyPatch' });
     expect(document.components.schemas.MonitorBodyPatch.required).toBeUndefined();

@@ -399,6 +399,8 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
 }
 
 class RunExistsError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'RunExistsError';
   constructor(runId: string) {
     super(`run ${runId} exists`);
     this.name = 'RunExistsError';
