@@ -76,6 +76,10 @@ export class StatelessStack extends Stack {
         [ENV.COST_COLLECTOR_HOURS]: String(config.costCollectorHours),
         // The runner may invoke only these (ModelAccess); the API refuses monitors naming others.
         [ENV.ALLOWED_MODEL_IDS]: config.allowedModelIds.join(','),
+        // A preview collects and judges as the runner does (rules only: no Bedrock grant here).
+        [ENV.DEFAULT_MODEL_ID]: config.defaultModelId,
+        [ENV.MAX_INPUT_TOKENS]: String(config.maxInputTokens),
+        [ENV.COLLECT_CONCURRENCY]: String(config.collectConcurrency),
       },
     });
     table.bind(this.apiFunction, TABLE_GRANTS.api);

@@ -14,6 +14,7 @@ const FIELD_PATHS: Record<SpecField, string> = {
   'logSource.mode': 'mode',
   'logSource.filePath': 'config.path',
   'monitor.modelId': 'model.model_id',
+  'preview.useModel': 'use_model',
 };
 
 /** The request field a reference problem is about, in API.md's path style. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CostRule, NumberRuleKind, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
 import { isLineRule } from '#domain/judge/rules.ts';
-import type { logSourceResponse, monitorResponse, runResponse, targetResponse } from './response-schemas.ts';
+import type { logSourceResponse, monitorResponse, previewResponse, runResponse, targetResponse } from './response-schemas.ts';
 
 /**
  * Domain entities as docs/api.md shows them: snake_case, optional fields left out. Each returns
@@ -240,6 +240,11 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
     raw_reply: run.rawReply,
     error: run.error,
   };
+}
+
+/** A preview's run: the run shape with no ids, never notified, its payload shown. */
+export function presentPreview(run: MonitorRun): z.output<typeof previewResponse> {
+  return { ...presentRun(run), id: null, monitor_id: null, trigger: 'manual', preview: true, payload: run.payload, notifications: [], notifications_pending: false };
 }
 
 export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; next_token: string | null } {

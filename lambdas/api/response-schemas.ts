@@ -280,6 +280,19 @@ export const runResponse = z
     error: z.string().nullable(),
   });
 
+/** A preview is a run that was never stored: no id, no monitor, nobody notified. */
+export const previewResponse = runResponse
+  .extend({
+    id: z.null().describe('a preview is not stored: it has no run id'),
+    monitor_id: z.null().describe('nor a monitor'),
+    trigger: z.literal('manual'),
+    preview: z.literal(true),
+    payload: z.string().nullable().describe('the redacted labeled payload the judge read'),
+    notifications: z.array(z.never()).describe('always empty: a preview notifies nobody'),
+    notifications_pending: z.literal(false),
+  })
+  .describe('the run a save would have produced now: no previous verdict (never skipped as unchanged) and no baseline (no NEW/MISSING marks)');
+
 export const healthResponse = z
   .object({
     status: z.enum(['ok', 'degraded', 'down']),
@@ -316,6 +329,7 @@ for (const [id, schema] of Object.entries({
   MonitorPage: monitorPage,
   MonitorRun: runResponse,
   MonitorRunPage: runPage,
+  MonitorPreview: previewResponse,
   Health: healthResponse,
   OpenApiDocument: openApiResponse,
 })) {

@@ -13,6 +13,10 @@ import type { RunQuery, RunQueue, RunRepository, RunRequest } from '#domain/runs
 import type { ClaimOutcome, DueMonitor, ScheduleRepository, SlotClaim } from '#domain/scheduling/ports.ts';
 import type { TargetRepository } from '#domain/targets/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
+import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
+import { NO_MODEL_IN_API } from '#composition/management.ts';
+import { monitorPreviewer, uncountedJudgeMetrics } from '#composition/preview.ts';
+import { fakeReaders } from '../unit/collect/fakes.ts';
 
 /** Items sorted by id, a page after the cursor (the last id of the previous page). */
 function pageOf<T extends { id: string }>(all: Iterable<T>, page: PageRequest): Page<T> {
@@ -324,6 +328,15 @@ export function fakeManagementContext(overrides: Partial<ManagementContext> = {}
     ids: sequentialIds(),
     settings: { localMode: false, runRetentionDays: 90 },
     sourceTester: { test: async () => ({ ok: true, message: 'read 0 lines', sample: [], lineCount: 0 }) },
+    previewer: monitorPreviewer({
+      store: { logSources, targets },
+      readers: fakeReaders(),
+      clock,
+      judgeMetrics: uncountedJudgeMetrics,
+      model: { unavailable: NO_MODEL_IN_API },
+      settings: { defaultModelId: DEFAULT_MODEL_ID, maxInputTokens: 100_000, collectConcurrency: 2, costCollectorHours: 6 },
+      timeoutMs: 5_000,
+    }),
     ...overrides,
   } satisfies ManagementContext;
   return { ctx, targets, logSources, monitors, runs, queue, schedule, clock };

@@ -1,11 +1,12 @@
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from '#domain/monitors/manage-monitors.ts';
+import { previewMonitor } from '#domain/runs/preview-run.ts';
 import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';
-import { presentMonitor, presentPage } from '../presenters.ts';
-import { monitorPage, monitorResponse } from '../response-schemas.ts';
-import { monitorSchema, parseMonitor } from '../schemas.ts';
+import { presentMonitor, presentPage, presentPreview } from '../presenters.ts';
+import { monitorPage, monitorResponse, previewResponse } from '../response-schemas.ts';
+import { monitorPreviewSchema, monitorSchema, parseMonitor, parseMonitorPreview } from '../schemas.ts';
 import { idFilter, listQuery, location, param, parseListQuery, updateDoc } from './common.ts';
 
 const READ_ONLY = ['id', 'created_at', 'updated_at', 'next_run_at', 'last_run'];
@@ -25,6 +26,22 @@ export function monitorRoutes(ctx: ManagementContext): Route[] {
         summary: 'Create a monitor',
         body: monitorSchema,
         responses: { 201: { description: 'the monitor', body: monitorResponse, headers: ['location'] } },
+        errors: [400, 413, 415],
+      },
+    },
+    {
+      method: 'POST',
+      path: '/monitors/preview',
+      handler: async (request) => {
+        const { spec, useModel } = parseMonitorPreview(request.body());
+        return json(200, presentPreview(await previewMonitor(spec, { useModel }, ctx)));
+      },
+      doc: {
+        summary: 'Try a monitor before saving it',
+        description:
+          'Validates the body exactly as `POST /monitors` does, then collects and judges it once (the rules alone unless `use_model` is true) and answers the run it would produce now. Nothing is stored (no monitor, no run, no baseline, no schedule) and nobody is notified.',
+        body: monitorPreviewSchema,
+        responses: { 200: { description: 'the run, never stored', body: previewResponse } },
         errors: [400, 413, 415],
       },
     },

@@ -59,6 +59,9 @@ const functionEnvironments = {
     RUN_RETENTION_DAYS: true,
     ALLOWED_MODEL_IDS: true,
     COST_COLLECTOR_HOURS: true,
+    DEFAULT_MODEL_ID: true,
+    MAX_INPUT_TOKENS: true,
+    COLLECT_CONCURRENCY: true,
   }),
   scheduler: z.pick(variables, { TABLE_NAME: true, RUN_QUEUE_URL: true, RUN_RETENTION_DAYS: true }),
   runner: z.pick(variables, {

@@ -53,7 +53,7 @@ export class ConflictError extends VigilError {
 }
 
 /** A field of a spec, in the domain's words (the API layer names the request field). */
-export type SpecField = 'target.type' | 'logSource.mode' | 'logSource.filePath' | 'monitor.modelId';
+export type SpecField = 'target.type' | 'logSource.mode' | 'logSource.filePath' | 'monitor.modelId' | 'preview.useModel';
 
 /**
  * A well-formed spec whose field holds a value this deployment does not allow: a local target

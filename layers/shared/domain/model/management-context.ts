@@ -6,6 +6,7 @@ import type { HealthProbe } from '../health/ports.ts';
 import type { LogSourceRepository } from '../log-sources/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunQueue, RunRepository } from '../runs/ports.ts';
+import type { MonitorPreviewer } from '../runs/preview-run.ts';
 import type { ScheduleRepository } from '../scheduling/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
 
@@ -23,6 +24,8 @@ export interface ManagementContext {
   settings: ManagementSettings;
   /** Reads a small recent sample of a source through the collectors (`POST /log-sources/{id}/test`). */
   sourceTester: SourceTester;
+  /** Collects and judges an unsaved monitor once (`POST /monitors/preview`). */
+  previewer: MonitorPreviewer;
   /** Which paths `file` sources may name (local mode); absent, file sources are refused. */
   fileAccess?: FileAccess;
 }

@@ -50,9 +50,17 @@ function checkModel(spec: MonitorSpec, settings: Deps['settings']): void {
   );
 }
 
-export async function createMonitor(spec: MonitorSpec, deps: Deps): Promise<Monitor> {
+/**
+ * The checks a spec passes before it is saved (or previewed): its model is one this deployment
+ * may invoke, and every log source it names exists and fits its input. Returns the sources' modes.
+ */
+export async function checkMonitorSpec(spec: MonitorSpec, deps: Pick<Deps, 'logSources' | 'settings'>): Promise<SourceExpectations> {
   checkModel(spec, deps.settings);
-  const sources = await resolveSources(spec, deps);
+  return resolveSources(spec, deps);
+}
+
+export async function createMonitor(spec: MonitorSpec, deps: Deps): Promise<Monitor> {
+  const sources = await checkMonitorSpec(spec, deps);
   const now = deps.clock.now();
   const id = deps.ids.next(now);
   const monitor: Monitor = {
@@ -90,8 +98,7 @@ export function listMonitors(
 export async function updateMonitor(id: string, change: (current: Monitor) => MonitorSpec, deps: Deps): Promise<Monitor> {
   const current = await getMonitor(id, deps);
   const spec = change(current);
-  checkModel(spec, deps.settings);
-  const sources = await resolveSources(spec, deps);
+  const sources = await checkMonitorSpec(spec, deps);
   const now = deps.clock.now();
   const reschedule = spec.intervalSeconds !== current.intervalSeconds || (spec.enabled && !current.enabled);
   const nextRunAt = !spec.enabled
