@@ -197,6 +197,11 @@ describe('the runner role', () => {
     ]);
   });
 
+  it('gives the API no Bedrock action: a preview there is rules-only (use_model is refused with a 400)', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.api)).filter((a) => a.startsWith('bedrock:'))).toEqual([]);
+    expect(actionsOf(statementsOfFunction(custom, customRoles.api)).filter((a) => a.startsWith('bedrock:'))).toEqual([]);
+  });
+
   it('may send email only from the sender address and its domain, and only when there is a sender', () => {
     expect(actionsOf(statementsOfFunction(stateless, roles.runner)).filter((a) => a.startsWith('ses:'))).toEqual([]);
     expect(statementsOfFunction(custom, customRoles.runner).filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')))).toEqual([
