@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { CostRule, NumberRuleKind, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
 import { isLineRule } from '#domain/judge/rules.ts';
-import type { logSourceResponse, monitorResponse, previewResponse, runResponse, targetResponse } from './response-schemas.ts';
+import type { MonthUsage, UsageTotals } from '#domain/runs/usage.ts';
+import type { logSourceResponse, monitorResponse, previewResponse, runResponse, targetResponse, usageResponse, usageTotals } from './response-schemas.ts';
 
 /**
  * Domain entities as docs/api.md shows them: snake_case, optional fields left out. Each returns
@@ -147,7 +148,8 @@ function presentRuleResult(rule: RuleResult): RunBody['rules'][number] {
   };
 }
 
-export function presentMonitor(monitor: Monitor): z.output<typeof monitorResponse> {
+/** A monitor as the API shows it; `usage` (its last 30 days) only when one monitor is read. */
+export function presentMonitor(monitor: Monitor, usage?: UsageTotals): z.output<typeof monitorResponse> {
   return {
     id: monitor.id,
     name: monitor.name,
@@ -190,8 +192,28 @@ export function presentMonitor(monitor: Monitor): z.output<typeof monitorRespons
     last_run: monitor.lastRun
       ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }
       : null,
+    ...(usage && { usage_30d: presentUsage(usage) }),
     created_at: monitor.createdAt,
     updated_at: monitor.updatedAt,
+  };
+}
+
+export function presentUsage(usage: UsageTotals): z.output<typeof usageTotals> {
+  return {
+    runs: usage.runs,
+    model_calls: usage.modelCalls,
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    estimated_cost_usd: usage.estimatedCostUsd,
+  };
+}
+
+export function presentMonthUsage(usage: MonthUsage): z.output<typeof usageResponse> {
+  return {
+    month: usage.month,
+    total: presentUsage(usage.total),
+    by_monitor: usage.byMonitor.map((item) => ({ monitor_id: item.monitorId, ...(item.name !== undefined && { name: item.name }), ...presentUsage(item) })),
+    by_model: usage.byModel.map((item) => ({ model_id: item.modelId, ...presentUsage(item) })),
   };
 }
 

@@ -128,13 +128,13 @@ describe('each role on the table', () => {
     );
   });
 
-  it('the runner: its monitors and runs and the model guard (breaker, spend), no index, no delete', () => {
+  it('the runner: its monitors and runs, the model guard (breaker, spend) and the month usage counters, no index, no delete', () => {
     expect(dynamoStatementsOf(roles.runner)).toEqual(
       tableStatements(
         ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
         [],
         ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        ['MONITOR#*', 'MODELGUARD'],
+        ['MONITOR#*', 'MODELGUARD', 'USAGE#*'],
       ),
     );
   });

@@ -13,6 +13,7 @@ import type { RunQuery, RunQueue, RunRepository, RunRequest } from '#domain/runs
 import type { ClaimOutcome, DueMonitor, ScheduleRepository, SlotClaim } from '#domain/scheduling/ports.ts';
 import type { TargetRepository } from '#domain/targets/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
+import { NO_USAGE, type MonthUsage, type UsageRepository, type UsageTotals } from '#domain/runs/usage.ts';
 import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
 import { NO_MODEL_IN_API } from '#composition/management.ts';
 import { monitorPreviewer, uncountedJudgeMetrics } from '#composition/preview.ts';
@@ -307,6 +308,32 @@ export function sequentialIds(prefix = 'ID'): IdGenerator {
   return { next: () => `${prefix}${String((next += 1)).padStart(2, '0')}` };
 }
 
+/** Usage counters in memory: what each monitor's days and each month hold. */
+export class FakeUsage implements UsageRepository {
+  readonly days = new Map<string, UsageTotals>();
+  readonly months = new Map<string, Pick<MonthUsage, 'byMonitor' | 'byModel'>>();
+
+  async monitorDays(monitorId: string, from: string, to: string): Promise<UsageTotals> {
+    let total = NO_USAGE;
+    for (const [key, day] of this.days) {
+      const [id, date] = key.split('|') as [string, string];
+      if (id !== monitorId || date < from || date > to) continue;
+      total = {
+        runs: total.runs + day.runs,
+        modelCalls: total.modelCalls + day.modelCalls,
+        inputTokens: total.inputTokens + day.inputTokens,
+        outputTokens: total.outputTokens + day.outputTokens,
+        estimatedCostUsd: total.estimatedCostUsd + day.estimatedCostUsd,
+      };
+    }
+    return total;
+  }
+
+  async month(month: string): Promise<Pick<MonthUsage, 'byMonitor' | 'byModel'>> {
+    return this.months.get(month) ?? { byMonitor: [], byModel: [] };
+  }
+}
+
 /** A management context over fresh fakes; `settings` default to AWS mode with 90 days of runs. */
 export function fakeManagementContext(overrides: Partial<ManagementContext> = {}) {
   const targets = new FakeTargets();
@@ -321,6 +348,7 @@ export function fakeManagementContext(overrides: Partial<ManagementContext> = {}
     logSources,
     monitors,
     runs,
+    usage: new FakeUsage(),
     queue,
     schedule,
     health: { pingDatabase: async () => undefined },

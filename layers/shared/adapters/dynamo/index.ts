@@ -6,6 +6,7 @@ import { DynamoMonitorRepository } from './monitor-repository.ts';
 import { DynamoRunRepository } from './run-repository.ts';
 import { DynamoScheduleRepository } from './schedule-repository.ts';
 import { DynamoTargetRepository } from './target-repository.ts';
+import { DynamoUsageRepository } from './usage-repository.ts';
 
 /** Every repository over one table, as the composition roots hand them to use-cases. */
 export function createStore(table: Table) {
@@ -17,6 +18,7 @@ export function createStore(table: Table) {
     runs: new DynamoRunRepository(table),
     baselines: new DynamoBaselineRepository(table),
     modelGuard: new DynamoModelGuardRepository(table),
+    usage: new DynamoUsageRepository(table),
     schedule,
     health: schedule,
   };

@@ -7,6 +7,7 @@ import type { LogSourceRepository } from '../log-sources/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunQueue, RunRepository } from '../runs/ports.ts';
 import type { MonitorPreviewer } from '../runs/preview-run.ts';
+import type { UsageRepository } from '../runs/usage.ts';
 import type { ScheduleRepository } from '../scheduling/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
 
@@ -16,6 +17,8 @@ export interface ManagementContext {
   logSources: LogSourceRepository;
   monitors: MonitorRepository;
   runs: RunRepository;
+  /** Runs, model calls, tokens and cost per monitor per day and per month. */
+  usage: UsageRepository;
   schedule: ScheduleRepository;
   health: HealthProbe;
   queue: RunQueue;
