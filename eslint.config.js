@@ -15,7 +15,7 @@ const NAMED_ZOD_IMPORT = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.vigil/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.vigil/', 'coverage/', 'console/dist/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

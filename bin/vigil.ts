@@ -3,7 +3,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { VigilConfig } from '../lib/config.ts';
 import { CONFIG_CONTEXT_KEY, parseVigilConfig, VigilConfigError } from '../lib/config.ts';
-import { addVigilStacks } from '../lib/vigil-app.ts';
+import { addVigilStacks, DEFAULT_CONSOLE_ASSET_DIR } from '../lib/vigil-app.ts';
+import { ensureConsoleBuilt } from '../console/build.ts';
 
 const app = new App();
 
@@ -17,6 +18,8 @@ try {
   process.exit(1);
 }
 
+// The console construct publishes console/dist: built here (offline, a few seconds) when missing.
+await ensureConsoleBuilt({ outDir: DEFAULT_CONSOLE_ASSET_DIR, log: (line) => console.error(line) });
 addVigilStacks(app, config);
 // cdk-nag 3 is a policy-validation plugin: unacknowledged findings fail the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

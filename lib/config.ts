@@ -46,6 +46,14 @@ export const VIGIL_READ_ROLES_ARN = 'arn:aws:iam::*:role/VigilRead*';
 /** The default of `runnerTimeoutSeconds`; the visibility timeout default is six times it. */
 export const DEFAULT_RUNNER_TIMEOUT_SECONDS = 150;
 
+const subscriptions = z
+  .strictObject({
+    emails: z.array(z.email()).default([]),
+    smsNumbers: z.array(e164).default([]),
+    httpsEndpoints: z.array(z.url({ protocol: /^https$/ })).default([]),
+  })
+  .prefault({});
+
 const objectSchema = z.strictObject({
   /** Prefix of the stack names (`<prefix>-Stateful`, `<prefix>-Stateless`). @default 'Vigil' */
   stackPrefix: z
@@ -190,14 +198,15 @@ const objectSchema = z.strictObject({
    * its access log. Turn off when the account already has one. @default true
    */
   apiCloudWatchRole: z.boolean().default(true),
-  /** Who the alert topic delivers to. @default no subscriptions */
-  alertSubscriptions: z
-    .strictObject({
-      emails: z.array(z.email()).default([]),
-      smsNumbers: z.array(e164).default([]),
-      httpsEndpoints: z.array(z.url({ protocol: /^https$/ })).default([]),
-    })
-    .prefault({}),
+  /** Who the alert topic delivers to (monitors' notices). @default no subscriptions */
+  alertSubscriptions: subscriptions,
+  /** Who the operations topic delivers to (Vigil's own alarms). @default no subscriptions */
+  opsSubscriptions: subscriptions,
+  /**
+   * Estimated model spend per day (UTC), USD, above which the operations topic is alarmed.
+   * @default 5
+   */
+  modelDailyCostAlarmUsd: z.number().positive().max(1_000_000).default(5),
 });
 
 /** The settings with their defaults, checked against each other. */

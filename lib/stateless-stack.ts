@@ -1,15 +1,17 @@
 import type { StackProps } from 'aws-cdk-lib';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Period } from 'aws-cdk-lib/aws-apigateway';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { DEFAULTS, ENV } from '#composition/contract.ts';
 import type { VigilConfig } from './config.ts';
 import { AlertChannels } from './constructs/alert-channels.ts';
+import { ConsoleSite } from './constructs/console-site.ts';
 import type { AlertTopic } from './constructs/alert-topic.ts';
 import { ManagementApi } from './constructs/management-api.ts';
 import { ModelAccess } from './constructs/model-access.ts';
 import { MonitoredAccountAccess } from './constructs/monitored-account-access.ts';
+import { Operations } from './constructs/operations.ts';
 import type { QueueWithDlq } from './constructs/queue-with-dlq.ts';
 import type { VigilFunctionProps } from './constructs/vigil-function.ts';
 import { VigilFunction } from './constructs/vigil-function.ts';
@@ -32,11 +34,15 @@ export interface StatelessStackProps extends StackProps {
   readonly table: VigilTable;
   readonly runQueue: QueueWithDlq;
   readonly alertTopic: AlertTopic;
+  /** Where Vigil's own alarms go. */
+  readonly opsTopic: AlertTopic;
   /**
    * The API handler file.
    * @default lambdas/api/handler.ts
    */
   readonly apiEntry?: string;
+  /** The built web console (`console/dist`; bin/vigil.ts builds it when missing). */
+  readonly consoleAssetDir: string;
 }
 
 /**
@@ -44,6 +50,7 @@ export interface StatelessStackProps extends StackProps {
  * stack's table, queue and topic through the constructs' binders.
  *
  * - API: the management API; reads monitored accounts for `POST /log-sources/{id}/test`.
+ * - Console: the web console on CloudFront, the one origin the API's CORS allows.
  * - Scheduler: every minute, claims due monitors and enqueues their runs.
  * - Runner: consumes the run queue; collects, judges with Bedrock, alerts.
  * - Cost collector: every `costCollectorHours`, snapshots Cost Explorer for cost sources.
@@ -51,12 +58,14 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly apiFunction: VigilFunction;
   readonly api: ManagementApi;
+  readonly consoleSite: ConsoleSite;
   readonly schedulerFunction: VigilFunction;
   readonly runnerFunction: VigilFunction;
   readonly costCollectorFunction: VigilFunction;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    const { config, table, runQueue, alertTopic, apiEntry, ...stackProps } = props;
+    const { config, table, runQueue, alertTopic, opsTopic, apiEntry, consoleAssetDir, ...stackProps } = props;
     super(scope, id, { description: 'Vigil functions and management API', ...stackProps });
 
     const functionDefaults = { logRetention: config.logRetentionDays, logLevel: config.logLevel };
@@ -65,6 +74,15 @@ export class StatelessStack extends Stack {
     const monitoredAccounts = new MonitoredAccountAccess(this, 'MonitoredAccountAccess', {
       logGroupArns: config.allowedLogGroupArns,
       assumableRoleArns: config.assumableRoleArns,
+    });
+
+    // The console needs the API's URL (config.json, CSP) and the API the console's origin (CORS):
+    // the site takes the API's values lazily, resolved once the API below exists.
+    this.consoleSite = new ConsoleSite(this, 'Console', {
+      assetDir: consoleAssetDir,
+      apiUrl: Lazy.string({ produce: () => this.api.api.url }),
+      apiOrigin: Lazy.string({ produce: () => `https://${this.api.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}` }),
+      logRetention: config.logRetentionDays,
     });
 
     this.apiFunction = newFunction('ApiFunction', {
@@ -76,6 +94,7 @@ export class StatelessStack extends Stack {
         [ENV.COST_COLLECTOR_HOURS]: String(config.costCollectorHours),
         // The runner may invoke only these (ModelAccess); the API refuses monitors naming others.
         [ENV.ALLOWED_MODEL_IDS]: config.allowedModelIds.join(','),
+        [ENV.CONSOLE_ORIGIN]: this.consoleSite.origin,
         // A preview collects and judges as the runner does (rules only: no Bedrock grant here).
         [ENV.DEFAULT_MODEL_ID]: config.defaultModelId,
         [ENV.MAX_INPUT_TOKENS]: String(config.maxInputTokens),
@@ -94,6 +113,7 @@ export class StatelessStack extends Stack {
       accessLogRetention: config.logRetentionDays,
       waf: config.apiWaf,
       cloudWatchRole: config.apiCloudWatchRole,
+      corsOrigin: this.consoleSite.origin,
     });
 
     this.schedulerFunction = newFunction('SchedulerFunction', {
@@ -109,7 +129,7 @@ export class StatelessStack extends Stack {
     this.schedulerFunction.alarmOnErrors('ErrorAlarm', {
       period: Duration.minutes(1),
       evaluationPeriods: 2,
-      action: alertTopic.alarmAction,
+      action: opsTopic.alarmAction,
       impact: 'due monitors are not being enqueued, so scheduled runs are late or missing.',
     });
 
@@ -139,7 +159,7 @@ export class StatelessStack extends Stack {
     monitoredAccounts.grantMetricRead(this.runnerFunction);
     this.runnerFunction.alarmOnErrors('ErrorAlarm', {
       period: Duration.minutes(5),
-      action: alertTopic.alarmAction,
+      action: opsTopic.alarmAction,
       impact: 'monitor runs are retried and may end in the dead-letter queue.',
     });
 
@@ -157,9 +177,31 @@ export class StatelessStack extends Stack {
     this.costCollectorFunction.runOnSchedule('Schedule', Schedule.rate(Duration.hours(config.costCollectorHours)), Duration.minutes(30));
     this.costCollectorFunction.alarmOnErrors('ErrorAlarm', {
       period: Duration.minutes(5),
-      action: alertTopic.alarmAction,
+      action: opsTopic.alarmAction,
       impact: 'no cost snapshot was taken, so cost monitors keep judging the previous one.',
     });
+    this.apiFunction.alarmOnErrors('ErrorAlarm', {
+      period: Duration.minutes(5),
+      action: opsTopic.alarmAction,
+      impact: 'management API calls failed with a 5xx.',
+    });
+
+    this.operations = new Operations(this, 'Operations', {
+      api: this.api.api,
+      apiFunction: this.apiFunction,
+      schedulerFunction: this.schedulerFunction,
+      runnerFunction: this.runnerFunction,
+      runQueue,
+      table: table.table,
+      alarmAction: opsTopic.alarmAction,
+      modelDailyCostAlarmUsd: config.modelDailyCostAlarmUsd,
+    });
+
+    // The roles a monitored account's role trusts (vigil trust-policy prints that policy).
+    const roleOutputs = { RunnerRoleArn: this.runnerFunction, ApiRoleArn: this.apiFunction, CostCollectorRoleArn: this.costCollectorFunction };
+    for (const [name, fn] of Object.entries(roleOutputs)) {
+      new CfnOutput(this, name, { description: `Execution role of the ${fn.node.id}; trust it in monitored accounts`, value: fn.role.roleArn }).overrideLogicalId(name);
+    }
   }
 }
 

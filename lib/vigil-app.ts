@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { App } from 'aws-cdk-lib';
+import { PROJECT_ROOT } from './constructs/vigil-function.ts';
 import type { VigilConfig } from './config.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -14,7 +16,15 @@ export interface VigilStacksOptions {
    * @default lambdas/api/handler.ts
    */
   readonly apiEntry?: string;
+  /**
+   * The built web console published by the stateless stack.
+   * @default console/dist (bin/vigil.ts builds it when missing)
+   */
+  readonly consoleAssetDir?: string;
 }
+
+/** Where `npm start` and `cdk synth` build the console (console/build.ts). */
+export const DEFAULT_CONSOLE_ASSET_DIR = path.join(PROJECT_ROOT, 'console', 'dist');
 
 /**
  * Adds Vigil's two stacks to an app: `<prefix>-Stateful` and `<prefix>-Stateless`, which
@@ -36,7 +46,9 @@ export function addVigilStacks(app: App, config: VigilConfig, options: VigilStac
     table: stateful.table,
     runQueue: stateful.runQueue,
     alertTopic: stateful.alertTopic,
+    opsTopic: stateful.opsTopic,
     apiEntry: options.apiEntry,
+    consoleAssetDir: options.consoleAssetDir ?? DEFAULT_CONSOLE_ASSET_DIR,
   });
   return { stateful, stateless };
 }

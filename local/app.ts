@@ -32,6 +32,7 @@ import { superviseDynamoLocal, type DynamoSupervisor } from './dynamo-supervisor
 import { answerUnavailableWhileDown, externalDatabase, idleUnlessDatabaseDown } from './database-gate.ts';
 import { claimsThatKeepTheirRuns, queuedRunRequests, reapRunsLeftOpen } from './durable-runs.ts';
 import { createApiServer } from './http-server.ts';
+import { loadConsoleSite } from './console-site.ts';
 import { allowedHosts } from './request-guard.ts';
 import { InProcessRunQueue } from './in-process-queue.ts';
 import type { LocalConfig } from './local-config.ts';
@@ -134,7 +135,12 @@ function logSlotFailures(what: string, failures: readonly SlotFailure[], log: (l
  */
 export async function startLocalApp(
   config: LocalConfig,
-  options: { log: (line: string) => void; clock?: Clock },
+  options: {
+    log: (line: string) => void;
+    clock?: Clock;
+    /** A built console (`console/dist`) to serve at `/`; without it only the API answers. */
+    consoleDir?: string;
+  },
 ): Promise<LocalApp> {
   const { log } = options;
   const { dynamo, dynamoLocal } = await openDatabase(config, log);
@@ -252,6 +258,7 @@ export async function startLocalApp(
     );
     const listening = createApiServer((event, context) => handler(event, context), {
       ...(config.VIGIL_API_KEY !== undefined && { apiKey: config.VIGIL_API_KEY }),
+      ...(options.consoleDir !== undefined && { consoleSite: await loadConsoleSite(options.consoleDir) }),
       allowedHosts: allowedHosts({ host: config.HOST, port: config.PORT, extra: config.VIGIL_ALLOWED_HOSTS }),
     });
     server = listening;

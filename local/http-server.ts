@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES } from '#http/request.ts';
 import { errorResponse, json } from '#http/responses.ts';
 import { pathSegments } from '#http/router.ts';
 import { OPENAPI_PATH } from '../lambdas/api/resources/openapi.ts';
+import type { ConsoleSite } from './console-site.ts';
 import { checkRequestSource, RefusedRequest } from './request-guard.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -150,15 +151,20 @@ function refusal(error: RefusedRequest): APIGatewayProxyResult {
 
 /**
  * Serves the API Lambda handler over HTTP. Only requests whose `Host` is in `allowedHosts`
- * (421 otherwise) and that are not cross-origin browser requests (403) go further; when
+ * (421 otherwise) and that are not cross-origin browser requests (403) go further; the web
+ * console's files (`consoleSite`) are then served without a key; for everything else, when
  * `apiKey` is set, `x-api-key` must match it, as API Gateway requires in AWS (except on
  * `GET /openapi.json`).
  */
-export function createApiServer(handler: ApiHandler, options: { apiKey?: string; allowedHosts: ReadonlySet<string> }): Server {
+export function createApiServer(
+  handler: ApiHandler,
+  options: { apiKey?: string; allowedHosts: ReadonlySet<string>; consoleSite?: ConsoleSite },
+): Server {
   const serve = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
       try {
         checkRequestSource(request.headers, options.allowedHosts);
+        if (options.consoleSite?.serve(request, response)) return;
         if (
           options.apiKey !== undefined &&
           !isOpenApiRead(request) &&

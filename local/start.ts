@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseFileRoots } from '#adapters/files/file-access.ts';
 import { startLocalApp } from './app.ts';
 import { quietSdkNodeWarning, withoutAwsReason } from './aws-detect.ts';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/build.ts';
 import { loadLocalConfig } from './local-config.ts';
 
 /**
@@ -13,8 +14,18 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[vigil] ${line}`);
   const nodeNote = quietSdkNodeWarning(process.env, process.version);
   if (nodeNote) log(nodeNote);
-  const app = await startLocalApp(config, { log });
+  // The console is built once (a few seconds) when console/dist is missing; without Vite
+  // (installed without dev dependencies) the API still starts.
+  const consoleDir = await ensureConsoleBuilt({ log }).then(
+    () => CONSOLE_DIST,
+    (error: unknown) => {
+      log(`the web console could not be built, so only the API is served: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    },
+  );
+  const app = await startLocalApp(config, { log, ...(consoleDir !== undefined && { consoleDir }) });
   log(`API on ${app.url} (data in ${resolve(config.VIGIL_DATA_DIR)})`);
+  if (consoleDir !== undefined) log(`web console on ${app.url}/`);
   log(config.VIGIL_API_KEY ? 'x-api-key required (VIGIL_API_KEY is set)' : 'no API key required (set VIGIL_API_KEY to require one)');
   log(
     app.aws

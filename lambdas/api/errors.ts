@@ -15,6 +15,7 @@ const FIELD_PATHS: Record<SpecField, string> = {
   'logSource.filePath': 'config.path',
   'monitor.modelId': 'model.model_id',
   'preview.useModel': 'use_model',
+  'monitor.schedule': 'schedule',
 };
 
 /** The request field a reference problem is about, in API.md's path style. */

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ManagementContext } from '#domain/model/management-context.ts';
+import { readEnvironment } from '#composition/environment.ts';
 import { managementContextFromEnvironment } from '#composition/management.ts';
 import { Router, type Route } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
+import { withCors } from '#http/cors.ts';
 import { toApiError } from './errors.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
@@ -40,8 +42,13 @@ export function createApi(ctx: ManagementContext): HttpFunction {
 
 let api: HttpFunction | undefined;
 
+/** Built on the first invocation, so importing this module reads no environment. */
+function apiFromEnvironment(): HttpFunction {
+  const { CONSOLE_ORIGIN } = readEnvironment('api', process.env);
+  // In a browser, only the web console's origin may read the answers.
+  return withCors(createApi(managementContextFromEnvironment(process.env)), CONSOLE_ORIGIN);
+}
+
 export const handler = withHttpHandler(
-  async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
-    // Built on the first invocation, so importing this module reads no environment.
-    (api ??= createApi(managementContextFromEnvironment(process.env)))(event),
+  async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => (api ??= apiFromEnvironment())(event),
 );

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { CostRule, NumberRuleKind, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
 import { isLineRule } from '#domain/judge/rules.ts';
 import type { MonthUsage, UsageTotals } from '#domain/runs/usage.ts';
-import type { logSourceResponse, monitorResponse, previewResponse, runResponse, targetResponse, usageResponse, usageTotals } from './response-schemas.ts';
+import type { costSnapshotResponse, logSourceResponse, monitorResponse, previewResponse, runResponse, targetResponse, usageResponse, usageTotals } from './response-schemas.ts';
+import type { CostSnapshot } from '#domain/collect/types.ts';
 
 /**
  * Domain entities as docs/api.md shows them: snake_case, optional fields left out. Each returns
@@ -155,7 +156,13 @@ export function presentMonitor(monitor: Monitor, usage?: UsageTotals): z.output<
     name: monitor.name,
     log_source_id: monitor.logSourceId,
     enabled: monitor.enabled,
-    interval_seconds: monitor.intervalSeconds,
+    interval_seconds: monitor.schedule == null ? monitor.intervalSeconds : null,
+    schedule: monitor.schedule ?? null,
+    snoozed_until: monitor.snoozedUntil ?? null,
+    maintenance_windows: (monitor.maintenanceWindows ?? []).map((window) => ({
+      schedule: window.schedule,
+      duration_minutes: window.durationMinutes,
+    })),
     prompt: monitor.prompt,
     inputs: monitor.inputs.map(presentInput),
     rules: monitor.rules.map((rule) => ({
@@ -271,4 +278,43 @@ export function presentPreview(run: MonitorRun): z.output<typeof previewResponse
 
 export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; next_token: string | null } {
   return { items: page.items.map(present), next_token: page.nextToken };
+}
+
+/**
+ * A cost snapshot as `GET /log-sources/{id}/cost-snapshot` shows it. The forecast keeps every
+ * figure the collector stored (`start`, `end`, `amount`, and the prediction interval's `lower` /
+ * `upper` when Cost Explorer gave one).
+ */
+export function presentCostSnapshot(snapshot: CostSnapshot): z.output<typeof costSnapshotResponse> {
+  return {
+    log_source_id: snapshot.logSourceId,
+    collected_at: snapshot.collectedAt,
+    metric: snapshot.metric,
+    group_by: snapshot.groupBy,
+    unit: snapshot.unit,
+    estimated_from: snapshot.estimatedFrom,
+    daily: snapshot.daily.map(({ day, group, amount }) => ({ day, group, amount })),
+    month_to_date: snapshot.monthToDate.map(({ group, amount }) => ({ group, amount })),
+    forecast: snapshot.forecast === null ? null : { ...snapshot.forecast },
+    anomalies: snapshot.anomalies.map((anomaly) => ({
+      id: anomaly.id,
+      start: anomaly.start,
+      end: anomaly.end,
+      impact: anomaly.impact,
+      total_impact: anomaly.totalImpact,
+      root_causes: anomaly.rootCauses,
+    })),
+    ...(snapshot.savings !== undefined && {
+      savings: snapshot.savings.map((saving) => ({
+        resource: saving.resource,
+        resource_type: saving.resourceType,
+        action: saving.action,
+        region: saving.region,
+        monthly_savings: saving.monthlySavings,
+        currency: saving.currency,
+        recommended: saving.recommended,
+      })),
+    }),
+    notes: snapshot.notes,
+  };
 }

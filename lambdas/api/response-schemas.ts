@@ -131,7 +131,10 @@ export const monitorResponse = z
     name: z.string(),
     log_source_id: z.string(),
     enabled: z.boolean(),
-    interval_seconds: z.number().int(),
+    interval_seconds: z.number().int().nullable().describe('null when the monitor runs on a `schedule`'),
+    schedule: z.string().nullable().describe('`cron(…)` (EventBridge syntax, UTC) or `rate(…)`; null when the monitor runs every `interval_seconds`'),
+    snoozed_until: timestamp.nullable().describe('notifications are suppressed (reason `snoozed`) until then'),
+    maintenance_windows: z.array(z.object({ schedule: z.string(), duration_minutes: z.number().int() })),
     prompt: z.string(),
     inputs: z.array(monitorInputResponse),
     rules: z.array(
@@ -315,6 +318,51 @@ export const previewResponse = runResponse
   })
   .describe('the run a save would have produced now: no previous verdict (never skipped as unchanged) and no baseline (no NEW/MISSING marks)');
 
+export const costSnapshotResponse = z.object({
+  log_source_id: z.string(),
+  collected_at: timestamp,
+  metric: z.string(),
+  group_by: z.string(),
+  unit: z.string().describe('the currency of every amount'),
+  estimated_from: z.string().nullable().describe('the first day Cost Explorer still marks as estimated'),
+  daily: z.array(z.object({ day: z.string(), group: z.string(), amount: z.number() })).describe('the last 35 days and today, oldest first'),
+  month_to_date: z.array(z.object({ group: z.string(), amount: z.number() })).describe('largest first'),
+  forecast: z
+    .object({
+      start: z.string(),
+      end: z.string().describe('exclusive'),
+      amount: z.number(),
+      lower: z.number().optional().describe("the 80% prediction interval's lower bound"),
+      upper: z.number().optional(),
+    })
+    .nullable(),
+  anomalies: z.array(
+    z.object({
+      id: z.string(),
+      start: z.string(),
+      end: z.string().nullable(),
+      impact: z.number(),
+      total_impact: z.number().nullable(),
+      root_causes: z.array(z.string()),
+    }),
+  ),
+  savings: z
+    .array(
+      z.object({
+        resource: z.string(),
+        resource_type: z.string(),
+        action: z.string(),
+        region: z.string().nullable(),
+        monthly_savings: z.number(),
+        currency: z.string(),
+        recommended: z.string().nullable(),
+      }),
+    )
+    .optional()
+    .describe('Cost Optimization Hub recommendations, for sources with include_savings'),
+  notes: z.array(z.string()),
+});
+
 export const healthResponse = z
   .object({
     status: z.enum(['ok', 'degraded', 'down']),
@@ -347,6 +395,7 @@ for (const [id, schema] of Object.entries({
   LogSource: logSourceResponse,
   LogSourcePage: logSourcePage,
   SourceTestResult: sourceTestResponse,
+  CostSnapshot: costSnapshotResponse,
   Monitor: monitorResponse,
   MonitorPage: monitorPage,
   MonitorRun: runResponse,

@@ -5,6 +5,7 @@ import type { TargetSpec } from '#domain/targets/manage-targets.ts';
 import { ANOMALY_LOOKBACK_DAYS, COST_RULE_DEFAULTS } from '#domain/numbers/cost-rules.ts';
 import { parseOrThrow } from '#http/validation.ts';
 import { linePatternProblem } from '#domain/model/line-pattern.ts';
+import { parseScheduleExpression } from '#domain/scheduling/schedule-expression.ts';
 
 /**
  * Wire schemas (snake_case, API.md) and their mapping to domain specs. Objects are strict:
@@ -304,12 +305,35 @@ const costRuleSchema = z.discriminatedUnion('kind', [
 const email = z.email({ error: 'must be an email address' }).max(254);
 const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be an E.164 phone number like +15555550100' });
 
+/** Syntax only: whether a cron still fires after now is the use-case's check (it has the clock). */
+function scheduleExpression(kind: 'any' | 'cron') {
+  return z
+    .string()
+    .max(256)
+    .superRefine((text, ctx) => {
+      const parsed = parseScheduleExpression(text, new Date(0));
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      else if (kind === 'cron' && parsed.schedule.kind !== 'cron') ctx.addIssue({ code: 'custom', message: 'must be a cron(...) expression' });
+    });
+}
+
+const DEFAULT_INTERVAL_SECONDS = 300;
+
+const maintenanceWindowSchema = z.strictObject({
+  schedule: scheduleExpression('cron'),
+  duration_minutes: z.number().int().min(1).max(10080),
+});
+
 export const monitorSchema = z
   .strictObject({
     name,
     log_source_id: id,
     enabled: z.boolean().default(true),
-    interval_seconds: z.number().int().min(60).max(86400).default(300),
+    // Exactly one of the two; neither means every 300 s. A GET shows the unused one as null.
+    interval_seconds: z.number().int().min(60).max(86400).nullable().default(null),
+    schedule: scheduleExpression('any').nullable().default(null),
+    snoozed_until: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time like 2026-11-27T18:00:00Z, or null' }).nullable().default(null),
+    maintenance_windows: z.array(maintenanceWindowSchema).max(10).default([]),
     prompt: z.string().trim().min(1).max(8000),
     inputs: z.array(inputSchema).min(1).max(10).describe('labels unique within the monitor (case-insensitive)'),
     rules: z
@@ -340,6 +364,9 @@ export const monitorSchema = z
     digest: z.strictObject({ hour_utc: z.number().int().min(0).max(23) }).nullable().default(null),
   })
   .superRefine((monitor, ctx) => {
+    if (monitor.interval_seconds !== null && monitor.schedule !== null) {
+      ctx.addIssue({ code: 'custom', path: ['schedule'], message: 'cannot be set together with interval_seconds; a monitor has exactly one of them' });
+    }
     if (monitor.judge_when === 'unusual' && monitor.window_config.mode !== 'templates') {
       ctx.addIssue({ code: 'custom', path: ['judge_when'], message: 'unusual needs window_config.mode templates (the baseline compares templates)' });
     }
@@ -452,7 +479,11 @@ function toMonitorSpec(wire: z.output<typeof monitorSchema>): MonitorSpec {
     name: wire.name,
     logSourceId: wire.log_source_id,
     enabled: wire.enabled,
-    intervalSeconds: wire.interval_seconds,
+    // With a schedule, the use-case replaces this with the interval the schedule stands for.
+    intervalSeconds: wire.interval_seconds ?? DEFAULT_INTERVAL_SECONDS,
+    schedule: wire.schedule,
+    snoozedUntil: wire.snoozed_until === null ? null : new Date(wire.snoozed_until).toISOString(),
+    maintenanceWindows: wire.maintenance_windows.map((window) => ({ schedule: window.schedule, durationMinutes: window.duration_minutes })),
     prompt: wire.prompt,
     inputs: wire.inputs.map(toInput),
     rules: wire.rules.map((rule): MonitorRule => {

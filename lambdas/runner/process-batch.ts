@@ -18,6 +18,8 @@ export interface BatchDeps {
   minimumRunMs: number;
   now(): number;
   log(message: string, fields: Record<string, unknown>): void;
+  /** Told every handled run (its status, duration and notifications become metrics). */
+  record?(result: ExecuteRunResult): void;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function processBatch(event: SQSEvent, deps: BatchDeps): Promise<SQ
     try {
       const result = await deps.execute(request, deps.now() + available);
       deps.log('run handled', { messageId: record.messageId, outcome: result.outcome, monitorId: request.monitorId });
+      deps.record?.(result);
     } catch (error) {
       fail('run failed before reaching a final status', { error: error instanceof Error ? error.message : String(error) });
     }

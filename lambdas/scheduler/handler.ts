@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { failuresByReason, tick, TickIncompleteError, type TickDeps, type TickResult } from '#domain/scheduling/scheduler.ts';
 import { schedulerTickFromEnvironment } from '#composition/scheduler.ts';
+import { HEARTBEAT_METRIC, SLOT_LAG_METRIC } from '#composition/contract.ts';
 import { logger, metrics } from '#adapters/powertools/index.ts';
 import { withEventHandler } from '#adapters/powertools/with-handler.ts';
 
@@ -18,6 +19,8 @@ export async function runTick(deps: TickDeps) {
     throw error;
   }
   report(result);
+  // One datapoint a minute, idle or not: its absence is what the heartbeat alarm watches.
+  metrics.addMetric(HEARTBEAT_METRIC, MetricUnit.Count, 1);
   const { failedClaims, ...counts } = result;
   logger.info('scheduler tick', { ...counts, failedClaims: failedClaims.length });
   return result;
@@ -40,6 +43,7 @@ function report(result: TickResult): void {
     ClosedStaleRuns: result.closedStaleRuns,
   };
   for (const [name, value] of Object.entries(counts)) if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+  if (result.due > 0) metrics.addMetric(SLOT_LAG_METRIC, MetricUnit.Seconds, result.lagSeconds);
 }
 
 let deps: TickDeps | undefined;

@@ -18,16 +18,24 @@ export interface AlertSubscriptions {
 export interface AlertTopicProps {
   /** Who receives the alerts; email and HTTPS subscribers must confirm before delivery starts. */
   readonly subscriptions: AlertSubscriptions;
+  /** @default 'Vigil alerts' */
+  readonly displayName?: string;
+  /**
+   * Let this account's CloudWatch alarms publish (topic policy) and use the key (key policy).
+   * @default false
+   */
+  readonly acceptAlarms?: boolean;
 }
 
 /** What CloudWatch needs of the topic's key to publish an alarm to the encrypted topic. */
 export const ALARM_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey*'] as const;
 
 /**
- * The SNS topic Vigil alerts through: encrypted with a customer managed KMS key (rotated yearly)
- * and refusing publishes without TLS. Its policy lets this account's CloudWatch alarms publish
- * (the alarms of Vigil's functions and queues alert through it), and the key's policy lets
- * CloudWatch use the key for that, both only on behalf of this account (`aws:SourceAccount`).
+ * An SNS topic of Vigil's: the alert topic monitors notify through, or the operations topic
+ * Vigil's own alarms go to. Encrypted with a customer managed KMS key (rotated yearly) and
+ * refusing publishes without TLS. With `acceptAlarms`, its policy lets this account's CloudWatch
+ * alarms publish, and the key's policy lets CloudWatch use the key for that, both only on behalf
+ * of this account (`aws:SourceAccount`).
  *
  * A customer key rather than `aws/sns`: CloudWatch alarms publish here, and the AWS managed key's
  * policy cannot be changed to let CloudWatch use it.
@@ -35,14 +43,14 @@ export const ALARM_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey*'] as cons
 export class AlertTopic extends Construct {
   readonly topic: Topic;
   readonly key: Key;
-  /** Use as a CloudWatch alarm action. */
-  readonly alarmAction: SnsAction;
+  private readonly action: SnsAction | null;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
 
+    const displayName = props.displayName ?? 'Vigil alerts';
     this.key = new Key(this, 'Key', {
-      description: 'Encrypts the Vigil alert topic',
+      description: `Encrypts the ${displayName} topic`,
       enableKeyRotation: true,
       pendingWindow: Duration.days(7),
     });
@@ -51,7 +59,7 @@ export class AlertTopic extends Construct {
     // could use the key and publish here (the confused-deputy problem).
     const fromThisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
     const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
-    this.key.addToResourcePolicy(
+    if (props.acceptAlarms) this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToUseTheKey',
         principals: [cloudWatch],
@@ -62,13 +70,13 @@ export class AlertTopic extends Construct {
     );
 
     this.topic = new Topic(this, 'Topic', {
-      displayName: 'Vigil alerts',
+      displayName,
       masterKey: this.key,
       enforceSSL: true,
       // SHA256 signatures on deliveries instead of SHA1.
       signatureVersion: '2',
     });
-    this.topic.addToResourcePolicy(
+    if (props.acceptAlarms) this.topic.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [cloudWatch],
@@ -89,7 +97,13 @@ export class AlertTopic extends Construct {
     for (const url of props.subscriptions.httpsEndpoints) {
       this.topic.addSubscription(new UrlSubscription(url, { protocol: SubscriptionProtocol.HTTPS }));
     }
-    this.alarmAction = new SnsAction(this.topic);
+    this.action = props.acceptAlarms ? new SnsAction(this.topic) : null;
+  }
+
+  /** Use as a CloudWatch alarm action; only a topic that accepts alarms has one. */
+  get alarmAction(): SnsAction {
+    if (this.action === null) throw new Error(`${this.node.path} does not accept alarms (acceptAlarms)`);
+    return this.action;
   }
 
   /** Lets a function publish alerts: sets `ALERT_TOPIC_ARN` to the topic ARN and grants publish and the key. */

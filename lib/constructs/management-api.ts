@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IApiKey, Period, UsagePlan } from 'aws-cdk-lib/aws-apigateway';
 import {
   AccessLogField,
@@ -47,6 +47,13 @@ export interface ManagementApiProps {
   readonly waf: boolean;
   /** Create API Gateway's account-wide CloudWatch Logs role (needed once per account and Region). */
   readonly cloudWatchRole: boolean;
+  /**
+   * The one browser origin allowed to call the API (the web console's): answered preflights
+   * (`OPTIONS`, no key) and API Gateway's own error answers carry it. The function adds it to its
+   * answers (`CONSOLE_ORIGIN`).
+   * @default no CORS: browsers on other origins cannot read the answers
+   */
+  readonly corsOrigin?: string;
 }
 
 function wafVisibility(metricName: string): CfnWebACL.VisibilityConfigProperty {
@@ -80,6 +87,14 @@ export class ManagementApi extends Construct {
       endpointTypes: [EndpointType.REGIONAL],
       apiKeySourceType: ApiKeySourceType.HEADER,
       defaultMethodOptions: { apiKeyRequired: true },
+      ...(props.corsOrigin !== undefined && {
+        defaultCorsPreflightOptions: {
+          allowOrigins: [props.corsOrigin],
+          allowHeaders: ['Content-Type', 'X-Api-Key'],
+          allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+          maxAge: Duration.hours(1),
+        },
+      }),
       cloudWatchRole: false,
       deployOptions: {
         stageName: API_STAGE_NAME,
@@ -128,7 +143,14 @@ export class ManagementApi extends Construct {
       ['Throttled', ResponseType.THROTTLED, 'throttled'],
       ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, 'quota_exceeded'],
     ] as const) {
-      this.api.addGatewayResponse(id, { type, templates: { 'application/json': errorBody(code) } });
+      this.api.addGatewayResponse(id, {
+        type,
+        templates: { 'application/json': errorBody(code) },
+        // So the console can read a refused key or a throttle (the function's answers carry it too).
+        ...(props.corsOrigin !== undefined && {
+          responseHeaders: { 'Access-Control-Allow-Origin': `'${props.corsOrigin}'`, Vary: "'Origin'" },
+        }),
+      });
     }
 
     const integration = new LambdaIntegration(props.handler, { allowTestInvoke: false });

@@ -3,18 +3,9 @@ import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { VigilFunction } from './vigil-function.ts';
 import { acknowledgeWildcardResources } from './wildcard-acknowledgement.ts';
+import { COST_EXPLORER_ACTIONS, LOG_GROUP_READ_ACTIONS, UNSCOPED_READ_ACTIONS } from '../monitored-account-actions.ts';
 
-/** Reading log events and running Logs Insights queries: actions on the log group they name. */
-export const LOG_GROUP_READ_ACTIONS = ['logs:FilterLogEvents', 'logs:StartQuery'] as const;
-
-/**
- * Actions that support no resource-level permissions: a query is named by its id only
- * (GetQueryResults, StopQuery), and DescribeTaskDefinition has no resource type.
- */
-export const UNSCOPED_READ_ACTIONS = ['ecs:DescribeTaskDefinition', 'logs:GetQueryResults', 'logs:StopQuery'] as const;
-
-/** Cost Explorer reads of the cost collector; none supports resource-level permissions. */
-export const COST_EXPLORER_ACTIONS = ['ce:GetAnomalies', 'ce:GetCostAndUsage', 'ce:GetCostForecast'] as const;
+export { COST_EXPLORER_ACTIONS, LOG_GROUP_READ_ACTIONS, UNSCOPED_READ_ACTIONS };
 
 /** CloudWatch metric reads of `metrics` inputs and the source test; neither has a resource type. */
 export const METRIC_READ_ACTIONS = ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'] as const;

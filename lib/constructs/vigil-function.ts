@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Schedule } from 'aws-cdk-lib/aws-events';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -113,9 +113,12 @@ export class VigilFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
+  /** Powertools' `service` dimension on the custom metrics this function publishes. */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: VigilFunctionProps) {
     super(scope, id);
+    this.serviceName = `vigil-${props.name}`;
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
@@ -141,7 +144,7 @@ export class VigilFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: {
-        [ENV.POWERTOOLS_SERVICE_NAME]: `vigil-${props.name}`,
+        [ENV.POWERTOOLS_SERVICE_NAME]: this.serviceName,
         [ENV.POWERTOOLS_METRICS_NAMESPACE]: METRICS_NAMESPACE,
         [ENV.POWERTOOLS_LOG_LEVEL]: props.logLevel,
         [ENV.NODE_OPTIONS]: '--enable-source-maps',
@@ -215,6 +218,18 @@ export class VigilFunction extends Construct {
       description: `Runs the ${this.node.id} function on a schedule`,
       schedule,
       targets: [new LambdaFunction(this.function, { retryAttempts: 2, maxEventAge })],
+    });
+  }
+
+  /** One of the custom metrics this function publishes (namespace Vigil, its `service` dimension). */
+  customMetric(metricName: string, options: { statistic: string; period: Duration; dimensions?: Record<string, string>; label?: string }): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.serviceName, ...options.dimensions },
+      statistic: options.statistic,
+      period: options.period,
+      ...(options.label !== undefined && { label: options.label }),
     });
   }
 

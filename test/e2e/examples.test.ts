@@ -3,7 +3,7 @@
  * (target, source, then the monitor with the source's id substituted), so the examples cannot
  * drift from the API.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHarness } from '../support/local-harness.ts';
@@ -21,14 +21,17 @@ describe('example monitors', () => {
     const target = (await call('POST', '/targets', { name: 'prod', type: 'aws_account', connection_config: { region: 'eu-west-1' } })).body;
     ids['<COST_SOURCE_ID>'] = (await call('POST', '/log-sources', { target_id: target.id, name: 'bill', mode: 'cost_explorer', config: { include_savings: true } })).body.id;
     ids['<METRICS_SOURCE_ID>'] = (await call('POST', '/log-sources', { target_id: target.id, name: 'metrics', mode: 'cloudwatch_metrics' })).body.id;
+    const laptop = (await call('POST', '/targets', { name: 'laptop', type: 'local' })).body;
+    writeFileSync(join(local.logDir, 'app.log'), 'INFO started\n');
+    ids['<FILE_SOURCE_ID>'] = (await call('POST', '/log-sources', { target_id: laptop.id, name: 'app log', mode: 'file', config: { path: join(local.logDir, 'app.log') } })).body.id;
   }, 120_000);
 
   afterAll(async () => {
     await local.stop();
   });
 
-  it('has the four documented examples', () => {
-    expect(readdirSync(EXAMPLES).sort()).toEqual(['cost-anomaly.json', 'lambda-errors.json', 'monthly-budget.json', 'rds-connections.json']);
+  it('has the documented examples', () => {
+    expect(readdirSync(EXAMPLES).sort()).toEqual(['app-errors-weekdays.json', 'cost-anomaly.json', 'lambda-errors.json', 'monthly-budget.json', 'rds-connections.json']);
   });
 
   it.each(readdirSync(EXAMPLES).sort())('%s is accepted as it stands once its source id is filled in', async (file) => {

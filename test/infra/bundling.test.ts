@@ -31,7 +31,10 @@ function newOutdir(): string {
 function assetDirs(outdir: string, stack: Stack): Record<string, string> {
   const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
   return Object.fromEntries(
-    Object.values(functions).map((fn) => [
+    Object.values(functions)
+      // Vigil's own functions; the console's BucketDeployment function is aws-cdk-lib's, not bundled here.
+      .filter((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME !== undefined)
+      .map((fn) => [
       fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string,
       path.join(outdir, fn.Metadata['aws:asset:path'] as string),
     ]),

@@ -45,6 +45,8 @@ describe('parseVigilConfig', () => {
       apiWaf: false,
       apiCloudWatchRole: true,
       alertSubscriptions: { emails: [], smsNumbers: [], httpsEndpoints: [] },
+      opsSubscriptions: { emails: [], smsNumbers: [], httpsEndpoints: [] },
+      modelDailyCostAlarmUsd: 5,
     });
   });
 
@@ -194,6 +196,8 @@ describe('parseVigilConfig', () => {
     [{ stackPrefix: '1-vigil' }, /^vigil\.stackPrefix: /],
     [{ alertSubscriptions: { smsNumbers: ['0555 550100'] } }, /^vigil\.alertSubscriptions\.smsNumbers\[0\]: expected an E\.164/],
     [{ apiQuota: { limit: 10, period: 'YEAR' } }, /^vigil\.apiQuota\.period: /],
+    [{ opsSubscriptions: { emails: ['oncall'] } }, /^vigil\.opsSubscriptions\.emails\[0\]: /],
+    [{ modelDailyCostAlarmUsd: 0 }, /^vigil\.modelDailyCostAlarmUsd: /],
   ])('rejects %j', (raw, message) => {
     expect(problemsOf(raw)).toEqual([expect.stringMatching(message)]);
   });

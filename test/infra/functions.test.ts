@@ -9,7 +9,7 @@ import { parsePriceOverrides } from '#domain/judge/prices.ts';
 import type { SynthesizedFunction } from './support.ts';
 import { LAMBDA_PROVIDED_VARIABLES, PLATFORM_VARIABLES } from '#composition/contract.ts';
 import { FUNCTION_NAMES, readEnvironment, variablesReadBy } from '#composition/environment.ts';
-import { functionNamed, onlyKey, statefulOutput, synthTemplates } from './support.ts';
+import { functionNamed, onlyKey, statefulOutput, synthTemplates, topicNamed } from './support.ts';
 
 let stateful: Template;
 let stateless: Template;
@@ -81,17 +81,19 @@ function ruleOf(template: Template, fn: SynthesizedFunction): Record<string, unk
 const LAMBDA_DEFAULTS = { Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' };
 
 describe('the stateless stack', () => {
-  it('has the API, scheduler, runner and cost collector functions, and nothing else runs code', () => {
-    const services = Object.values(stateless.findResources('AWS::Lambda::Function')).map(
-      (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string,
-    );
+  it('has the API, scheduler, runner and cost collector functions, and nothing else runs code but the console copy', () => {
+    const functions = Object.entries(stateless.findResources('AWS::Lambda::Function'));
+    const services = functions.flatMap(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME ?? []);
+    const others = functions.filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === undefined);
     expect(services.sort()).toEqual(['vigil-api', 'vigil-cost-collector', 'vigil-runner', 'vigil-scheduler']);
+    // aws-cdk-lib's BucketDeployment function, which copies the console into its bucket at deploy time.
+    expect(others.map(([id]) => id)).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
   });
 
-  it('alarms on the three background functions, to the alert topic, on failure and on recovery', () => {
-    const topic = statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') });
-    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+  it('alarms on errors of the four functions, to the operations topic, on failure and on recovery', () => {
+    const topic = statefulOutput(stateful, { Ref: topicNamed(stateful, 'Vigil operations') });
+    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors' } }));
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({
         Namespace: 'AWS/Lambda',
@@ -109,7 +111,7 @@ describe('the stateless stack', () => {
   it('keeps the dead-letter alarm of the run queue in the stateful stack', () => {
     stateful.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      AlarmActions: [{ Ref: onlyKey(stateful, 'AWS::SNS::Topic') }],
+      AlarmActions: [{ Ref: topicNamed(stateful, 'Vigil operations') }],
     });
   });
 });
@@ -166,7 +168,7 @@ describe('the runner function', () => {
       TABLE_NAME: tableName(stateful),
       DEFAULT_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       RUN_RETENTION_DAYS: '90',
-      ALERT_TOPIC_ARN: statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') }),
+      ALERT_TOPIC_ARN: statefulOutput(stateful, { Ref: topicNamed(stateful, 'Vigil alerts') }),
       API_BASE_URL: (stateless.toJSON().Outputs as Record<string, { Value: unknown }>).ApiUrl?.Value,
       COST_COLLECTOR_HOURS: '6',
       RUN_MARGIN_SECONDS: '15',
@@ -313,5 +315,6 @@ describe('the environment contract (layers/shared/composition/contract.ts)', () 
 function placeholderFor(variable: string): string {
   if (variable.endsWith('_URL')) return 'https://example.com/x';
   if (variable.endsWith('_ARN')) return 'arn:aws:sns:eu-west-1:123456789012:alerts';
+  if (variable.endsWith('_ORIGIN')) return 'https://d111111abcdef8.cloudfront.net';
   return 'resolved-at-deploy';
 }

@@ -18,12 +18,14 @@ import {
   actionsOf,
   functionNamed,
   granting,
+  keyOfTopic,
   onlyKey,
   policiesOf,
   statefulOutput,
   statementsOf,
   synthTemplates,
   TEST_ENV,
+  topicNamed,
 } from './support.ts';
 
 const { account, region } = TEST_ENV;
@@ -220,7 +222,7 @@ describe('the runner role', () => {
   it('may publish to the alert topic with its key, and SMS to phone numbers, but to no other topic', () => {
     const statements = statementsOfFunction(stateless, roles.runner);
     expect(granting(statements, 'sns:Publish')).toEqual([
-      { Effect: 'Allow', Action: 'sns:Publish', Resource: statefulOutput(stateful, { Ref: onlyKey(stateful, 'AWS::SNS::Topic') }) },
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: statefulOutput(stateful, { Ref: topicNamed(stateful, 'Vigil alerts') }) },
       // Anything that is not an SNS ARN: a phone number (authorized against "*"), never a topic.
       { Sid: 'SmsToPhoneNumbersOnly', Effect: 'Allow', Action: 'sns:Publish', NotResource: 'arn:aws:sns:*:*:*' },
     ]);
@@ -230,7 +232,7 @@ describe('the runner role', () => {
       {
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: statefulOutput(stateful, { 'Fn::GetAtt': [onlyKey(stateful, 'AWS::KMS::Key'), 'Arn'] }),
+        Resource: statefulOutput(stateful, { 'Fn::GetAtt': [keyOfTopic(stateful, topicNamed(stateful, 'Vigil alerts')), 'Arn'] }),
       },
     ]);
   });
@@ -355,12 +357,32 @@ describe('the API role', () => {
   });
 });
 
+/** The policy of aws-cdk-lib's BucketDeployment function, which copies the console into its bucket. */
+const isConsoleDeployment = (logicalId: string) => logicalId.startsWith('CustomCDKBucketDeployment');
+
+describe('the console deployment role', () => {
+  it('reads the CDK asset bucket, writes the console bucket and invalidates the distribution, nothing else', () => {
+    const ids = Object.keys(stateless.findResources('AWS::IAM::Policy')).filter(isConsoleDeployment);
+    expect(ids).toHaveLength(1);
+    const statements = stateless.toJSON().Resources[ids[0] as string].Properties.PolicyDocument.Statement as Statement[];
+    const byResource = statements.map((s) => ({ actions: actionsOf([s]).sort(), resource: JSON.stringify(s.Resource) }));
+    expect(byResource).toEqual([
+      { actions: ['s3:GetBucket*', 's3:GetObject*', 's3:List*'], resource: expect.stringContaining('cdk-hnb659fds-assets-123456789012-eu-west-1') },
+      {
+        actions: ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+        resource: expect.stringMatching(/ConsoleBucket[0-9A-F]+.*Arn/),
+      },
+      { actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'], resource: '"*"' },
+    ]);
+  });
+});
+
 describe('every role of the stateless stack', () => {
   let statements: Statement[];
   beforeAll(() => {
-    statements = Object.keys(stateless.findResources('AWS::IAM::Policy')).flatMap(
-      (id) => stateless.toJSON().Resources[id].Properties.PolicyDocument.Statement as Statement[],
-    );
+    statements = Object.keys(stateless.findResources('AWS::IAM::Policy'))
+      .filter((id) => !isConsoleDeployment(id))
+      .flatMap((id) => stateless.toJSON().Resources[id].Properties.PolicyDocument.Statement as Statement[]);
   });
 
   it('is granted no table administration and no DynamoDB wildcard', () => {

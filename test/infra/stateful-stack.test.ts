@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthTemplates, TEST_ENV } from './support.ts';
+import { keyOfTopic, synthTemplates, TEST_ENV, topicNamed } from './support.ts';
 
 let template: Template;
 let terminationProtection: boolean | undefined;
@@ -24,6 +24,7 @@ beforeAll(() => {
         smsNumbers: ['+15555550100'],
         httpsEndpoints: ['https://hooks.example.com/vigil'],
       },
+      opsSubscriptions: { emails: ['oncall@example.com'] },
     },
   });
   custom = changed.stateful;
@@ -125,9 +126,9 @@ describe('the run queue', () => {
     }
   });
 
-  it('raises an alarm to the alert topic as soon as the DLQ holds a message', () => {
+  it('raises an alarm to the operations topic as soon as the DLQ holds a message', () => {
     const dlq = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { MessageRetentionPeriod: 1_209_600 } }))[0];
-    const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    const topic = topicNamed(template, 'Vigil operations');
     template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -145,14 +146,24 @@ describe('the run queue', () => {
   });
 });
 
-describe('the alert topic', () => {
+/** The statements of the topic's key policy and of its topic policy. */
+function policiesOfTopic(stack: Template, topic: string) {
+  const key = keyOfTopic(stack, topic);
+  const keyStatements = stack.toJSON().Resources[key].Properties.KeyPolicy.Statement as Array<Record<string, unknown>>;
+  const topicPolicies = Object.values(stack.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [{ Ref: topic }] } }));
+  expect(topicPolicies).toHaveLength(1);
+  const topicStatements = (topicPolicies[0]?.Properties.PolicyDocument.Statement ?? []) as Array<Record<string, unknown>>;
+  return { key, keyStatements, topicStatements };
+}
+
+const ROOT_ADMINISTERS_KEY = { AWS: `arn:aws:iam::${TEST_ENV.account}:root` };
+
+describe('the operations topic', () => {
   it("is encrypted with a rotated customer managed key that only this account's CloudWatch alarms may use", () => {
-    const key = Object.keys(template.findResources('AWS::KMS::Key'));
-    expect(key).toHaveLength(1);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key[0], 'Arn'] } });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    const statements = template.toJSON().Resources[key[0] as string].Properties.KeyPolicy.Statement as Array<Record<string, unknown>>;
-    const forCloudWatch = statements.filter((s) => JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'));
+    const topic = topicNamed(template, 'Vigil operations');
+    const { key, keyStatements } = policiesOfTopic(template, topic);
+    expect(template.toJSON().Resources[key].Properties.EnableKeyRotation).toBe(true);
+    const forCloudWatch = keyStatements.filter((s) => JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'));
     expect(forCloudWatch).toEqual([
       {
         Sid: 'AllowCloudWatchAlarmsToUseTheKey',
@@ -164,17 +175,13 @@ describe('the alert topic', () => {
       },
     ]);
     // Every other statement is the account root's administration of the key (CDK's default).
-    expect(statements.filter((s) => !forCloudWatch.includes(s)).map((s) => s.Principal)).toEqual([
-      { AWS: `arn:aws:iam::${TEST_ENV.account}:root` },
-    ]);
+    expect(keyStatements.filter((s) => !forCloudWatch.includes(s)).map((s) => s.Principal)).toEqual([ROOT_ADMINISTERS_KEY]);
   });
 
   it("lets only this account's CloudWatch alarms publish, besides the TLS deny", () => {
-    const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
-    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
-    expect(policies).toHaveLength(1);
-    const statements = (policies[0]?.Properties.PolicyDocument.Statement ?? []) as Array<Record<string, unknown>>;
-    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
+    const topic = topicNamed(template, 'Vigil operations');
+    const { topicStatements } = policiesOfTopic(template, topic);
+    expect(topicStatements.filter((s) => s.Effect === 'Allow')).toEqual([
       {
         Sid: 'AllowCloudWatchAlarmsToPublish',
         Effect: 'Allow',
@@ -187,10 +194,36 @@ describe('the alert topic', () => {
         },
       },
     ]);
+    expect(topicStatements.filter((s) => s.Effect === 'Deny')).toEqual([
+      expect.objectContaining({ Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+  });
+
+  it('subscribes its own configured endpoints, none of the alert topic', () => {
+    const topic = topicNamed(custom, 'Vigil operations');
+    expect(Object.values(custom.findResources('AWS::SNS::Subscription', { Properties: { TopicArn: { Ref: topic } } })).map((s) => s.Properties)).toEqual([
+      { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topic } },
+    ]);
+  });
+
+  it('is an output, beside the alert topic', () => {
+    expect(template.toJSON().Outputs.OpsTopicArn).toEqual({ Description: expect.any(String), Value: { Ref: topicNamed(template, 'Vigil operations') } });
+    expect(template.toJSON().Outputs.AlertTopicArn).toEqual({ Description: expect.any(String), Value: { Ref: topicNamed(template, 'Vigil alerts') } });
+  });
+});
+
+describe('the alert topic', () => {
+  it('is encrypted with its own rotated key that CloudWatch may not use: no alarm goes there', () => {
+    const topic = topicNamed(template, 'Vigil alerts');
+    const { key, keyStatements, topicStatements } = policiesOfTopic(template, topic);
+    expect(key).not.toBe(keyOfTopic(template, topicNamed(template, 'Vigil operations')));
+    expect(template.toJSON().Resources[key].Properties.EnableKeyRotation).toBe(true);
+    expect(keyStatements.map((s) => s.Principal)).toEqual([ROOT_ADMINISTERS_KEY]);
+    expect(topicStatements.filter((s) => s.Effect === 'Allow')).toEqual([]);
   });
 
   it('denies publishing without TLS', () => {
-    const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    const topic = topicNamed(template, 'Vigil alerts');
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topic }],
       PolicyDocument: {
@@ -210,12 +243,13 @@ describe('the alert topic', () => {
   });
 
   it('subscribes the configured email addresses, phone numbers and HTTPS endpoints', () => {
-    const topic = Object.keys(custom.findResources('AWS::SNS::Topic'))[0];
-    custom.resourceCountIs('AWS::SNS::Subscription', 3);
-    custom.allResourcesProperties('AWS::SNS::Subscription', { TopicArn: { Ref: topic } });
-    custom.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    custom.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+15555550100' });
+    const topic = topicNamed(custom, 'Vigil alerts');
+    const mine = { Properties: { TopicArn: { Ref: topic } } };
+    expect(Object.keys(custom.findResources('AWS::SNS::Subscription', mine))).toHaveLength(3);
+    custom.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: topic }, Protocol: 'email', Endpoint: 'ops@example.com' });
+    custom.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: topic }, Protocol: 'sms', Endpoint: '+15555550100' });
     custom.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: { Ref: topic },
       Protocol: 'https',
       Endpoint: 'https://hooks.example.com/vigil',
     });
@@ -228,14 +262,17 @@ describe('the stateful stack', () => {
     expect(customTerminationProtection).toBe(false);
   });
 
-  it('holds the table, queues, topic and alarm and no function', () => {
+  it('holds the table, queues, both topics and the alarm and no function', () => {
     template.resourceCountIs('AWS::Lambda::Function', 0);
     expect(Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type).sort()).toEqual(
       [
         'AWS::CloudWatch::Alarm',
         'AWS::DynamoDB::Table',
         'AWS::KMS::Key',
+        'AWS::KMS::Key',
         'AWS::SNS::Topic',
+        'AWS::SNS::Topic',
+        'AWS::SNS::TopicPolicy',
         'AWS::SNS::TopicPolicy',
         'AWS::SQS::Queue',
         'AWS::SQS::Queue',

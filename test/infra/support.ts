@@ -16,6 +16,9 @@ export const CDK_CONTEXT: Record<string, unknown> & { vigil: Record<string, unkn
   readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
 ).context;
 
+/** A stand-in for the built console, so template tests need no Vite build. */
+export const CONSOLE_FIXTURE = path.join(PROJECT_ROOT, 'test', 'infra', 'fixtures', 'console');
+
 /** Pinned so templates do not depend on the machine's AWS settings. */
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
 
@@ -46,7 +49,7 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     ...TEST_ENV,
     ...options.config,
   });
-  return { app, ...addVigilStacks(app, config) };
+  return { app, ...addVigilStacks(app, config, { consoleAssetDir: CONSOLE_FIXTURE }) };
 }
 
 /** Both templates of a new app. */
@@ -111,13 +114,30 @@ export function onlyKey(template: Template, type: string, pattern?: object): str
   return keys[0] as string;
 }
 
+/** The stateful stack's outputs for people, beside the ones CDK makes for cross-stack references. */
+export const NAMED_OUTPUTS = ['AlertTopicArn', 'OpsTopicArn'];
+
+/** The logical id of the topic with this display name: `Vigil alerts` or `Vigil operations`. */
+export function topicNamed(stateful: Template, displayName: 'Vigil alerts' | 'Vigil operations'): string {
+  return onlyKey(stateful, 'AWS::SNS::Topic', { Properties: { DisplayName: displayName } });
+}
+
+/** The logical id of the KMS key that encrypts the topic. */
+export function keyOfTopic(stateful: Template, topic: string): string {
+  const master = stateful.toJSON().Resources[topic].Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] };
+  return master['Fn::GetAtt'][0];
+}
+
 /**
  * How the stateless stack reads `value` of the `stateful` template: `Fn::GetStackOutput` of the
  * output that holds it (weak cross-stack reference).
  */
 export function statefulOutput(stateful: Template, value: unknown): unknown {
   const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown }>;
-  const names = Object.keys(outputs).filter((name) => JSON.stringify(outputs[name]?.Value) === JSON.stringify(value));
+  // The outputs named for people (AlertTopicArn, ...) hold the same values as CDK's references.
+  const names = Object.keys(outputs).filter(
+    (name) => !NAMED_OUTPUTS.includes(name) && JSON.stringify(outputs[name]?.Value) === JSON.stringify(value),
+  );
   if (names.length !== 1) throw new Error(`expected one stateful output of ${JSON.stringify(value)}, found ${names.length}`);
   return { 'Fn::GetStackOutput': { StackName: 'Vigil-Stateful', Region: TEST_ENV.region, OutputName: names[0] } };
 }

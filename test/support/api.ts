@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { RunQueue, RunRequest } from '#domain/runs/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { LocalFileAccess } from '#adapters/files/file-access.ts';
+import type { Table } from '#adapters/dynamo/index.ts';
 import { NO_MODEL_IN_API, ulidGenerator } from '#composition/management.ts';
 import { monitorPreviewer, uncountedJudgeMetrics } from '#composition/preview.ts';
 import { sourceReaders } from '#composition/readers.ts';
@@ -66,6 +67,8 @@ export interface ApiHarness {
   queue: RecordingQueue;
   clock: { now: () => Date; set(iso: string): void };
   scanAll: () => Promise<Record<string, unknown>[]>;
+  /** The table under the API, for writing what only other functions write (cost snapshots). */
+  table: Table;
   /** Asserts a request is refused with `status` and that the table did not change. */
   expectRejected(status: number, method: string, path: string, options?: Parameters<typeof apiEvent>[2]): Promise<any>;
 }
@@ -120,6 +123,7 @@ export async function createApiHarness(
     queue,
     clock,
     scanAll,
+    table,
     async expectRejected(status, method, path, options) {
       const before = await scanAll();
       const response = await call(method, path, options);

@@ -352,6 +352,7 @@ export function fakeManagementContext(overrides: Partial<ManagementContext> = {}
     queue,
     schedule,
     health: { pingDatabase: async () => undefined },
+    costSnapshots: { latest: async () => null },
     clock,
     ids: sequentialIds(),
     settings: { localMode: false, runRetentionDays: 90 },

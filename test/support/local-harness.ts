@@ -23,8 +23,11 @@ export class LocalHarness {
     this.logDir = mkdtempSync(join(tmpdir(), `vigil-e2e-${name}-logs-`));
   }
 
-  /** Starts local mode with the log directory as its only file root; `env` adds or overrides settings. */
-  async start(clock: { now(): Date }, env: Record<string, string> = {}): Promise<LocalApp> {
+  /**
+   * Starts local mode with the log directory as its only file root; `env` adds or overrides
+   * settings; `consoleDir`, a built console, is served at `/`.
+   */
+  async start(clock: { now(): Date }, env: Record<string, string> = {}, options: { consoleDir?: string } = {}): Promise<LocalApp> {
     const config = loadLocalConfig({
       PORT: String(await freePort()),
       VIGIL_DATA_DIR: this.dataDir,
@@ -34,13 +37,18 @@ export class LocalHarness {
       VIGIL_FILE_ROOTS: this.logDir,
       ...env,
     });
-    this.app = await startLocalApp(config, { log: () => undefined, clock });
+    this.app = await startLocalApp(config, { log: () => undefined, clock, ...options });
     return this.app;
   }
 
   private started(): LocalApp {
     if (this.app === undefined) throw new Error('local mode is not started');
     return this.app;
+  }
+
+  /** The running app's management context (its repositories), for what no API call writes. */
+  context(): LocalApp['ctx'] {
+    return this.started().ctx;
   }
 
   /** One API call with the key; the body parsed from JSON (null when empty). */

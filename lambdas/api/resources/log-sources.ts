@@ -3,6 +3,7 @@ import {
   createLogSource,
   deleteLogSource,
   getLogSource,
+  latestCostSnapshot,
   listLogSources,
   testLogSourceById,
   updateLogSource,
@@ -10,8 +11,8 @@ import {
 import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';
-import { presentLogSource, presentPage } from '../presenters.ts';
-import { logSourcePage, logSourceResponse, sourceTestResponse } from '../response-schemas.ts';
+import { presentCostSnapshot, presentLogSource, presentPage } from '../presenters.ts';
+import { costSnapshotResponse, logSourcePage, logSourceResponse, sourceTestResponse } from '../response-schemas.ts';
 import { logSourceDocSchema, parseLogSource } from '../schemas.ts';
 import { idFilter, listQuery, location, param, parseListQuery, updateDoc } from './common.ts';
 
@@ -81,6 +82,16 @@ export function logSourceRoutes(ctx: ManagementContext): Route[] {
       doc: {
         summary: 'Read the source once: `ok: false` with the reason when it cannot',
         responses: { 200: { description: 'what the read found', body: sourceTestResponse } },
+        errors: [404],
+      },
+    },
+    {
+      method: 'GET',
+      path: '/log-sources/{id}/cost-snapshot',
+      handler: async (request) => json(200, presentCostSnapshot(await latestCostSnapshot(param(request, 'id'), ctx))),
+      doc: {
+        summary: "The newest cost snapshot of a cost_explorer source (404 before the collector's first one, or for another kind of source)",
+        responses: { 200: { description: 'the snapshot that cost inputs render', body: costSnapshotResponse } },
         errors: [404],
       },
     },

@@ -14,6 +14,19 @@ const READ_ONLY = ['id', 'created_at', 'updated_at', 'next_run_at', 'last_run', 
 const NESTED = ['window_config', 'notification_config', 'model'];
 const LIST_QUERY = listQuery({ log_source_id: idFilter.describe('only the monitors whose default source this is') });
 
+/**
+ * `interval_seconds` and `schedule` are one setting in two forms: a patch that sets one of them
+ * (and not the other) replaces the current one, so `{"schedule": "rate(5 minutes)"}` switches
+ * an interval monitor over instead of clashing with its interval.
+ */
+function withoutReplacedTiming(current: Record<string, unknown>, patch: unknown): Record<string, unknown> {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return current;
+  const has = (field: string) => (patch as Record<string, unknown>)[field] != null;
+  if (has('schedule') && !('interval_seconds' in patch)) return { ...current, interval_seconds: null };
+  if (has('interval_seconds') && !('schedule' in patch)) return { ...current, schedule: null };
+  return current;
+}
+
 export function monitorRoutes(ctx: ManagementContext): Route[] {
   return [
     {
@@ -76,7 +89,7 @@ export function monitorRoutes(ctx: ManagementContext): Route[] {
         const patch = request.body();
         const monitor = await updateMonitor(
           param(request, 'id'),
-          (current) => parseMonitor(mergePatch(presentMonitor(current), patch, { nested: NESTED, readOnly: READ_ONLY })),
+          (current) => parseMonitor(mergePatch(withoutReplacedTiming(presentMonitor(current), patch), patch, { nested: NESTED, readOnly: READ_ONLY })),
           ctx,
         );
         return json(200, presentMonitor(monitor));

@@ -29,6 +29,8 @@ export const ENV = {
   DEFAULT_MODEL_ID: 'DEFAULT_MODEL_ID',
   /** The models monitors may name (comma-separated); unset allows any. */
   ALLOWED_MODEL_IDS: 'ALLOWED_MODEL_IDS',
+  /** The web console's origin (`https://<distribution>.cloudfront.net`): the one origin the API's CORS allows. */
+  CONSOLE_ORIGIN: 'CONSOLE_ORIGIN',
   /** The management API's URL, for run links in notifications. */
   API_BASE_URL: 'API_BASE_URL',
   /** Per-model price overrides (USD per 1M tokens), see docs/judge.md. */
@@ -114,3 +116,25 @@ export const TABLE_SCHEMA = {
 } as const;
 
 export type TableIndexName = keyof typeof TABLE_SCHEMA.indexes;
+
+// ---------- metrics ----------
+// The CloudWatch metrics Vigil's functions publish (EMF through Powertools Metrics), named once
+// for the functions that publish them and the alarms and dashboard that read them. Each also
+// carries Powertools' `service` dimension, `vigil-<function>` (lib/constructs/vigil-function.ts).
+
+/** 1 per scheduler tick that finished: missing datapoints mean no tick ran. */
+export const HEARTBEAT_METRIC = 'SchedulerHeartbeat';
+/** Seconds the most overdue due slot waited at a tick. */
+export const SLOT_LAG_METRIC = 'SlotLagSeconds';
+
+/** 1 per finished run, with a `Status` dimension (ok, warn, alert, error). */
+export const RUNS_METRIC = 'Runs';
+/** Milliseconds from a run's start to its verdict. */
+export const RUN_DURATION_METRIC = 'RunDuration';
+/** 1 per notification outcome, with an `Outcome` dimension (sent, failed, suppressed, outbox). */
+export const NOTIFICATIONS_METRIC = 'Notifications';
+
+/** The judge's estimated model cost in USD: per `ModelId`, and in total (service dimension only). */
+export const MODEL_COST_METRIC = 'EstimatedCostUsd';
+export const INPUT_TOKENS_METRIC = 'InputTokens';
+export const OUTPUT_TOKENS_METRIC = 'OutputTokens';

@@ -22,6 +22,7 @@ const variables = z.object({
       z.transform((list) => list.split(',').map((id) => id.trim()).filter((id) => id.length > 0)),
     ),
   ),
+  [ENV.CONSOLE_ORIGIN]: z.optional(z.url()),
   [ENV.API_BASE_URL]: z._default(z.url(), DEFAULTS.apiBaseUrl),
   [ENV.MODEL_PRICES_JSON]: z.optional(z.string().check(z.minLength(2))),
   [ENV.MODEL_MONTHLY_BUDGET_USD]: z.optional(z.coerce.number().check(z.positive(), z.maximum(1_000_000))),
@@ -62,6 +63,7 @@ const functionEnvironments = {
     DEFAULT_MODEL_ID: true,
     MAX_INPUT_TOKENS: true,
     COLLECT_CONCURRENCY: true,
+    CONSOLE_ORIGIN: true,
   }),
   scheduler: z.pick(variables, { TABLE_NAME: true, RUN_QUEUE_URL: true, RUN_RETENTION_DAYS: true }),
   runner: z.pick(variables, {

@@ -64,6 +64,7 @@ describe('PowertoolsJudgeMetrics', () => {
       { namespace: 'Vigil', name: 'OutputTokens', unit: 'Count', value: 180, dimensions: ['service', 'ModelId'], model: MODEL, reason: undefined },
       { namespace: 'Vigil', name: 'JudgeLatency', unit: 'Milliseconds', value: 2300, dimensions: ['service', 'ModelId'], model: MODEL, reason: undefined },
       { namespace: 'Vigil', name: 'EstimatedCostUsd', unit: 'None', value: 0.0033, dimensions: ['service', 'ModelId'], model: MODEL, reason: undefined },
+      { namespace: 'Vigil', name: 'EstimatedCostUsd', unit: 'None', value: 0.0033, dimensions: ['service'], model: undefined, reason: undefined },
     ]);
     expect(shared.hasStoredMetrics()).toBe(false);
   });

@@ -28,7 +28,8 @@ describe('tick', () => {
 
     const result = await tick(deps);
 
-    expect(result).toEqual({ due: 3, claimed: 2, lost: 1, failedClaims: [], closedStaleRuns: 0, digests: 0 });
+    // The slots were due 20 s before the tick.
+    expect(result).toEqual({ due: 3, claimed: 2, lost: 1, failedClaims: [], closedStaleRuns: 0, digests: 0, lagSeconds: 20 });
     expect(schedule.batches).toEqual([
       [
         { monitorId: 'A', from: SLOT, to: nextSlotAfter(clock.now(), 60, 'A').toISOString() },

@@ -1,4 +1,5 @@
 import type { Table } from './table.ts';
+import { DynamoCostSnapshotRepository } from './cost-snapshot-repository.ts';
 import { DynamoBaselineRepository } from './baseline-repository.ts';
 import { DynamoLogSourceRepository } from './log-source-repository.ts';
 import { DynamoModelGuardRepository } from './model-guard-repository.ts';
@@ -21,6 +22,7 @@ export function createStore(table: Table) {
     usage: new DynamoUsageRepository(table),
     schedule,
     health: schedule,
+    costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),
   };
 }
 

@@ -47,8 +47,8 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
             IndexName: INDEX.due,
             KeyConditionExpression: 'duePk = :due AND dueAt <= :now',
             // The tick needs only these; the index holds whole monitors (prompts, inputs, rules).
-            ProjectionExpression: '#id, dueAt, intervalSeconds, lastRun, digest',
-            ExpressionAttributeNames: { '#id': 'id' },
+            ProjectionExpression: '#id, dueAt, intervalSeconds, #schedule, lastRun, digest',
+            ExpressionAttributeNames: { '#id': 'id', '#schedule': 'schedule' },
             ExpressionAttributeValues: { ':due': partition, ':now': now.toISOString() },
             Limit: page.limit,
             ExclusiveStartKey: startKey,
@@ -65,6 +65,7 @@ export class DynamoScheduleRepository implements ScheduleRepository, HealthProbe
           monitorId: String(item.id),
           nextRunAt: String(item.dueAt),
           intervalSeconds: Number(item.intervalSeconds),
+          schedule: typeof item.schedule === 'string' ? item.schedule : null,
           lastRun: (item.lastRun as LastRunSummary | undefined) ?? null,
           digestHourUtc: (item.digest as { hourUtc?: number } | null | undefined)?.hourUtc ?? null,
         })),

@@ -3,6 +3,7 @@
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { JudgeMetrics, JudgeMetricsRecord } from '#domain/judge/ports.ts';
+import { MODEL_COST_METRIC } from '#composition/contract.ts';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
@@ -12,7 +13,7 @@ export const RULES_ONLY_DIMENSION = 'rules-only';
 /**
  * Records InputTokens, OutputTokens, JudgeLatency, EstimatedCostUsd and ModelCalls for judged
  * runs, SkippedRuns (with a `Reason` dimension) for skipped ones and JudgeErrors for runs without
- * a verdict, ModelFallbackRuns (with a `Reason`: `circuit_open`, `budget_reached`) for runs the
+ * a verdict (EstimatedCostUsd also without `ModelId`, as the total), ModelFallbackRuns (with a `Reason`: `circuit_open`, `budget_reached`) for runs the
  * model guard judged by the rules, all with a `ModelId` dimension.
  *
  * Each record goes out through `singleMetric()`: EMF gives every metric in one document the same
@@ -43,6 +44,8 @@ export class PowertoolsJudgeMetrics implements JudgeMetrics {
     this.emit('InputTokens', MetricUnit.Count, usage.inputTokens, model);
     this.emit('OutputTokens', MetricUnit.Count, usage.outputTokens, model);
     this.emit('JudgeLatency', MetricUnit.Milliseconds, usage.latencyMs, model);
-    this.emit('EstimatedCostUsd', MetricUnit.NoUnit, usage.estimatedCostUsd, model);
+    this.emit(MODEL_COST_METRIC, MetricUnit.NoUnit, usage.estimatedCostUsd, model);
+    // Once more without ModelId: the total an alarm can watch (alarms cannot SEARCH over models).
+    this.emit(MODEL_COST_METRIC, MetricUnit.NoUnit, usage.estimatedCostUsd, {});
   }
 }

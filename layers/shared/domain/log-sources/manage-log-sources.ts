@@ -3,6 +3,7 @@ import { FieldNotAllowedError, NotFoundError } from '../model/errors.ts';
 import { SourceReadError } from '../collect/errors.ts';
 import type { LogSourceTestResult } from './test-log-source.ts';
 import type { ManagementContext } from '../model/management-context.ts';
+import type { CostSnapshot } from '../collect/types.ts';
 
 export type LogSourceBody = LogSourceSpec & { targetId: string; name: string };
 
@@ -68,6 +69,21 @@ export async function testLogSourceById(
   const target = await deps.targets.get(source.targetId);
   if (!target) throw new NotFoundError(`target ${source.targetId} of log source ${id} not found`);
   return deps.sourceTester.test(source, target);
+}
+
+/**
+ * The newest cost snapshot of a `cost_explorer` source (what its `cost` inputs read). A source of
+ * another kind has none, and neither has a cost source before the collector's first pass: both
+ * are a NotFoundError that says which.
+ */
+export async function latestCostSnapshot(id: string, deps: Pick<ManagementContext, 'logSources' | 'costSnapshots'>): Promise<CostSnapshot> {
+  const source = await getLogSource(id, deps);
+  if (source.mode !== 'cost_explorer') {
+    throw new NotFoundError(`log source ${id} is a ${source.mode} source; only cost_explorer sources have cost snapshots`);
+  }
+  const snapshot = await deps.costSnapshots.latest(id);
+  if (!snapshot) throw new NotFoundError(`log source ${id} has no cost snapshot yet; the cost collector takes one at its next pass`);
+  return snapshot;
 }
 
 export function deleteLogSource(id: string, deps: Pick<Deps, 'logSources'>): Promise<void> {

@@ -240,12 +240,29 @@ export interface AlertState {
   runId?: string;
 }
 
+/** A recurring quiet time: open for `durationMinutes` from each slot of its cron `schedule`. */
+export interface MaintenanceWindow {
+  /** An EventBridge cron expression (UTC), `cron(0 22 ? * SAT *)`. */
+  schedule: string;
+  durationMinutes: number;
+}
+
 /** What an operator sets on a monitor. */
 export interface MonitorSpec {
   name: string;
   logSourceId: string;
   enabled: boolean;
+  /**
+   * Seconds between slots: the operator's `interval_seconds`, or, with a `schedule`, the interval
+   * it stands for (a rate's; a cron's longest gap, at most 7 days), which inputs' lookback defaults to.
+   */
   intervalSeconds: number;
+  /** `rate(5 minutes)` or `cron(0 9 * * ? *)` (EventBridge syntax, UTC); absent: slots every `intervalSeconds`. */
+  schedule?: string | null;
+  /** Until then runs go on and their notifications are suppressed (`snoozed`); absent or null: not snoozed. */
+  snoozedUntil?: string | null;
+  /** While one is open, notifications are suppressed (`maintenance`). */
+  maintenanceWindows?: MaintenanceWindow[];
   prompt: string;
   inputs: MonitorInput[];
   rules: MonitorRule[];

@@ -53,12 +53,12 @@ export class ConflictError extends VigilError {
 }
 
 /** A field of a spec, in the domain's words (the API layer names the request field). */
-export type SpecField = 'target.type' | 'logSource.mode' | 'logSource.filePath' | 'monitor.modelId' | 'preview.useModel';
+export type SpecField = 'target.type' | 'logSource.mode' | 'logSource.filePath' | 'monitor.modelId' | 'monitor.schedule' | 'preview.useModel';
 
 /**
  * A well-formed spec whose field holds a value this deployment does not allow: a local target
  * or a file source outside local mode, a path outside the file roots, a model the stack may not
- * invoke. `message` says why, naming no request field.
+ * invoke, a schedule that never fires again. `message` says why, naming no request field.
  */
 export class FieldNotAllowedError extends VigilError {
   readonly code = 'validation_error';

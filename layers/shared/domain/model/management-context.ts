@@ -10,6 +10,7 @@ import type { MonitorPreviewer } from '../runs/preview-run.ts';
 import type { UsageRepository } from '../runs/usage.ts';
 import type { ScheduleRepository } from '../scheduling/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
+import type { CostSnapshotReader } from '../collect/ports.ts';
 
 /** Everything the management use-cases may need; each takes only the parts it uses. */
 export interface ManagementContext {
@@ -21,6 +22,8 @@ export interface ManagementContext {
   usage: UsageRepository;
   schedule: ScheduleRepository;
   health: HealthProbe;
+  /** The cost collector's snapshots (`GET /log-sources/{id}/cost-snapshot`). */
+  costSnapshots: CostSnapshotReader;
   queue: RunQueue;
   clock: Clock;
   ids: IdGenerator;

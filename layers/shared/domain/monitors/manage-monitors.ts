@@ -3,6 +3,7 @@ import { FieldNotAllowedError, InvalidReferencesError, NotFoundError, type Refer
 import { referencedLogSourceIds } from './monitor-references.ts';
 import type { SourceExpectations } from './ports.ts';
 import { nextSlotAfter } from '../scheduling/schedule.ts';
+import { nextScheduledSlot, nominalIntervalSeconds, parseScheduleExpression } from '../scheduling/schedule-expression.ts';
 import type { ManagementContext } from '../model/management-context.ts';
 
 type Deps = Pick<ManagementContext, 'monitors' | 'logSources' | 'clock' | 'ids' | 'settings'>;
@@ -51,22 +52,44 @@ function checkModel(spec: MonitorSpec, settings: Deps['settings']): void {
 }
 
 /**
- * The checks a spec passes before it is saved (or previewed): its model is one this deployment
- * may invoke, and every log source it names exists and fits its input. Returns the sources' modes.
+ * The spec with the interval its schedule stands for, and the monitor's first slot after `now`.
+ * A schedule that never fires again (its years are past) is refused (the API names `schedule`).
  */
-export async function checkMonitorSpec(spec: MonitorSpec, deps: Pick<Deps, 'logSources' | 'settings'>): Promise<SourceExpectations> {
-  checkModel(spec, deps.settings);
-  return resolveSources(spec, deps);
+function scheduled(spec: MonitorSpec, id: string, now: Date): { spec: MonitorSpec; nextSlot: string } {
+  if (spec.schedule == null) {
+    return { spec, nextSlot: nextSlotAfter(now, spec.intervalSeconds, id).toISOString() };
+  }
+  const parsed = parseScheduleExpression(spec.schedule, now);
+  if (!parsed.ok) throw new FieldNotAllowedError('monitor.schedule', parsed.problem);
+  const next = nextScheduledSlot(parsed.schedule, now, id);
+  if (next === null) throw new FieldNotAllowedError('monitor.schedule', 'never fires after now');
+  return { spec: { ...spec, intervalSeconds: nominalIntervalSeconds(parsed.schedule, now) }, nextSlot: next.toISOString() };
 }
 
-export async function createMonitor(spec: MonitorSpec, deps: Deps): Promise<Monitor> {
-  const sources = await checkMonitorSpec(spec, deps);
+/**
+ * The checks a spec passes before it is saved (or previewed): its model is one this deployment
+ * may invoke, its schedule fires, and every log source it names exists and fits its input.
+ * Returns the spec with its schedule's interval, its first slot and the sources' modes.
+ */
+export async function checkMonitorSpec(
+  requested: MonitorSpec,
+  id: string,
+  now: Date,
+  deps: Pick<Deps, 'logSources' | 'settings'>,
+): Promise<{ spec: MonitorSpec; nextSlot: string; sources: SourceExpectations }> {
+  checkModel(requested, deps.settings);
+  const { spec, nextSlot } = scheduled(requested, id, now);
+  return { spec, nextSlot, sources: await resolveSources(spec, deps) };
+}
+
+export async function createMonitor(requested: MonitorSpec, deps: Deps): Promise<Monitor> {
   const now = deps.clock.now();
   const id = deps.ids.next(now);
+  const { spec, nextSlot, sources } = await checkMonitorSpec(requested, id, now, deps);
   const monitor: Monitor = {
     ...spec,
     id,
-    nextRunAt: spec.enabled ? nextSlotAfter(now, spec.intervalSeconds, id).toISOString() : null,
+    nextRunAt: spec.enabled ? nextSlot : null,
     lastRun: null,
     alertState: null,
     version: 1,
@@ -92,20 +115,18 @@ export function listMonitors(
 }
 
 /**
- * Writes the new spec. A changed interval, or a monitor enabled again, is scheduled from now;
+ * Writes the new spec. A changed interval or schedule, or a monitor enabled again, is scheduled from now;
  * a disabled monitor has no next run (and leaves the due index).
  */
 export async function updateMonitor(id: string, change: (current: Monitor) => MonitorSpec, deps: Deps): Promise<Monitor> {
   const current = await getMonitor(id, deps);
-  const spec = change(current);
-  const sources = await checkMonitorSpec(spec, deps);
   const now = deps.clock.now();
-  const reschedule = spec.intervalSeconds !== current.intervalSeconds || (spec.enabled && !current.enabled);
-  const nextRunAt = !spec.enabled
-    ? null
-    : reschedule || current.nextRunAt === null
-      ? nextSlotAfter(now, spec.intervalSeconds, id).toISOString()
-      : current.nextRunAt;
+  const { spec, nextSlot, sources } = await checkMonitorSpec(change(current), id, now, deps);
+  const reschedule =
+    (spec.schedule ?? null) !== (current.schedule ?? null) ||
+    (spec.schedule == null && spec.intervalSeconds !== current.intervalSeconds) ||
+    (spec.enabled && !current.enabled);
+  const nextRunAt = !spec.enabled ? null : reschedule || current.nextRunAt === null ? nextSlot : current.nextRunAt;
   const updated: Monitor = { ...current, ...spec, nextRunAt, version: current.version + 1, updatedAt: now.toISOString() };
   await deps.monitors.update(updated, current, sources);
   return updated;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AlertState, Finding, Monitor, MonitorRun, NotifyOn, RunStatus } from '../model/entities.ts';
 import { isLineRule } from '../judge/rules.ts';
+import { inMaintenanceWindow } from '../scheduling/schedule-expression.ts';
 
 /** `alert` is a notice about the run's status (whatever it is); `recovered` follows a problem. */
 export type NoticeKind = 'alert' | 'recovered';
@@ -30,11 +31,18 @@ export interface DecideNotificationInput {
 
 /** The reason on a notice suppressed because the same problem was notified within the cooldown. */
 export const COOLDOWN_REASON = 'cooldown';
+/** The reason on every notice of a run that finished while its monitor was snoozed. */
+export const SNOOZED_REASON = 'snoozed';
+/** The reason on every notice of a run that finished in one of its monitor's maintenance windows. */
+export const MAINTENANCE_REASON = 'maintenance';
 
 const PROBLEM_STATUSES: ReadonlySet<RunStatus> = new Set(['warn', 'alert', 'error']);
 
 /**
  * Decides whether `run` notifies, given the monitor's `notificationConfig` and `alertState`.
+ *
+ * - While the monitor is snoozed (`snoozedUntil` later than `now`) or one of its maintenance
+ *   windows is open, nothing notifies (`reason: 'snoozed'` / `'maintenance'`), recoveries included.
  *
  * - `notifyOn`: `alert_only` notifies `alert`; `warn_and_alert` adds `warn`; `all` notifies every
  *   final status. An `error` run notifies under every setting when all of its inputs failed, and
@@ -54,6 +62,9 @@ export function decideNotification(input: DecideNotificationInput): Notification
   const notifiedNow: AlertState = { status: run.status, fingerprint, notifiedAt: now.toISOString(), runId: run.id };
 
   if (!isFinal(run.status)) return none('the run has not finished');
+  // Quiet times leave the alert state as it is: after them, a problem still there notifies.
+  if (monitor.snoozedUntil != null && now.getTime() < Date.parse(monitor.snoozedUntil)) return none(SNOOZED_REASON);
+  if (inMaintenanceWindow(monitor.maintenanceWindows ?? [], now)) return none(MAINTENANCE_REASON);
 
   if (run.status === 'ok' && current !== null && PROBLEM_STATUSES.has(current.status)) {
     return {

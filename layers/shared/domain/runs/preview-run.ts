@@ -42,10 +42,10 @@ export async function previewMonitor(
   const { previewer, clock } = deps;
   const steps = options.useModel ? previewer.model : previewer.rules;
   if ('unavailable' in steps) throw new FieldNotAllowedError('preview.useModel', steps.unavailable);
-  await checkMonitorSpec(spec, deps);
   const now = clock.now();
+  const { spec: checked } = await checkMonitorSpec(spec, PREVIEW_ID, now, deps);
   const monitor: Monitor = {
-    ...spec,
+    ...checked,
     id: PREVIEW_ID,
     nextRunAt: null,
     lastRun: null,

@@ -6,6 +6,8 @@ export interface DueMonitor {
   monitorId: string;
   nextRunAt: string;
   intervalSeconds: number;
+  /** The monitor's schedule expression, when it has one instead of an interval. */
+  schedule?: string | null;
   /** The monitor's newest run, to close one the runner never finished. */
   lastRun: LastRunSummary | null;
   /** The monitor's daily digest hour (UTC); absent or null without a digest. */

@@ -3,7 +3,7 @@ import { EnqueueError, type RunQueue, type RunRequest, type RunRepository } from
 import type { Clock } from '../model/ports.ts';
 import { scheduledRunId } from '../runs/run-identity.ts';
 import { forEachConcurrently } from '../model/concurrency.ts';
-import { nextSlotAfter } from './schedule.ts';
+import { nextScheduledSlot, scheduleOf } from './schedule-expression.ts';
 import { newRun } from '../runs/manage-runs.ts';
 import { describeError } from '../notify/channels.ts';
 
@@ -26,6 +26,8 @@ export interface TickResult {
   closedStaleRuns: number;
   /** Digest runs created and queued (at most one per monitor and day). */
   digests: number;
+  /** How late the most overdue due slot was at this tick, in seconds (0 when none was due). */
+  lagSeconds: number;
 }
 
 /** At most this many monitor ids per reason in {@link failuresByReason}: a tick may fail thousands of claims at once. */
@@ -96,6 +98,12 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/**
+ * Where a claim moves a monitor whose cron fires no more (its last year has passed): its last
+ * slot still runs once, and the due index never returns it again.
+ */
+const NEVER_AGAIN = new Date('9999-12-31T00:00:00.000Z');
+
 type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
 
 /**
@@ -107,7 +115,7 @@ type ScheduledRequest = Extract<RunRequest, { kind: 'schedule' }>;
  */
 export async function tick(deps: TickDeps): Promise<TickResult> {
   const now = deps.clock.now();
-  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: [], closedStaleRuns: 0, digests: 0 };
+  const result: TickResult = { due: 0, claimed: 0, lost: 0, failedClaims: [], closedStaleRuns: 0, digests: 0, lagSeconds: 0 };
   result.closedStaleRuns += (await deps.reap?.()) ?? 0;
   let enqueueFailure: unknown = null;
   const unqueued: SlotFailure[] = [];
@@ -117,11 +125,12 @@ export async function tick(deps: TickDeps): Promise<TickResult> {
     const claimed: ScheduledRequest[] = [];
     const withDigest = new Map<string, number>();
     result.due += page.items.length;
+    for (const due of page.items) result.lagSeconds = Math.max(result.lagSeconds, (now.getTime() - Date.parse(due.nextRunAt)) / 1000);
     await forEachConcurrently(chunk(page.items, CLAIM_BATCH_LIMIT), deps.claimConcurrency ?? CLAIM_CONCURRENCY, async (batch) => {
       const claims = batch.map((due) => ({
         monitorId: due.monitorId,
         from: due.nextRunAt,
-        to: nextSlotAfter(now, due.intervalSeconds, due.monitorId).toISOString(),
+        to: (nextScheduledSlot(scheduleOf(due, now), now, due.monitorId) ?? NEVER_AGAIN).toISOString(),
       }));
       const outcomes = await deps.schedule.claimMany(claims).catch((error: unknown) =>
         claims.map((): ClaimOutcome => ({ kind: 'failed', reason: describeError(error) })),
