@@ -18,10 +18,12 @@ import { addVigilStacks } from '../../lib/vigil-app.ts';
  * what they weigh now from growing unnoticed. test/infra/bundling.test.ts fails past them.
  */
 export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
-  api: 800_000,
+  // The preview (POST /monitors/preview) collects, shrinks and judges with the rules as the runner does: +93 kB.
+  api: 950_000,
   // Cost Explorer and Cost Optimization Hub (savings) clients: the only function that calls them.
   'cost-collector': 600_000,
-  runner: 900_000,
+  // Issue 11's 900 kB; main's schedules and snooze brought it to ~906 kB, the usage counters +4 kB.
+  runner: 915_000,
   scheduler: 400_000,
 };
 

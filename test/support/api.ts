@@ -133,3 +133,6 @@ export async function createApiHarness(
     },
   };
 }
+
+/** `usage_30d` of a monitor that has not run: what GET /monitors/{id} adds to the created monitor. */
+export const NO_USAGE_30D = { runs: 0, model_calls: 0, input_tokens: 0, output_tokens: 0, estimated_cost_usd: 0 };
