@@ -15,7 +15,7 @@ import { createCollectJudgeSteps } from '#domain/runs/run-steps.ts';
 export const uncountedJudgeMetrics: JudgeMetrics = { record: () => undefined };
 
 /** A preview's rules-only verdict says why no model was asked. */
-export const PREVIEW_RULES_REASON = 'a preview without "use_model": true: Bedrock was not consulted';
+export const PREVIEW_RULES_REASON = 'a preview without "use_model": true';
 
 /**
  * Previews over the runner's readers and steps. `model` is the guarded model judge (its spend
