@@ -13,7 +13,7 @@ import type { RunQuery, RunQueue, RunRepository, RunRequest } from '#domain/runs
 import type { ClaimOutcome, DueMonitor, ScheduleRepository, SlotClaim } from '#domain/scheduling/ports.ts';
 import type { TargetRepository } from '#domain/targets/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
-import { NO_USAGE, type MonthUsage, type UsageRepository, type UsageTotals } from '#domain/runs/usage.ts';
+import { sumUsage, type MonthUsage, type UsageRepository, type UsageTotals } from '#domain/runs/usage.ts';
 import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
 import { NO_MODEL_IN_API } from '#composition/management.ts';
 import { monitorPreviewer, uncountedJudgeMetrics } from '#composition/preview.ts';
@@ -314,19 +314,12 @@ export class FakeUsage implements UsageRepository {
   readonly months = new Map<string, Pick<MonthUsage, 'byMonitor' | 'byModel'>>();
 
   async monitorDays(monitorId: string, from: string, to: string): Promise<UsageTotals> {
-    let total = NO_USAGE;
-    for (const [key, day] of this.days) {
-      const [id, date] = key.split('|') as [string, string];
-      if (id !== monitorId || date < from || date > to) continue;
-      total = {
-        runs: total.runs + day.runs,
-        modelCalls: total.modelCalls + day.modelCalls,
-        inputTokens: total.inputTokens + day.inputTokens,
-        outputTokens: total.outputTokens + day.outputTokens,
-        estimatedCostUsd: total.estimatedCostUsd + day.estimatedCostUsd,
-      };
-    }
-    return total;
+    return sumUsage(
+      [...this.days].filter(([key]) => {
+        const [id, date] = key.split('|') as [string, string];
+        return id === monitorId && date >= from && date <= to;
+      }).map(([, day]) => day),
+    );
   }
 
   async month(month: string): Promise<Pick<MonthUsage, 'byMonitor' | 'byModel'>> {

@@ -14,6 +14,14 @@ import { batchGet, decodeCursor, encodeCursor, toPage, withoutStorageAttributes,
 const STATUSES: readonly RunStatus[] = ['queued', 'running', 'ok', 'warn', 'alert', 'error'];
 const FINAL: ReadonlySet<RunStatus> = new Set<RunStatus>(FINAL_STATUSES);
 
+/** A final save's condition: the run exists and was not final yet (the old item comes back when it was). */
+const STILL_OPEN = {
+  ConditionExpression: 'attribute_exists(pk) AND #status IN (:queued, :running)',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':queued': 'queued', ':running': 'running' },
+  ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+};
+
 /** The run was final before this save (a redelivery, the notifications' save): nothing to count. */
 class RunAlreadyFinalError extends Error {}
 
@@ -95,16 +103,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
       await transactWrite(
         this.table,
         [
-          {
-            role: 'run' as const,
-            write: {
-              Put: {
-                TableName: this.table.name,
-                Item: runItem(run),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          },
+          { role: 'run' as const, write: { Put: { TableName: this.table.name, Item: runItem(run), ConditionExpression: 'attribute_not_exists(pk)' } } },
           {
             role: 'monitor' as const,
             write: {
@@ -288,19 +287,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
       await transactWrite(
         this.table,
         [
-          {
-            role: 'run' as const,
-            write: {
-              Put: {
-                TableName: this.table.name,
-                Item: runItem(run),
-                ConditionExpression: 'attribute_exists(pk) AND #status IN (:queued, :running)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':queued': 'queued', ':running': 'running' },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-          },
+          { role: 'run' as const, write: { Put: { TableName: this.table.name, Item: runItem(run), ...STILL_OPEN } } },
           ...usageUpdates(this.table, run).map((write) => ({ role: 'usage' as const, write })),
         ],
         ([failed]) => (failed?.item ? new RunAlreadyFinalError() : new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`)),

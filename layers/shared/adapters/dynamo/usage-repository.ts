@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { MonitorRun } from '#domain/model/entities.ts';
-import { NO_USAGE, usageDay, usageOfRun, type MonthUsage, type UsageRepository, type UsageTotals } from '#domain/runs/usage.ts';
+import { sumUsage, usageDay, usageOfRun, type MonthUsage, type UsageRepository, type UsageTotals } from '#domain/runs/usage.ts';
 import { keys, USAGE_DAY_PREFIX } from './keys.ts';
 import type { TransactItem } from './transactions.ts';
 import type { Item, Table } from './table.ts';
@@ -73,16 +73,7 @@ export class DynamoUsageRepository implements UsageRepository {
         ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':from': `${USAGE_DAY_PREFIX}${from}`, ':to': `${USAGE_DAY_PREFIX}${to}` },
       }),
     );
-    return (result.Items ?? []).map(totalsOf).reduce(
-      (total, day) => ({
-        runs: total.runs + day.runs,
-        modelCalls: total.modelCalls + day.modelCalls,
-        inputTokens: total.inputTokens + day.inputTokens,
-        outputTokens: total.outputTokens + day.outputTokens,
-        estimatedCostUsd: (Math.round(total.estimatedCostUsd * 1e6) + Math.round(day.estimatedCostUsd * 1e6)) / 1e6,
-      }),
-      NO_USAGE,
-    );
+    return sumUsage((result.Items ?? []).map(totalsOf));
   }
 
   async month(month: string): Promise<Pick<MonthUsage, 'byMonitor' | 'byModel'>> {

@@ -68,14 +68,15 @@ export function monitorUsage30d(monitorId: string, deps: { usage: UsageRepositor
 /** The current UTC month, `YYYY-MM`. */
 export const currentMonth = (clock: Clock): string => clock.now().toISOString().slice(0, 7);
 
-function sum(items: readonly UsageTotals[]): UsageTotals {
+/** The sum of counters; the cost summed in micro-dollars, as they are kept, so it stays exact. */
+export function sumUsage(items: readonly UsageTotals[]): UsageTotals {
   return items.reduce(
     (total, item) => ({
       runs: total.runs + item.runs,
       modelCalls: total.modelCalls + item.modelCalls,
       inputTokens: total.inputTokens + item.inputTokens,
       outputTokens: total.outputTokens + item.outputTokens,
-      estimatedCostUsd: total.estimatedCostUsd + item.estimatedCostUsd,
+      estimatedCostUsd: (Math.round(total.estimatedCostUsd * 1e6) + Math.round(item.estimatedCostUsd * 1e6)) / 1e6,
     }),
     NO_USAGE,
   );
@@ -92,9 +93,5 @@ export async function monthUsage(month: string, deps: { usage: UsageRepository; 
       return monitor ? { ...item, name: monitor.name } : item;
     }),
   );
-  const total = sum(byMonitor);
-  return { month, total: { ...total, estimatedCostUsd: roundUsd(total.estimatedCostUsd) }, byMonitor: named.sort(byCost), byModel: [...byModel].sort(byCost) };
+  return { month, total: sumUsage(byMonitor), byMonitor: named.sort(byCost), byModel: [...byModel].sort(byCost) };
 }
-
-/** Micro-dollars, as the counters keep them, so sums stay exact. */
-export const roundUsd = (usd: number): number => Math.round(usd * 1e6) / 1e6;
