@@ -31,6 +31,8 @@ function requestTarget(target: string): { path: string; query: URLSearchParams }
 export const DISCARD_BODY_BYTES = 4 * MAX_BODY_BYTES;
 
 class BodyTooLarge extends PayloadTooLargeError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'BodyTooLarge';
   constructor(
     size: number,
     /** Whether the whole body was read, so that the connection can be closed cleanly. */

@@ -8,6 +8,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /** A request local mode refuses before routing; `status` is 421 (wrong Host) or 403 (cross-origin). */
 export class RefusedRequest extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'RefusedRequest';
   constructor(
     readonly status: 421 | 403,
     readonly code: 'misdirected_request' | 'forbidden',

@@ -330,7 +330,7 @@ export const monitorSchema = z
     log_source_id: id,
     enabled: z.boolean().default(true),
     // Exactly one of the two; neither means every 300 s. A GET shows the unused one as null.
-    interval_seconds: z.number().int().min(60).max(86400).nullable().default(null),
+    interval_seconds: z.number().int().min(60).max(86400).nullable().default(null).describe('seconds between runs: 300 when neither this nor `schedule` is given; exactly one of the two'),
     schedule: scheduleExpression('any').nullable().default(null),
     snoozed_until: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time like 2026-11-27T18:00:00Z, or null' }).nullable().default(null),
     maintenance_windows: z.array(maintenanceWindowSchema).max(10).default([]),

@@ -70,8 +70,10 @@ describe('docs/openapi.json', () => {
 
     expect(create).toEqual({ $ref: '#/components/schemas/MonitorBody' });
     expect(document.components.schemas.MonitorBody.required).toEqual(['name', 'log_source_id', 'prompt', 'inputs']);
-    // Null with a `schedule` (exactly one of the two); 300 when neither is given (see docs/api.md).
-    expect(document.components.schemas.MonitorBody.properties.interval_seconds).toMatchObject({ anyOf: [{ type: 'integer', minimum: 60, maximum: 86400 }, { type: 'null' }] });
+    expect(document.components.schemas.MonitorBody.properties.interval_seconds).toMatchObject({
+      anyOf: [{ type: 'integer', minimum: 60, maximum: 86400 }, { type: 'null' }],
+      description: expect.stringContaining('300 when neither this nor `schedule` is given'),
+    });
     expect(update).toEqual({ $ref: '#/components/schemas/MonitorBodyPatch' });
     expect(document.components.schemas.MonitorBodyPatch.required).toBeUndefined();
     expect(document.paths['/log-sources'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['limit', 'next_token', 'target_id']);

@@ -95,6 +95,8 @@ export function variablesReadBy(fn: FunctionName): EnvironmentVariable[] {
 }
 
 export class ConfigError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'ConfigError';
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

@@ -14,6 +14,8 @@ function baselineFromItem(item: Item): LabelBaseline {
 
 /** Another run wrote the baseline between our read and our write. */
 class StaleBaselineError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'StaleBaselineError';
   constructor() {
     super('the baseline changed since it was read');
     this.name = 'StaleBaselineError';
@@ -22,6 +24,8 @@ class StaleBaselineError extends Error {
 
 /** The monitor was deleted: its baselines went with it and must not come back. */
 class MonitorGoneError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'MonitorGoneError';
   constructor() {
     super('the monitor no longer exists');
     this.name = 'MonitorGoneError';

@@ -355,6 +355,8 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
 }
 
 class RunExistsError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'RunExistsError';
   constructor(runId: string) {
     super(`run ${runId} exists`);
     this.name = 'RunExistsError';

@@ -49,6 +49,8 @@ export type CostCollectionOutcome =
 
 /** Every source failed: the invocation fails so its error and retry are visible. */
 export class CostCollectionError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'CostCollectionError';
   constructor(readonly outcomes: CostCollectionOutcome[]) {
     super(
       `every cost source failed: ${outcomes

@@ -15,6 +15,8 @@ export type ReadFailureReason =
  * file) and safe to store on the run and to return from `POST /log-sources/{id}/test`.
  */
 export class SourceReadError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'SourceReadError';
   constructor(
     message: string,
     readonly reason: ReadFailureReason,

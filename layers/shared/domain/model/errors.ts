@@ -22,6 +22,8 @@ export abstract class VigilError extends Error {
 
 /** The request is malformed or breaks a rule; `details` names each field and the reason. */
 export class ValidationError extends VigilError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'ValidationError';
   readonly code = 'validation_error';
 
   constructor(
@@ -44,11 +46,15 @@ export class ValidationError extends VigilError {
 }
 
 export class NotFoundError extends VigilError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'NotFoundError';
   readonly code = 'not_found';
 }
 
 /** The request is valid but clashes with the current state (a reference, a concurrent edit). */
 export class ConflictError extends VigilError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'ConflictError';
   readonly code = 'conflict';
 }
 
@@ -61,6 +67,8 @@ export type SpecField = 'target.type' | 'logSource.mode' | 'logSource.filePath' 
  * invoke, a schedule that never fires again. `message` says why, naming no request field.
  */
 export class FieldNotAllowedError extends VigilError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'FieldNotAllowedError';
   readonly code = 'validation_error';
 
   constructor(
@@ -98,6 +106,8 @@ export type ReferenceProblem =
  * request was checked, or the store is what checks it (a log source's target).
  */
 export class BrokenReferenceError extends VigilError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'BrokenReferenceError';
   readonly code = 'validation_error';
 
   constructor(
@@ -110,6 +120,8 @@ export class BrokenReferenceError extends VigilError {
 
 /** A spec's references, checked before writing: every problem at once, in the spec's order. */
 export class InvalidReferencesError extends VigilError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'InvalidReferencesError';
   readonly code = 'validation_error';
 
   constructor(
@@ -122,6 +134,8 @@ export class InvalidReferencesError extends VigilError {
 
 /** A list's cursor that this list did not hand out (another list's, or made by hand). */
 export class InvalidCursorError extends VigilError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'InvalidCursorError';
   readonly code = 'validation_error';
 
   constructor(options?: { cause?: unknown }) {

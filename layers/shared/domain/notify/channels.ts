@@ -89,6 +89,8 @@ export function combineChannels(parts: {
  * the message is `Name: reason` with credentials removed, ready to be stored on the run.
  */
 export class DeliveryError extends VigilError {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'DeliveryError';
   readonly code = 'delivery_failed';
 
   constructor(

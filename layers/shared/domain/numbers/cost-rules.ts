@@ -29,6 +29,8 @@ const MAD_TO_SIGMA = 1.4826;
 
 /** A cost rule met a snapshot in another currency or unit: the run is an `error` run saying so. */
 export class CostRuleUnitError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'CostRuleUnitError';
   constructor(index: number, rule: CostRule, label: string, snapshotUnit: string) {
     super(
       `cost_rules[${index}] (${rule.kind}) is in ${rule.unit} but the snapshot of ${label} is in ${snapshotUnit}; set the rule's unit to ${snapshotUnit} or use a source in ${rule.unit}`,

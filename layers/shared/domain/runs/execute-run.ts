@@ -74,6 +74,8 @@ export type ExecuteRunResult =
   | { outcome: 'gone'; reason: string };
 
 export class RunTimeoutError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'RunTimeoutError';
   constructor(seconds: number) {
     super(`the run did not finish in its time budget (${seconds} s) and was stopped`);
     this.name = 'RunTimeoutError';
@@ -82,6 +84,8 @@ export class RunTimeoutError extends Error {
 
 /** Every input of the run failed; the run is an `error` run that keeps each input's error. */
 class EveryInputFailedError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'EveryInputFailedError';
   constructor(
     readonly inputs: Record<string, InputStats>,
     reasons: string[],

@@ -37,6 +37,8 @@ export interface RunQueue {
 
 /** Some run requests were not queued; the others were. */
 export class EnqueueError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'EnqueueError';
   constructor(
     message: string,
     readonly notQueued: RunRequest[],

@@ -55,6 +55,8 @@ export function failuresByReason(failures: readonly SlotFailure[]) {
  * is what the tick did; `cause` the queue's first error.
  */
 export class TickIncompleteError extends Error {
+  /** Explicit, so a minified bundle (no keepNames) still reports the class. */
+  override readonly name: string = 'TickIncompleteError';
   constructor(
     readonly result: TickResult,
     readonly unqueued: SlotFailure[],
