@@ -18,8 +18,8 @@ import { addVigilStacks } from '../../lib/vigil-app.ts';
  * what they weigh now from growing unnoticed. test/infra/bundling.test.ts fails past them.
  */
 export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
-  // The preview (POST /monitors/preview) collects, shrinks and judges with the rules as the runner does: +93 kB.
-  api: 950_000,
+  // 869 kB: the preview (POST /monitors/preview) collects, shrinks and judges with the rules as the runner does (+93 kB).
+  api: 900_000,
   // Cost Explorer and Cost Optimization Hub (savings) clients: the only function that calls them.
   'cost-collector': 600_000,
   runner: 900_000,
