@@ -1,3 +1,5 @@
+import type * as z from 'zod';
+import type { runResponse } from '../lambdas/api/response-schemas.ts';
 import type { Finding } from '#domain/model/entities.ts';
 
 /**
@@ -49,17 +51,8 @@ export interface RuleResult {
   breached: boolean;
 }
 
-export interface JudgeUsage {
-  kind: 'bedrock' | 'rules';
-  model_id: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  latency_ms: number;
-  estimated_cost_usd: number;
-  skipped: string | null;
-  fallback?: string | null;
-  fallback_reason?: string | null;
-}
+/** A run's judge, as the API's response schema (docs/openapi.json) defines it. */
+export type JudgeUsage = NonNullable<z.output<typeof runResponse>['judge']>;
 
 export interface NotificationOutcome {
   channel: 'email' | 'sms' | 'topic';

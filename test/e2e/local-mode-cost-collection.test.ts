@@ -2,7 +2,8 @@
  * Local mode's cost collector against a Cost Explorer emulator reached through
  * `AWS_ENDPOINT_URL_COST_EXPLORER` (the real SDK client, its real JSON protocol): a cost source
  * created while Vigil runs gets a snapshot within a minute, `/test` says collection is under way
- * until then, and a run of a monitor reading it calls no Cost Explorer operation.
+ * until then, a run of a monitor reading it calls no Cost Explorer operation, and a monthly budget
+ * rule over it ends the run `alert` with the figures in `rules`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalApp } from '../../local/app.ts';
@@ -77,6 +78,24 @@ describe('local mode collecting cost snapshots from a Cost Explorer emulator', (
     // The run's request log: Bedrock only, no Cost Explorer operation.
     expect(ce.requests).toHaveLength(calledBefore);
     expect(bedrock.requests).toHaveLength(1);
+
+    // A budget rule over the collected snapshot, decided in code: month-to-date (7.50 USD a day)
+    // is past a 1 USD budget on any day of the month, so the run is an alert whatever the model said.
+    const budget = (await call('POST', '/monitors', {
+      name: 'budget',
+      log_source_id: source.id,
+      prompt: 'Watch the monthly budget.',
+      inputs: [{ label: 'BUDGET', mode: 'cost' }],
+      cost_rules: [{ kind: 'monthly_budget', amount: 1, alert_percentages: [50, 100] }],
+    })).body;
+    const budgetRun = await local.runOnce(budget.id);
+    expect(budgetRun.status).toBe('alert');
+    expect(budgetRun.rules).toEqual([
+      expect.objectContaining({ label: 'BUDGET', kind: 'monthly_budget', breached: true, severity: 'alert', basis: 'actual', percent: 100, threshold: 1, unit: 'USD' }),
+    ]);
+    expect(budgetRun.rules[0].actual).toBeGreaterThanOrEqual(1);
+    expect(budgetRun.rules[0].detail).toMatch(/month-to-date/);
+    expect(ce.requests).toHaveLength(calledBefore);
 
     // Changing the source collects it again, within the minute too.
     expect((await call('PUT', `/log-sources/${source.id}`, { config: { metric: 'AmortizedCost' } })).status).toBe(200);
