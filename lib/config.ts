@@ -172,6 +172,13 @@ const objectSchema = z.strictObject({
    */
   costCollectorHours: z.int().min(1).max(24).default(DEFAULTS.costCollectorHours),
   /**
+   * Lets the API pass operators' feedback on findings that quote a Cost Anomaly Detection anomaly
+   * on to it (`ce:ProvideAnomalyFeedback`: YES for correct, NO for false_positive), which tunes AWS's
+   * detection for the account. Off, the feedback is stored and the item says it was not sent.
+   * @default false
+   */
+  anomalyFeedback: z.boolean().default(false),
+  /**
    * Grants the cost collector cost-optimization-hub:ListRecommendations, for cost sources that set
    * `include_savings` (without it such sources get a note, not recommendations). @default false
    */

@@ -94,6 +94,7 @@ export class StatelessStack extends Stack {
         [ENV.COST_COLLECTOR_HOURS]: String(config.costCollectorHours),
         // The runner may invoke only these (ModelAccess); the API refuses monitors naming others.
         [ENV.ALLOWED_MODEL_IDS]: config.allowedModelIds.join(','),
+        [ENV.ANOMALY_FEEDBACK]: config.anomalyFeedback ? 'on' : 'off',
         [ENV.CONSOLE_ORIGIN]: this.consoleSite.origin,
         // A preview collects and judges as the runner does (rules only: no Bedrock grant here).
         [ENV.DEFAULT_MODEL_ID]: config.defaultModelId,
@@ -102,6 +103,7 @@ export class StatelessStack extends Stack {
       },
     });
     table.bind(this.apiFunction, TABLE_GRANTS.api);
+    if (config.anomalyFeedback) monitoredAccounts.grantAnomalyFeedback(this.apiFunction);
     runQueue.bindSender(this.apiFunction, ENV.RUN_QUEUE_URL);
     monitoredAccounts.grantLogRead(this.apiFunction);
     monitoredAccounts.grantMetricRead(this.apiFunction);

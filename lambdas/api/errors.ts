@@ -15,6 +15,8 @@ const FIELD_PATHS: Record<SpecField, string> = {
   'logSource.filePath': 'config.path',
   'monitor.modelId': 'model.model_id',
   'preview.useModel': 'use_model',
+  'feedback.findingIndex': 'finding_index',
+  'feedback.note': 'note',
   'monitor.schedule': 'schedule',
 };
 

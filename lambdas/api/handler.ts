@@ -6,6 +6,7 @@ import { Router, type Route } from '#http/router.ts';
 import { mapErrors, withHttpHandler, type HttpFunction } from '#http/with-http-handler.ts';
 import { withCors } from '#http/cors.ts';
 import { toApiError } from './errors.ts';
+import { feedbackRoutes } from './resources/feedback.ts';
 import { healthRoutes } from './resources/health.ts';
 import { logSourceRoutes } from './resources/log-sources.ts';
 import { monitorRoutes } from './resources/monitors.ts';
@@ -22,6 +23,7 @@ export function apiRoutes(ctx: ManagementContext): Route[] {
     ...monitorRoutes(ctx),
     ...runRoutes(ctx),
     ...usageRoutes(ctx),
+    ...feedbackRoutes(ctx),
     ...healthRoutes(ctx),
   ];
   routes.push(openApiRoute(routes));

@@ -2,8 +2,22 @@ import type { z } from 'zod';
 import type { CostRule, NumberRuleKind, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
 import { isLineRule } from '#domain/judge/rules.ts';
 import type { MonthUsage, UsageTotals } from '#domain/runs/usage.ts';
-import type { costSnapshotResponse, logSourceResponse, monitorResponse, previewResponse, runResponse, targetResponse, usageResponse, usageTotals } from './response-schemas.ts';
+import type {
+  costSnapshotResponse,
+  feedbackResponse,
+  insightsResponse,
+  logSourceResponse,
+  monitorResponse,
+  previewResponse,
+  runResponse,
+  suggestionResponse,
+  targetResponse,
+  usageResponse,
+  usageTotals,
+} from './response-schemas.ts';
 import type { CostSnapshot } from '#domain/collect/types.ts';
+import type { Feedback } from '#domain/feedback/types.ts';
+import type { Insights, Suggestion } from '#domain/insights/insights.ts';
 
 /**
  * Domain entities as docs/api.md shows them: snake_case, optional fields left out. Each returns
@@ -266,6 +280,13 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
     ...(options.payload && { payload: run.payload ?? null }),
     notifications: run.notifications,
     notifications_pending: run.status === 'queued' || run.status === 'running' || run.notificationsPending === true,
+    feedback: (run.feedback ?? []).map((item) => ({
+      id: item.id,
+      verdict: item.verdict,
+      finding_index: item.findingIndex,
+      note: item.note,
+      created_at: item.createdAt,
+    })),
     raw_reply: run.rawReply,
     error: run.error,
   };
@@ -316,5 +337,83 @@ export function presentCostSnapshot(snapshot: CostSnapshot): z.output<typeof cos
       })),
     }),
     notes: snapshot.notes,
+  };
+}
+
+export function presentFeedback(feedback: Feedback): z.output<typeof feedbackResponse> {
+  return {
+    id: feedback.id,
+    monitor_id: feedback.monitorId,
+    run_id: feedback.runId,
+    verdict: feedback.verdict,
+    finding_index: feedback.findingIndex,
+    note: feedback.note,
+    created_at: feedback.createdAt,
+    run_at: feedback.runAt,
+    run_status: feedback.runStatus,
+    finding_titles: feedback.findingTitles,
+    expected_templates: feedback.expectedTemplates,
+    rule_breaches: feedback.ruleBreaches,
+    anomaly_feedback: feedback.anomalyFeedback.map((outcome) => ({
+      anomaly_id: outcome.anomalyId,
+      value: outcome.value,
+      status: outcome.status,
+      reason: outcome.reason,
+    })),
+  };
+}
+
+function presentSuggestion(suggestion: Suggestion): z.output<typeof suggestionResponse> {
+  switch (suggestion.kind) {
+    case 'raise_min_count':
+      return { kind: suggestion.kind, label: suggestion.label, pattern: suggestion.pattern, current: suggestion.current, suggested: suggestion.suggested, message: suggestion.message };
+    case 'lengthen_interval':
+      return { kind: suggestion.kind, current: suggestion.current, suggested: suggestion.suggested, message: suggestion.message };
+    case 'cheaper_model':
+      return {
+        kind: suggestion.kind,
+        current: suggestion.current,
+        suggested: suggestion.suggested,
+        current_cost_usd: suggestion.currentCostUsd,
+        estimated_cost_usd: suggestion.estimatedCostUsd,
+        message: suggestion.message,
+      };
+    case 'expect_at_least':
+      return {
+        kind: suggestion.kind,
+        label: suggestion.label,
+        pattern: suggestion.pattern,
+        expect_at_least: suggestion.expectAtLeast,
+        template: suggestion.template,
+        message: suggestion.message,
+      };
+  }
+}
+
+export function presentInsights(insights: Insights): z.output<typeof insightsResponse> {
+  const { runs, feedback, model } = insights;
+  return {
+    monitor_id: insights.monitorId,
+    days: insights.days,
+    from: insights.from,
+    to: insights.to,
+    runs: { total: runs.total, by_status: runs.byStatus, per_day: runs.perDay, complete: runs.complete },
+    notifications: insights.notifications,
+    feedback: {
+      total: feedback.total,
+      correct: feedback.correct,
+      false_positive: feedback.falsePositive,
+      missed: feedback.missed,
+      false_positive_rate: feedback.falsePositiveRate,
+    },
+    new_templates: insights.newTemplates.map((t) => ({ label: t.label, template: t.template, first_seen: t.firstSeen })),
+    model: {
+      model_runs: model.modelRuns,
+      skipped_runs: model.skippedRuns,
+      input_tokens: model.inputTokens,
+      output_tokens: model.outputTokens,
+      estimated_cost_usd: model.estimatedCostUsd,
+    },
+    suggestions: insights.suggestions.map(presentSuggestion),
   };
 }

@@ -298,6 +298,17 @@ export const runResponse = z
         })
         .describe('one per channel and recipient; channel and target null when the notify step itself failed (status failed, reason says why)'),
     ),
+    feedback: z
+      .array(
+        z.object({
+          id: z.string(),
+          verdict: z.enum(['correct', 'false_positive', 'missed']),
+          finding_index: z.number().int().nullable(),
+          note: z.string().nullable(),
+          created_at: timestamp,
+        }),
+      )
+      .describe("operators' feedback on this run, oldest first"),
     notifications_pending: z
       .boolean()
       .describe('true until the run is final and its notifications are recorded: poll until it is false (`notifications` is then complete)'),
@@ -372,6 +383,88 @@ export const healthResponse = z
     }),
   });
 
+export const feedbackResponse = z.object({
+  id: z.string(),
+  monitor_id: z.string(),
+  run_id: z.string(),
+  verdict: z.enum(['correct', 'false_positive', 'missed']),
+  finding_index: z.number().int().nullable().describe('the finding the feedback is about; null: the whole verdict'),
+  note: z.string().nullable(),
+  created_at: timestamp,
+  run_at: timestamp.describe("the run's slot, else its start"),
+  run_status: z.enum(['ok', 'warn', 'alert', 'error']),
+  finding_titles: z.array(z.string()),
+  expected_templates: z
+    .array(z.object({ label: z.string().nullable(), template: z.string() }))
+    .describe('for false_positive: the templates of the findings\' evidence, now expected in later runs'),
+  rule_breaches: z.array(
+    z.object({ label: z.string(), pattern: z.string(), severity: z.enum(['warn', 'alert']), threshold: z.number().nullable(), count: z.number() }),
+  ),
+  anomaly_feedback: z
+    .array(
+      z.object({
+        anomaly_id: z.string(),
+        value: z.enum(['YES', 'NO']),
+        status: z.enum(['sent', 'failed', 'skipped']),
+        reason: z.string().nullable(),
+      }),
+    )
+    .describe('Cost Anomaly Detection feedback for each anomaly the findings quote; skipped unless the stack has anomalyFeedback'),
+});
+
+const dayCount = z.object({ day: z.string(), ok: z.number(), warn: z.number(), alert: z.number(), error: z.number(), open: z.number() });
+
+export const suggestionResponse = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('raise_min_count'), label: z.string(), pattern: z.string(), current: z.number(), suggested: z.number(), message: z.string() }),
+  z.object({ kind: z.literal('lengthen_interval'), current: z.number(), suggested: z.number(), message: z.string() }),
+  z.object({
+    kind: z.literal('cheaper_model'),
+    current: z.string(),
+    suggested: z.string(),
+    current_cost_usd: z.number(),
+    estimated_cost_usd: z.number(),
+    message: z.string(),
+  }),
+  z.object({
+    kind: z.literal('expect_at_least'),
+    label: z.string(),
+    pattern: z.string(),
+    expect_at_least: z.number(),
+    template: z.string(),
+    message: z.string(),
+  }),
+]);
+
+export const insightsResponse = z.object({
+  monitor_id: z.string(),
+  days: z.number(),
+  from: timestamp,
+  to: timestamp,
+  runs: z.object({
+    total: z.number(),
+    by_status: dayCount.omit({ day: true }),
+    per_day: z.array(dayCount),
+    complete: z.boolean().describe('false when the period held more runs than one answer reads (20,000): the oldest were left out'),
+  }),
+  notifications: z.object({ sent: z.number(), suppressed: z.number(), failed: z.number(), outbox: z.number() }),
+  feedback: z.object({
+    total: z.number(),
+    correct: z.number(),
+    false_positive: z.number(),
+    missed: z.number(),
+    false_positive_rate: z.number().nullable().describe('false_positive / (correct + false_positive); null without either'),
+  }),
+  new_templates: z.array(z.object({ label: z.string(), template: z.string(), first_seen: timestamp })),
+  model: z.object({
+    model_runs: z.number(),
+    skipped_runs: z.number(),
+    input_tokens: z.number(),
+    output_tokens: z.number(),
+    estimated_cost_usd: z.number(),
+  }),
+  suggestions: z.array(suggestionResponse),
+});
+
 /** A page of a list: `next_token` is null on the last page. */
 function pageResponse<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next_token: z.string().nullable().describe('pass as ?next_token= for the next page; null on the last') });
@@ -385,6 +478,7 @@ export const targetPage = pageResponse(targetResponse);
 export const logSourcePage = pageResponse(logSourceResponse);
 export const monitorPage = pageResponse(monitorResponse);
 export const runPage = pageResponse(runResponse);
+export const feedbackPage = pageResponse(feedbackResponse);
 
 /** The response schemas by their OpenAPI component name. */
 export const responseSchemas = z.registry<{ id: string }>();
@@ -403,6 +497,9 @@ for (const [id, schema] of Object.entries({
   MonitorPreview: previewResponse,
   UsageTotals: usageTotals,
   Usage: usageResponse,
+  Feedback: feedbackResponse,
+  FeedbackPage: feedbackPage,
+  Insights: insightsResponse,
   Health: healthResponse,
   OpenApiDocument: openApiResponse,
 })) {

@@ -5,6 +5,9 @@ import type { TargetSpec } from '#domain/targets/manage-targets.ts';
 import { ANOMALY_LOOKBACK_DAYS, COST_RULE_DEFAULTS } from '#domain/numbers/cost-rules.ts';
 import { parseOrThrow } from '#http/validation.ts';
 import { linePatternProblem } from '#domain/model/line-pattern.ts';
+import type { FeedbackInput } from '#domain/feedback/give-feedback.ts';
+import { FEEDBACK_VERDICTS, MAX_FEEDBACK_NOTE_CHARS } from '#domain/feedback/types.ts';
+import { DEFAULT_INSIGHT_DAYS, MAX_INSIGHT_DAYS } from '#domain/insights/insights.ts';
 import { parseScheduleExpression } from '#domain/scheduling/schedule-expression.ts';
 
 /**
@@ -523,3 +526,37 @@ requestSchemas.add(targetSchema, { id: 'TargetBody' });
 requestSchemas.add(logSourceDocSchema, { id: 'LogSourceBody' });
 requestSchemas.add(monitorSchema, { id: 'MonitorBody' });
 requestSchemas.add(monitorPreviewSchema, { id: 'MonitorPreviewBody' });
+
+// ---------- feedback and insights ----------
+
+export const feedbackSchema = z.strictObject({
+  verdict: z.enum(FEEDBACK_VERDICTS),
+  finding_index: z.number().int().min(0).max(1000).optional(),
+  note: z.string().max(MAX_FEEDBACK_NOTE_CHARS).optional(),
+});
+
+export function parseFeedback(body: unknown): FeedbackInput {
+  const wire = parseOrThrow(feedbackSchema, body);
+  return {
+    verdict: wire.verdict,
+    ...(wire.finding_index !== undefined && { findingIndex: wire.finding_index }),
+    ...(wire.note !== undefined && { note: wire.note }),
+  };
+}
+
+export const insightsQuerySchema = z.strictObject({
+  // Digits only, like `limit`: Number() would also take `0x10` or `1e1`.
+  days: z
+    .string()
+    .regex(/^[0-9]+$/, { error: 'must be a whole number written in digits' })
+    .transform(Number)
+    .pipe(z.number().min(1).max(MAX_INSIGHT_DAYS))
+    .default(DEFAULT_INSIGHT_DAYS),
+});
+
+requestSchemas.add(feedbackSchema, { id: 'FeedbackBody' });
+
+/** `?days=` of `GET /monitors/{id}/insights`. */
+export function parseInsightsQuery(query: Record<string, string>): { days: number } {
+  return parseOrThrow(insightsQuerySchema, query);
+}

@@ -7,6 +7,9 @@ import { COST_EXPLORER_ACTIONS, LOG_GROUP_READ_ACTIONS, UNSCOPED_READ_ACTIONS } 
 
 export { COST_EXPLORER_ACTIONS, LOG_GROUP_READ_ACTIONS, UNSCOPED_READ_ACTIONS };
 
+/** What the API may tell Cost Anomaly Detection when `anomalyFeedback` is on. */
+export const ANOMALY_FEEDBACK_ACTIONS = ['ce:ProvideAnomalyFeedback'] as const;
+
 /** CloudWatch metric reads of `metrics` inputs and the source test; neither has a resource type. */
 export const METRIC_READ_ACTIONS = ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'] as const;
 
@@ -53,6 +56,13 @@ export class MonitoredAccountAccess extends Construct {
   grantCostRead(fn: VigilFunction): void {
     this.attach(fn, (this.costExplorer ??= this.createCostExplorerPolicy()));
     this.grantAssumeRoles(fn);
+  }
+
+  /** `ce:ProvideAnomalyFeedback` in the stack's own account (the `anomalyFeedback` setting). */
+  grantAnomalyFeedback(fn: VigilFunction): void {
+    this.attach(fn, this.unscopedReadPolicy('CostAnomalyFeedback', ANOMALY_FEEDBACK_ACTIONS,
+      'ce:ProvideAnomalyFeedback names an anomaly by the id GetAnomalies returned at run time; anomalies have ' +
+        'no ARN a policy could list. It only labels an anomaly YES or NO, and is off unless anomalyFeedback is set.'));
   }
 
   /** Lets `fn` read CloudWatch metrics, here or through an assumed role. */

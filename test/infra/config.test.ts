@@ -39,6 +39,7 @@ describe('parseVigilConfig', () => {
       allowedLogGroupArns: null,
       assumableRoleArns: ['arn:aws:iam::*:role/VigilRead*'],
       costCollectorHours: 6,
+      anomalyFeedback: false,
       costSavings: false,
       apiThrottle: { rateLimit: 10, burstLimit: 20 },
       apiQuota: null,

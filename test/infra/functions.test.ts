@@ -32,6 +32,7 @@ beforeAll(() => {
       collectConcurrency: 6,
       costCollectorHours: 1,
       senderEmail: 'vigil@example.com',
+      anomalyFeedback: true,
       modelMonthlyBudgetUsd: 250.5,
       modelPrices: {
         'amazon.nova-micro': { inputPerMillion: 0.035, outputPerMillion: 0.14 },

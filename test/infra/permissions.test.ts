@@ -5,7 +5,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, beforeAll, expect, it } from 'vitest';
 import { modelInvokeResources } from '../../lib/constructs/model-access.ts';
+import { keys } from '#adapters/dynamo/keys.ts';
+import { TABLE_GRANTS } from '../../lib/constructs/vigil-table.ts';
 import {
+  ANOMALY_FEEDBACK_ACTIONS,
   COST_EXPLORER_ACTIONS,
   LOG_GROUP_READ_ACTIONS,
   METRIC_READ_ACTIONS,
@@ -65,6 +68,7 @@ beforeAll(() => {
       allowedModelIds: [`eu.${HAIKU}`, 'amazon.nova-micro-v1:0'],
       allowedLogGroupArns: [`arn:aws:logs:${region}:${account}:log-group:/ecs/orders*`],
       assumableRoleArns: [],
+      anomalyFeedback: true,
       costSavings: true,
     },
   }));
@@ -338,6 +342,32 @@ describe('the cost collector role', () => {
     expect(actionsOf(statementsOfFunction(stateless, roles.collector)).sort()).toEqual(
       [...BASELINE_ACTIONS, ...tableActions('collector'), ...COST_EXPLORER_ACTIONS, 'sts:AssumeRole'].sort(),
     );
+  });
+});
+
+describe('operator feedback in the table', () => {
+  it('lives in the monitor partition, which the API (writes it) and the runner (reads it, saves runs holding it) may write', () => {
+    const partition = keys.feedback('01MONITOR', '2026-11-27T10:00:00.000Z', '01FEEDBACK').pk;
+    const writable = (patterns: readonly string[]) =>
+      patterns.some((pattern) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(partition));
+
+    expect(partition).toBe('MONITOR#01MONITOR');
+    expect(writable(TABLE_GRANTS.api.writablePartitions)).toBe(true);
+    expect(writable(TABLE_GRANTS.runner.writablePartitions)).toBe(true);
+    expect(writable(TABLE_GRANTS.costCollector.writablePartitions)).toBe(false);
+  });
+});
+
+describe('Cost Anomaly Detection feedback (anomalyFeedback)', () => {
+  it('is not granted by default, and grants the API exactly ce:ProvideAnomalyFeedback on "*" when on', () => {
+    const apiOn = customRoles.api;
+
+    expect(actionsOf(statementsOfFunction(stateless, roles.api)).filter((action) => action.startsWith('ce:'))).toEqual([]);
+    expect(statementsOfFunction(custom, apiOn).filter((s) => actionsOf([s]).some((a) => a.startsWith('ce:')))).toEqual([
+      { Effect: 'Allow', Action: ANOMALY_FEEDBACK_ACTIONS[0], Resource: '*' },
+    ]);
+    expect(apiOn.properties.Environment.Variables.ANOMALY_FEEDBACK).toBe('on');
+    expect(roles.api.properties.Environment.Variables.ANOMALY_FEEDBACK).toBe('off');
   });
 });
 

@@ -77,6 +77,7 @@ describe('the API function', () => {
       RUN_QUEUE_URL: statefulOutput(stateful, { Ref: queue }),
       RUN_RETENTION_DAYS: '90',
       COST_COLLECTOR_HOURS: '6',
+      ANOMALY_FEEDBACK: 'off',
       ALLOWED_MODEL_IDS: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       // The one origin its CORS allows: the console's distribution.
       CONSOLE_ORIGIN: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [onlyKey(stateless, 'AWS::CloudFront::Distribution'), 'DomainName'] }]] },

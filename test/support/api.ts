@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { RunQueue, RunRequest } from '#domain/runs/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { LocalFileAccess } from '#adapters/files/file-access.ts';
+import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
 import type { Table } from '#adapters/dynamo/index.ts';
 import { NO_MODEL_IN_API, ulidGenerator } from '#composition/management.ts';
 import { monitorPreviewer, uncountedJudgeMetrics } from '#composition/preview.ts';
@@ -76,7 +77,7 @@ export interface ApiHarness {
 /** The real API handler over a fresh DynamoDB Local table; `fileAccess` is local mode's file roots. */
 export async function createApiHarness(
   settings: Partial<ManagementContext['settings']> = {},
-  parts: { fileAccess?: LocalFileAccess; model?: Judge } = {},
+  parts: { fileAccess?: LocalFileAccess; model?: Judge; anomalyFeedback?: AnomalyFeedbackSender } = {},
 ): Promise<ApiHarness> {
   const { table, store, scanAll } = await createTestStore('vigil-api');
   const queue = new RecordingQueue();
@@ -84,6 +85,7 @@ export async function createApiHarness(
   const clock = { now: () => new Date(now), set: (iso: string) => (now = new Date(iso)) };
   const ctx: ManagementContext = {
     ...store,
+    runHistory: store.runs,
     queue,
     clock,
     ids: ulidGenerator,
@@ -107,6 +109,7 @@ export async function createApiHarness(
       timeoutMs: 7_000,
     }),
     ...(parts.fileAccess && { fileAccess: parts.fileAccess }),
+    ...(parts.anomalyFeedback && { anomalyFeedback: parts.anomalyFeedback }),
   };
   const api = createApi(ctx);
   const call: ApiHarness['call'] = async (method, path, options) => {

@@ -18,6 +18,11 @@ import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
 import { NO_MODEL_IN_API } from '#composition/management.ts';
 import { monitorPreviewer, uncountedJudgeMetrics } from '#composition/preview.ts';
 import { fakeReaders } from '../unit/collect/fakes.ts';
+import type { FeedbackRepository } from '#domain/feedback/ports.ts';
+import type { Feedback } from '#domain/feedback/types.ts';
+import type { RunHistoryReader } from '#domain/insights/monitor-insights.ts';
+import type { RunRecord } from '#domain/insights/insights.ts';
+import { InMemoryBaselines } from '../unit/baseline/fakes.ts';
 
 /** Items sorted by id, a page after the cursor (the last id of the previous page). */
 function pageOf<T extends { id: string }>(all: Iterable<T>, page: PageRequest): Page<T> {
@@ -184,7 +189,7 @@ export class FakeMonitors implements MonitorRepository {
   }
 }
 
-export class FakeRuns implements RunRepository {
+export class FakeRuns implements RunRepository, RunHistoryReader {
   readonly items = new Map<string, MonitorRun>();
   readonly listed: Array<{ monitorId: string; page: PageRequest }> = [];
   readonly queried: Array<{ query: RunQuery; page: PageRequest }> = [];
@@ -238,6 +243,37 @@ export class FakeRuns implements RunRepository {
   async save(run: MonitorRun): Promise<void> {
     if (!this.items.has(run.id)) throw new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`);
     this.items.set(run.id, run);
+  }
+
+  async since(monitorId: string, since: Date, limit: number): Promise<RunRecord[]> {
+    return [...this.items.values()]
+      .filter((run) => run.monitorId === monitorId && run.createdAt >= since.toISOString())
+      .sort((a, b) => b.id.localeCompare(a.id))
+      .slice(0, limit);
+  }
+}
+
+/** Feedback in memory, newest first, as the store lists it. */
+export class FakeFeedback implements FeedbackRepository {
+  readonly items: Feedback[] = [];
+
+  async add(feedback: Feedback): Promise<void> {
+    this.items.unshift(feedback);
+  }
+
+  async list(monitorId: string, page: PageRequest): Promise<Page<Feedback>> {
+    const all = this.items.filter((item) => item.monitorId === monitorId);
+    const start = page.nextToken === undefined ? 0 : all.findIndex((item) => item.id === page.nextToken) + 1;
+    const items = all.slice(start, start + page.limit);
+    return { items, nextToken: start + page.limit < all.length ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  async recent(monitorId: string, limit: number): Promise<Feedback[]> {
+    return this.items.filter((item) => item.monitorId === monitorId).slice(0, limit);
+  }
+
+  async since(monitorId: string, since: string): Promise<Feedback[]> {
+    return this.items.filter((item) => item.monitorId === monitorId && item.createdAt >= since).reverse();
   }
 }
 
@@ -342,6 +378,9 @@ export function fakeManagementContext(overrides: Partial<ManagementContext> = {}
     monitors,
     runs,
     usage: new FakeUsage(),
+    runHistory: runs,
+    feedback: new FakeFeedback(),
+    baselines: new InMemoryBaselines(),
     queue,
     schedule,
     health: { pingDatabase: async () => undefined },

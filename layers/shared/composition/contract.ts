@@ -43,6 +43,8 @@ export const ENV = {
   COLLECT_CONCURRENCY: 'COLLECT_CONCURRENCY',
   /** Hours between cost snapshots: what a run says when a source has none yet. */
   COST_COLLECTOR_HOURS: 'COST_COLLECTOR_HOURS',
+  /** `on` when the stack lets the API call ce:ProvideAnomalyFeedback (config `anomalyFeedback`); unset: off. */
+  ANOMALY_FEEDBACK: 'ANOMALY_FEEDBACK',
   /** Cost collector: `on` when the stack granted Cost Optimization Hub (config `costSavings`). */
   COST_SAVINGS: 'COST_SAVINGS',
   /** Time kept back from the runner's Lambda timeout to write the run's final status. */

@@ -31,6 +31,7 @@ const variables = z.object({
   [ENV.COST_COLLECTOR_HOURS]: z._default(integer(1, 24), DEFAULTS.costCollectorHours),
   [ENV.COST_SAVINGS]: z._default(z.enum(['on', 'off']), 'off'),
   [ENV.RUN_MARGIN_SECONDS]: z._default(integer(5, 120), DEFAULTS.runMarginSeconds),
+  [ENV.ANOMALY_FEEDBACK]: z._default(z.enum(['on', 'off']), 'off'),
   [ENV.AWS_REGION]: z.string().check(z.minLength(1)),
 });
 
@@ -63,6 +64,7 @@ const functionEnvironments = {
     DEFAULT_MODEL_ID: true,
     MAX_INPUT_TOKENS: true,
     COLLECT_CONCURRENCY: true,
+    ANOMALY_FEEDBACK: true,
     CONSOLE_ORIGIN: true,
   }),
   scheduler: z.pick(variables, { TABLE_NAME: true, RUN_QUEUE_URL: true, RUN_RETENTION_DAYS: true }),

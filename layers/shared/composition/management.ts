@@ -6,9 +6,13 @@ import { testLogSource } from '#domain/log-sources/test-log-source.ts';
 import type { Clock, IdGenerator } from '#domain/model/ports.ts';
 import type { RunQueue } from '#domain/runs/ports.ts';
 import type { MonitorPreviewer } from '#domain/runs/preview-run.ts';
+import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
 import type { ManagementContext, ManagementSettings, SourceTester } from '#domain/model/management-context.ts';
 import { systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { CostAnomalyFeedbackSender } from '#adapters/cost-explorer/anomaly-feedback.ts';
+import { COST_EXPLORER_REGION } from '#adapters/aws-source-clients.ts';
 import { sourceReaders } from './readers.ts';
 import { sqsRunQueue } from './run-queue.ts';
 import { openTable } from './table.ts';
@@ -50,11 +54,14 @@ export function createManagementContext(options: {
   previewer: MonitorPreviewer;
   /** Local mode's file roots; without it `file` sources are refused. */
   fileAccess?: FileAccess;
+  /** Cost Anomaly Detection feedback, when the stack allows it. */
+  anomalyFeedback?: AnomalyFeedbackSender;
   clock?: Clock;
   ids?: IdGenerator;
 }): ManagementContext {
   return {
     ...options.store,
+    runHistory: options.store.runs,
     queue: options.queue,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? ulidGenerator,
@@ -62,7 +69,17 @@ export function createManagementContext(options: {
     sourceTester: options.sourceTester,
     previewer: options.previewer,
     ...(options.fileAccess && { fileAccess: options.fileAccess }),
+    ...(options.anomalyFeedback && { anomalyFeedback: options.anomalyFeedback }),
   };
+}
+
+/** How long the API waits for Cost Anomaly Detection before recording the feedback as failed. */
+const ANOMALY_FEEDBACK_TIMEOUT_MS = 3_000;
+
+/** `ce:ProvideAnomalyFeedback` as the API function's own identity (the stack's account). */
+export function anomalyFeedbackSender(): AnomalyFeedbackSender {
+  const client = new CostExplorerClient({ region: COST_EXPLORER_REGION, maxAttempts: 2 });
+  return new CostAnomalyFeedbackSender(client, { clock: systemClock, maxAttempts: 2, timeoutMs: ANOMALY_FEEDBACK_TIMEOUT_MS });
 }
 
 /** How long `POST /log-sources/{id}/test` may read (the API function times out at 10 s). */
@@ -91,6 +108,7 @@ export function managementContextFromEnvironment(env: Record<string, string | un
       runRetentionDays: config.RUN_RETENTION_DAYS,
       ...(config.ALLOWED_MODEL_IDS && { allowedModelIds: config.ALLOWED_MODEL_IDS }),
     },
+    ...(config.ANOMALY_FEEDBACK === 'on' && { anomalyFeedback: anomalyFeedbackSender() }),
     sourceTester: sourceTester({
       readers,
       clock: systemClock,

@@ -103,6 +103,7 @@ export function createRunner(options: {
     apiBaseUrl: settings.apiBaseUrl,
     costCollectorHours: settings.costCollectorHours,
     baselines: store.baselines,
+    feedback: store.feedback,
     ...(settings.baselineLearningRuns !== undefined && { baselineOptions: { learningRuns: settings.baselineLearningRuns } }),
   });
   return (request, deadline) =>

@@ -12,7 +12,7 @@ describe('renderCostSnapshot', () => {
       '2026-11-20 Amazon EC2 12.50 USD',
       '2026-11-20 AWS Lambda 0.75 USD',
       '2026-11-21 Amazon EC2 3.25 USD',
-      'anomaly 2026-11-18..2026-11-19 impact 42.00 USD (total 80.00 USD); root causes: Amazon EC2 / us-east-1 / account 123456789012 / BoxUsage:m5.large / contribution 80.00',
+      'anomaly id=a-1 2026-11-18..2026-11-19 impact 42.00 USD (total 80.00 USD); root causes: Amazon EC2 / us-east-1 / account 123456789012 / BoxUsage:m5.large / contribution 80.00',
       'month-to-date since 2026-11-01 Amazon EC2 250.00 USD',
       'month-to-date since 2026-11-01 AWS Lambda 10.50 USD',
       'month-to-date since 2026-11-01 total 260.50 USD',
@@ -51,7 +51,7 @@ describe('renderCostSnapshot', () => {
 
     // Assess
     expect(read.lines.map((l) => l.text)).toEqual([
-      'anomaly 2026-11-20..ongoing impact 5.00 USD',
+      'anomaly id=a 2026-11-20..ongoing impact 5.00 USD',
       'month-to-date since 2026-11-01 Amazon EC2 250.00 USD',
       'month-to-date since 2026-11-01 AWS Lambda 10.50 USD',
       'month-to-date since 2026-11-01 total 260.50 USD',

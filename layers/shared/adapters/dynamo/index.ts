@@ -1,6 +1,7 @@
 import type { Table } from './table.ts';
 import { DynamoCostSnapshotRepository } from './cost-snapshot-repository.ts';
 import { DynamoBaselineRepository } from './baseline-repository.ts';
+import { DynamoFeedbackRepository } from './feedback-repository.ts';
 import { DynamoLogSourceRepository } from './log-source-repository.ts';
 import { DynamoModelGuardRepository } from './model-guard-repository.ts';
 import { DynamoMonitorRepository } from './monitor-repository.ts';
@@ -18,6 +19,7 @@ export function createStore(table: Table) {
     monitors: new DynamoMonitorRepository(table),
     runs: new DynamoRunRepository(table),
     baselines: new DynamoBaselineRepository(table),
+    feedback: new DynamoFeedbackRepository(table),
     modelGuard: new DynamoModelGuardRepository(table),
     usage: new DynamoUsageRepository(table),
     schedule,

@@ -14,6 +14,7 @@ import { stableHash } from '#domain/scheduling/schedule.ts';
  * | baseline   | MONITOR#<id>       | BASELINE#<label>       |                                               |
  * | usage/day  | MONITOR#<id>       | USAGE#<yyyy-mm-dd>     | expiresAt (TTL)                               |
  * | usage/month| USAGE#<yyyy-mm>    | MONITOR#<id>, MODEL#<model id> |                                       |
+ * | feedback   | MONITOR#<id>       | FEEDBACK#<time>#<id>   |                                               |
  * | heartbeat  | SCHEDULER          | HEARTBEAT              |                                               |
  */
 export const ENTITY = {
@@ -66,6 +67,7 @@ export const keys = {
   heartbeat: () => ({ pk: 'SCHEDULER', sk: 'HEARTBEAT' }),
   usageDay: (monitorId: string, day: string) => ({ pk: `MONITOR#${monitorId}`, sk: `${USAGE_DAY_PREFIX}${day}` }),
   usageMonth: (month: string) => `${USAGE_MONTH_PREFIX}${month}`,
+  feedback: (monitorId: string, createdAt: string, id: string) => ({ pk: `MONITOR#${monitorId}`, sk: `${FEEDBACK_PREFIX}${createdAt}#${id}` }),
 };
 
 /** A monitor's daily usage counters in its partition (summed for `usage_30d`). */
@@ -78,6 +80,7 @@ export const RUN_PREFIX = 'RUN#';
 /** The runs-by-status index partition of a run: `RUNS#<status>`, sorted by `sk` (its id, so its time). */
 export const runStatusPartition = (status: string) => `RUNS#${status}`;
 export const BASELINE_PREFIX = 'BASELINE#';
+export const FEEDBACK_PREFIX = 'FEEDBACK#';
 
 const ID = '[0-9A-Za-z_-]{1,64}';
 const exactly = (pattern: string) => new RegExp(`^${pattern}$`);
@@ -103,6 +106,10 @@ export const pageKeys = {
     parentSk: exactly(`${ENTITY.monitor}#${ID}`),
   }),
   runsOfMonitor: (monitorId: string) => ({ pk: keys.monitor(monitorId).pk, sk: exactly(`${RUN_PREFIX}${ID}`) }),
+  feedbackOfMonitor: (monitorId: string) => ({
+    pk: keys.monitor(monitorId).pk,
+    sk: exactly(`${FEEDBACK_PREFIX}\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#${ID}`),
+  }),
   runsByStatus: (status: string) => ({
     pk: exactly(`${ENTITY.monitor}#${ID}`),
     sk: exactly(`${RUN_PREFIX}${ID}`),

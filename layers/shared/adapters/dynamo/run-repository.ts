@@ -1,8 +1,10 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { encodeTime } from 'ulid';
 import { FINAL_STATUSES, lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest, type RunStatus } from '#domain/model/entities.ts';
-import { NotFoundError } from '#domain/model/errors.ts';
+import { ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { RunQuery, RunRepository } from '#domain/runs/ports.ts';
+import type { RunHistoryReader } from '#domain/insights/monitor-insights.ts';
+import type { RunRecord } from '#domain/insights/insights.ts';
 import type { OpenRun, OpenRunRepository } from '#domain/runs/reap-stale-runs.ts';
 import { keys, pageKeys, RUN_PREFIX, runStatusPartition } from './keys.ts';
 import { INDEX } from './table-definition.ts';
@@ -53,6 +55,51 @@ export function runFromItem(item: Item): MonitorRun {
 }
 
 const BATCH_WRITE_LIMIT = 25;
+/** What insights read of a run: everything but the payload and the raw reply (the bulk of an item). */
+const RECORD_ATTRIBUTES = [
+  'id', 'monitorId', 'trigger', 'status', 'scheduledFor', 'createdAt', 'startedAt', 'finishedAt', 'summary', 'findings',
+  'inputs', 'rules', 'judge', 'notifications', 'redactions', 'payloadHash', 'error', 'feedback', 'expiresAt',
+] as const satisfies ReadonlyArray<keyof RunRecord>;
+
+/** Tries of a run's save that lost a race with feedback being added to it. */
+const SAVE_ATTEMPTS = 4;
+
+/**
+ * The items of a monitor's partition whose sort keys lie from `range.from` to `range.to`, page by
+ * page, oldest first unless `newestFirst`, at most `limit`, with only `attributes` when given.
+ */
+export async function queryMonitorRange(
+  table: Table,
+  monitorId: string,
+  range: { from: string; to: string },
+  options: { newestFirst?: boolean; limit?: number; attributes?: readonly string[] } = {},
+): Promise<Item[]> {
+  const { newestFirst = false, limit = Number.POSITIVE_INFINITY, attributes } = options;
+  const found: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await table.client.send(
+      new QueryCommand({
+        TableName: table.name,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.monitor(monitorId).pk, ':from': range.from, ':to': range.to },
+        ...(attributes && {
+          ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name])),
+        }),
+        ScanIndexForward: !newestFirst,
+        ...(Number.isFinite(limit) && { Limit: Math.min(QUERY_PAGE_LIMIT, limit - found.length) }),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    found.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && found.length < limit);
+  return found;
+}
+
+/** Items asked for per page of a range query. */
+const QUERY_PAGE_LIMIT = 1000;
 
 /** Deletes every run of a monitor, a page and a batch at a time. */
 export async function deleteRuns(table: Table, monitorId: string): Promise<void> {
@@ -90,7 +137,7 @@ export async function deleteMonitorItems(table: Table, monitorId: string, prefix
  * Runs live in their monitor's partition, sorted by id (ULIDs sort by time), so the newest
  * run is the last item of the partition.
  */
-export class DynamoRunRepository implements RunRepository, OpenRunRepository {
+export class DynamoRunRepository implements RunRepository, OpenRunRepository, RunHistoryReader {
   constructor(private readonly table: Table) {}
 
   /**
@@ -257,22 +304,39 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
     return items[0] ?? null;
   }
 
+  /**
+   * Replaces the run, keeping feedback an operator added since `run` was read: the write names
+   * how many feedback items it carries and, when the stored run holds more, takes them and tries again.
+   */
   async save(run: MonitorRun): Promise<void> {
+    // A run turning final has no feedback yet (feedback is given on final runs): one transaction counts its usage.
     if (FINAL.has(run.status) && (await this.finishCounted(run))) {
       if (run.trigger !== 'digest') await this.pointLastRun(run.monitorId, lastRunOf(run));
       return;
     }
-    try {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: runItem(run),
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (conditionFailure(error)) throw new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`);
-      throw error;
+    let saving = run;
+    for (let attempt = 1; ; attempt += 1) {
+      const { feedback, ...fields } = saving;
+      const held = feedback?.length ?? 0;
+      try {
+        await this.table.client.send(
+          new PutCommand({
+            TableName: this.table.name,
+            Item: { ...runItem(fields as MonitorRun), ...(held > 0 && { feedback }) },
+            ConditionExpression:
+              held === 0 ? 'attribute_exists(pk) AND attribute_not_exists(feedback)' : 'attribute_exists(pk) AND size(feedback) = :held',
+            ...(held > 0 && { ExpressionAttributeValues: { ':held': held } }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        break;
+      } catch (error) {
+        const failure = conditionFailure(error);
+        if (!failure) throw error;
+        if (failure.item === null) throw new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`);
+        if (attempt >= SAVE_ATTEMPTS) throw new ConflictError(`run ${run.id} kept changing while it was saved`);
+        saving = { ...saving, feedback: runFromItem(failure.item).feedback ?? [] };
+      }
     }
     if (run.trigger !== 'digest') await this.pointLastRun(run.monitorId, lastRunOf(run));
   }
@@ -297,6 +361,17 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository {
       if (error instanceof RunAlreadyFinalError) return false;
       throw error;
     }
+  }
+
+  /** Runs from `since` on, newest first: one key range of the partition (ids sort by time), payloads left out. */
+  async since(monitorId: string, since: Date, limit: number): Promise<RunRecord[]> {
+    const items = await queryMonitorRange(
+      this.table,
+      monitorId,
+      { from: `${RUN_PREFIX}${encodeTime(since.getTime(), 10)}`, to: `${RUN_PREFIX}~` },
+      { newestFirst: true, limit, attributes: RECORD_ATTRIBUTES },
+    );
+    return items.map((item) => runFromItem(item) as RunRecord);
   }
 
   listOpenSince(before: Date, limit: number): Promise<OpenRun[]> {

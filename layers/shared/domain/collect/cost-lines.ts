@@ -104,7 +104,9 @@ export function renderCostSnapshot(snapshot: CostSnapshot, options: { now: Date;
   for (const anomaly of snapshot.anomalies) {
     const total = anomaly.totalImpact === null ? '' : ` (total ${money(anomaly.totalImpact, unit)})`;
     const causes = anomaly.rootCauses.length > 0 ? `; root causes: ${anomaly.rootCauses.join('; ')}` : '';
-    lines.push(line(`anomaly ${anomaly.start}..${anomaly.end ?? 'ongoing'} impact ${money(anomaly.impact, unit)}${total}${causes}`));
+    // The id lets feedback on a finding quoting this line reach Cost Anomaly Detection (feedback/expected.ts).
+    const id = anomaly.id === '' ? '' : `id=${anomaly.id} `;
+    lines.push(line(`anomaly ${id}${anomaly.start}..${anomaly.end ?? 'ongoing'} impact ${money(anomaly.impact, unit)}${total}${causes}`));
   }
 
   if (snapshot.savings !== undefined) {

@@ -32,7 +32,7 @@ export interface EvidenceLine {
 }
 
 const TEMPLATE_SUMMARY = /^# \d+ lines?\b/;
-const EXAMPLE = /^(?:e\.g\.|outlier:)[ \t]+/;
+export const EXAMPLE = /^(?:e\.g\.|outlier:)[ \t]+/;
 const HEAD = /^(\d{1,12})x (?:NEW )?(?:(FATAL|ERROR|WARN|INFO|DEBUG|TRACE) )?/;
 /** A numeric variable's range in a template: `<12–9500>` (en dash). */
 const NUMERIC_RANGE = /<-?\d[\d.,]{0,30}–-?\d[\d.,]{0,30}>/;
@@ -58,7 +58,7 @@ function withoutTails(text: string): string {
 }
 
 /** A rendered head line without its head and tails: `{ level, body }`, or null when it is not one. */
-function decodeHead(line: string): { count: number; level: string | undefined; body: string } | null {
+export function decodeHead(line: string): { count: number; level: string | undefined; body: string } | null {
   const head = HEAD.exec(line);
   if (head === null) return null;
   return { count: Number(head[1]), level: head[2], body: withoutTails(line.slice(head[0].length)) };

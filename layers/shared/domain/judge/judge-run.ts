@@ -7,7 +7,9 @@ import { evaluateMetricRules } from '../numbers/metric-rules.ts';
 import type { MetricSeries } from '../numbers/metric-series.ts';
 import { estimateCostUsd, type PriceTable } from './prices.ts';
 import { estimateTokens, fitToTokenBudget, linesByLabel, parsePayload } from './payload.ts';
-import type { Judge, JudgeCallUsage, JudgeMetrics, PreviousVerdict, VerdictStatus } from './ports.ts';
+import type { Judge, JudgeCallUsage, JudgeContext, JudgeMetrics, PreviousVerdict, VerdictStatus } from './ports.ts';
+import { capExpectedAlert } from '../feedback/expected.ts';
+import type { ExpectedTemplate } from '../feedback/types.ts';
 import { buildUserMessage, JUDGE_SYSTEM_PROMPT } from './prompt.ts';
 import { countRedactionMarks, redactSecrets } from './redact.ts';
 import { describeRuleResult, evaluateRules, linesOfLabel, maxStatus, statusFloor } from './rules.ts';
@@ -52,6 +54,10 @@ export interface JudgeRunRequest {
    * run is `ok` without a model call (`usual`).
    */
   skipWhenUsual?: boolean;
+  /** Guidance lines from the monitor's newest operator feedback, newest first. */
+  guidance?: readonly string[];
+  /** Templates operators called a false positive: alone, they do not make an `alert`. */
+  expected?: readonly ExpectedTemplate[];
   /** Input tokens the model may be sent (system prompt and instruction included). */
   maxInputTokens: number;
   /** Epoch milliseconds by which the judge must have answered. */
@@ -91,8 +97,8 @@ export interface JudgeRunResult {
 }
 
 /** Tokens the fixed parts of the request take: system prompt, tool schema, instruction and rule facts. */
-function requestOverheadTokens(request: JudgeRunRequest, labels: string[], ruleResults: RuleResult[]): number {
-  const message = buildUserMessage({ monitorName: request.monitorName, prompt: request.prompt, labels, ruleResults, payload: '' });
+function requestOverheadTokens(request: JudgeRunRequest, labels: string[], ruleResults: RuleResult[], context: JudgeContext): number {
+  const message = buildUserMessage({ monitorName: request.monitorName, prompt: request.prompt, labels, ruleResults, payload: '', context });
   return estimateTokens(JUDGE_SYSTEM_PROMPT) + estimateTokens(JSON.stringify(VERDICT_JSON_SCHEMA)) + estimateTokens(message);
 }
 
@@ -110,6 +116,32 @@ function noNewDataSummary(inputs: Readonly<Record<string, InputStats>>): string 
 /** True when every input was read (none failed) and none had a line: the sources were silent. */
 function everyInputSilent(inputs: Readonly<Record<string, InputStats>>, lines: ReadonlyMap<string, readonly string[]>): boolean {
   return Object.entries(inputs).every(([label, stats]) => stats.error === null && linesOfLabel(lines, label).length === 0);
+}
+
+/** The previous verdict and the operator's guidance, as the prompt shows them. */
+function judgeContext(request: JudgeRunRequest): JudgeContext {
+  const previous = request.previousRun;
+  return {
+    previous:
+      previous === null
+        ? null
+        : {
+            status: previous.status,
+            summary: previous.summary,
+            findingTitles: previous.findings.map((finding) => finding.title),
+            finishedAt: previous.finishedAt ?? null,
+          },
+    guidance: request.guidance ?? [],
+  };
+}
+
+/**
+ * What the fingerprint knows of the instruction: the prompt and the operator's guidance, so new
+ * feedback makes the next run ask the model again rather than skip as `unchanged`.
+ */
+function instructionOf(request: JudgeRunRequest): string {
+  const guidance = request.guidance ?? [];
+  return guidance.length === 0 ? request.prompt : `${request.prompt}\n\n${guidance.join('\n')}`;
 }
 
 /** The verdict status raised to the rules' floor, and a sentence naming the rules that raised it. */
@@ -159,7 +191,7 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
   const payloadHash = judgeFingerprint({
     kind: judge.kind,
     modelId: modelId ?? 'rules',
-    prompt: request.prompt,
+    prompt: instructionOf(request),
     ruleResults,
     payload: redacted.text,
   });
@@ -214,18 +246,19 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
     };
   }
 
+  const context = judgeContext(request);
   // The rules-only judge reads the whole window; only a model has an input budget.
   const fitted =
     judge.kind === 'bedrock'
       ? fitToTokenBudget(
           redacted.text,
-          Math.max(0, request.maxInputTokens - requestOverheadTokens(request, labels, ruleResults)),
+          Math.max(0, request.maxInputTokens - requestOverheadTokens(request, labels, ruleResults, context)),
           labels,
         )
       : { payload: redacted.text, cutLines: 0 };
 
   const outcome = await judge.judge(
-    { monitorName: request.monitorName, prompt: request.prompt, payload: fitted.payload, labels, ruleResults, modelId: request.modelId },
+    { monitorName: request.monitorName, prompt: request.prompt, payload: fitted.payload, labels, ruleResults, modelId: request.modelId, context },
     { deadline: request.deadline },
   );
   const cost =
@@ -242,7 +275,7 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
     payloadHash:
       outcome.usage.kind === judge.kind
         ? payloadHash
-        : judgeFingerprint({ kind: outcome.usage.kind, modelId: 'rules', prompt: request.prompt, ruleResults, payload: redacted.text }),
+        : judgeFingerprint({ kind: outcome.usage.kind, modelId: 'rules', prompt: instructionOf(request), ruleResults, payload: redacted.text }),
     judge: usage,
     priceKnown: cost.priced,
     cutLines: fitted.cutLines,
@@ -263,12 +296,14 @@ export async function judgeRun(request: JudgeRunRequest, deps: JudgeRunDeps): Pr
       error: outcome.error ?? 'the judge gave no verdict',
     };
   }
-  const { status, note } = applyFloor(outcome.verdict.status, ruleResults);
+  const capped = capExpectedAlert(outcome.verdict, ruleResults, request.expected ?? []);
+  const verdict = capped === null ? outcome.verdict : { ...outcome.verdict, status: capped.status, findings: capped.findings };
+  const { status, note } = applyFloor(verdict.status, ruleResults);
   return {
     ...common,
     status,
-    summary: note === null ? outcome.verdict.summary : `${outcome.verdict.summary} ${note}`,
-    findings: outcome.verdict.findings,
+    summary: [verdict.summary, capped?.note ?? null, note].filter((part) => part !== null).join(' '),
+    findings: verdict.findings,
     error: null,
   };
 }

@@ -85,9 +85,9 @@ export function estimateTokens(text: string): number {
 
 // Any spelling of the fence tags inside the data (`</logs>`, `< /LOGS >`, `<logs attr>`) would let
 // a log line close the fence early; escaping the `<` keeps the line readable and inert.
-const FENCE_TAG = /<(\s*\/?\s*logs\b)/gi;
+const FENCE_TAG = /<(\s*\/?\s*(?:logs|operator_feedback|previous_run)\b)/gi;
 
-/** Escapes anything in `text` that could open or close the `<logs>` fence the model reads it in. */
+/** Escapes anything in `text` that could open or close a fence of the prompt (`<logs>`, `<operator_feedback>`, `<previous_run>`). */
 export function neutraliseFence(text: string): string {
   return text.replace(FENCE_TAG, '&lt;$1');
 }

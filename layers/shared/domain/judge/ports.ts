@@ -27,6 +27,23 @@ export interface JudgeRequest {
   ruleResults: RuleResult[];
   /** A Bedrock model id or inference profile id (or ARN). */
   modelId: string;
+  /** The previous verdict and the operator's feedback, told to the model outside the data. */
+  context?: JudgeContext;
+}
+
+/** The previous finished run as the prompt shows it. */
+export interface PreviousRunContext {
+  status: FinalRunStatus;
+  summary: string | null;
+  findingTitles: string[];
+  finishedAt: string | null;
+}
+
+/** What the model is told besides the data: its previous verdict and the operator's feedback. */
+export interface JudgeContext {
+  previous: PreviousRunContext | null;
+  /** Guidance lines from the monitor's newest feedback, newest first (feedback/guidance.ts). */
+  guidance: readonly string[];
 }
 
 export interface JudgeBudget {
@@ -94,6 +111,7 @@ export interface PreviousVerdict {
   status: FinalRunStatus;
   summary: string | null;
   findings: Finding[];
+  finishedAt?: string | null;
 }
 
 /**

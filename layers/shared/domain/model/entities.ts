@@ -3,6 +3,8 @@
  * Names follow the service Vigil grew from: Target, LogSource, Monitor, MonitorRun.
  */
 
+import type { RunFeedback } from '../feedback/types.ts';
+
 export type TargetType = 'aws_account' | 'local';
 
 /** How to reach a target: its region and, for another account, the role to assume. */
@@ -451,6 +453,8 @@ export interface MonitorRun {
   /** The model's raw reply when it could not be validated. */
   rawReply: string | null;
   error: string | null;
+  /** Operators' feedback on this run's verdict, oldest first (absent: none yet). */
+  feedback?: RunFeedback[];
   /** Epoch seconds after which DynamoDB's TTL removes the run. */
   expiresAt: number;
 }

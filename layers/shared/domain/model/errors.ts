@@ -59,12 +59,21 @@ export class ConflictError extends VigilError {
 }
 
 /** A field of a spec, in the domain's words (the API layer names the request field). */
-export type SpecField = 'target.type' | 'logSource.mode' | 'logSource.filePath' | 'monitor.modelId' | 'monitor.schedule' | 'preview.useModel';
+export type SpecField =
+  | 'target.type'
+  | 'logSource.mode'
+  | 'logSource.filePath'
+  | 'monitor.modelId'
+  | 'monitor.schedule'
+  | 'feedback.findingIndex'
+  | 'feedback.note'
+  | 'preview.useModel';
 
 /**
  * A well-formed spec whose field holds a value this deployment does not allow: a local target
  * or a file source outside local mode, a path outside the file roots, a model the stack may not
- * invoke, a schedule that never fires again. `message` says why, naming no request field.
+ * invoke, a schedule that never fires again, feedback that does not fit its run (a finding it
+ * does not have, a `missed` without a note). `message` says why, naming no request field.
  */
 export class FieldNotAllowedError extends VigilError {
   /** Explicit, so a minified bundle (no keepNames) still reports the class. */

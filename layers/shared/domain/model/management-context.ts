@@ -10,6 +10,9 @@ import type { MonitorPreviewer } from '../runs/preview-run.ts';
 import type { UsageRepository } from '../runs/usage.ts';
 import type { ScheduleRepository } from '../scheduling/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
+import type { AnomalyFeedbackSender, FeedbackRepository } from '../feedback/ports.ts';
+import type { BaselineRepository } from '../baseline/ports.ts';
+import type { RunHistoryReader } from '../insights/monitor-insights.ts';
 import type { CostSnapshotReader } from '../collect/ports.ts';
 
 /** Everything the management use-cases may need; each takes only the parts it uses. */
@@ -20,6 +23,11 @@ export interface ManagementContext {
   runs: RunRepository;
   /** Runs, model calls, tokens and cost per monitor per day and per month. */
   usage: UsageRepository;
+  feedback: FeedbackRepository;
+  /** The runs of a period, for insights. */
+  runHistory: RunHistoryReader;
+  /** The monitors' baselines (insights count the templates new in a period). */
+  baselines: BaselineRepository;
   schedule: ScheduleRepository;
   health: HealthProbe;
   /** The cost collector's snapshots (`GET /log-sources/{id}/cost-snapshot`). */
@@ -34,6 +42,8 @@ export interface ManagementContext {
   previewer: MonitorPreviewer;
   /** Which paths `file` sources may name (local mode); absent, file sources are refused. */
   fileAccess?: FileAccess;
+  /** Cost Anomaly Detection feedback; present only when the stack allows `ce:ProvideAnomalyFeedback`. */
+  anomalyFeedback?: AnomalyFeedbackSender;
 }
 
 export interface SourceTester {

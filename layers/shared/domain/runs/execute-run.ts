@@ -8,6 +8,7 @@ import {
 } from '../model/entities.ts';
 import type { CostSnapshot } from '../collect/types.ts';
 import type { JudgeRunResult } from '../judge/judge-run.ts';
+import type { Feedback } from '../feedback/types.ts';
 import type { MetricSeries } from '../numbers/metric-series.ts';
 import type { DigestOutcome } from '../numbers/run-digest.ts';
 import type { Clock } from '../model/ports.ts';
@@ -24,6 +25,8 @@ export interface CollectedPayload {
   linesByLabel: Map<string, string[]>;
   /** Every label matched its baseline: nothing new, missing or outside its usual range (templates mode). */
   usual?: boolean;
+  /** The monitor's newest operator feedback, newest first, read before the window was rendered. */
+  feedback?: readonly Feedback[];
   /** Each `metrics` label's series, for the metric rules. */
   seriesByLabel?: Map<string, MetricSeries[]>;
   /** Each `cost` input's label with the snapshot it read (null when it failed), for the cost rules. */

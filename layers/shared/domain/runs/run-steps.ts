@@ -23,6 +23,10 @@ import type { LogSourceRepository } from '../log-sources/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
 import type { RunSteps } from './execute-run.ts';
+import { expectedTemplatesOf, withExpectedNotes } from '../feedback/expected.ts';
+import { guidanceLines } from '../feedback/guidance.ts';
+import type { FeedbackRepository } from '../feedback/ports.ts';
+import { GUIDANCE_FEEDBACK } from '../feedback/types.ts';
 
 /** What collecting and judging need (the runner's steps and the preview's). */
 export interface CollectJudgeDeps {
@@ -44,6 +48,8 @@ export interface CollectJudgeDeps {
   /** The monitors' baselines (templates mode marks `NEW`, usual ranges, `MISSING`); none: no marks. */
   baselines?: BaselineRepository;
   baselineOptions?: BaselineOptions;
+  /** Operators' feedback: guidance for the model and templates marked expected; none: neither. */
+  feedback?: Pick<FeedbackRepository, 'recent'>;
 }
 
 export interface RunStepsDeps extends CollectJudgeDeps {
@@ -80,7 +86,7 @@ export function maskedLineId(line: string): string {
 
 function previousVerdict(run: MonitorRun | null): PreviousVerdict | null {
   if (!run || run.status === 'queued' || run.status === 'running') return null;
-  return { payloadHash: run.payloadHash, status: run.status, summary: run.summary, findings: run.findings };
+  return { payloadHash: run.payloadHash, status: run.status, summary: run.summary, findings: run.findings, finishedAt: run.finishedAt };
 }
 
 /**
@@ -113,13 +119,19 @@ export function createCollectJudgeSteps(deps: CollectJudgeDeps): Pick<RunSteps, 
       // Baselines compare templates of free-text logs; cost lines and Insights rows (often `stats`
       // results) carry their meaning in numbers a template hides, so they are never called usual.
       const freeTextLabels = new Set(monitor.inputs.filter((input) => input.mode === 'filter' || input.mode === 'tail').map((input) => input.label));
-      const render: WindowRenderer = baselines
-        ? (lines, options) => {
-            const { label } = options;
-            if (label === undefined || !freeTextLabels.has(label)) return renderInputWindow(lines, options);
-            return renderInputWindow(lines, { ...options, annotate: (templates) => baselines.annotate(label, templates) });
-          }
-        : renderInputWindow;
+      const feedback = deps.feedback ? await deps.feedback.recent(monitor.id, GUIDANCE_FEEDBACK) : [];
+      const expected = expectedTemplatesOf(feedback);
+      const render: WindowRenderer =
+        baselines || expected.length > 0
+          ? (lines, options) => {
+              const { label } = options;
+              if (label === undefined || !freeTextLabels.has(label)) return renderInputWindow(lines, options);
+              return renderInputWindow(lines, {
+                ...options,
+                annotate: (templates) => withExpectedNotes(baselines?.annotate(label, templates), expected, label) ?? {},
+              });
+            }
+          : renderInputWindow;
       const payload = buildPayload(collected, monitor.windowConfig, render);
       await baselines?.record(deps.clock.now().toISOString());
       const inputs = { ...payload.inputs };
@@ -133,6 +145,7 @@ export function createCollectJudgeSteps(deps: CollectJudgeDeps): Pick<RunSteps, 
         linesByLabel: new Map(collected.map((input) => [input.label, input.lines.map(formatLine)])),
         seriesByLabel: new Map(collected.flatMap((input) => (input.series === undefined ? [] : [[input.label, input.series]]))),
         ...(baselines && { usual: baselines.usual(collected.map((input) => input.label)) }),
+        feedback,
         costSnapshots: new Map(collected.filter((input) => input.mode === 'cost').map((input) => [input.label, input.costSnapshot ?? null])),
       };
     },
@@ -153,6 +166,8 @@ export function createCollectJudgeSteps(deps: CollectJudgeDeps): Pick<RunSteps, 
           linesByLabel: payload.linesByLabel,
           noDataStatus: monitor.noDataStatus ?? 'ok',
           previousRun: previousVerdict(previous),
+          guidance: guidanceLines(payload.feedback ?? []),
+          expected: expectedTemplatesOf(payload.feedback ?? []),
           skipWhenUsual: monitor.judgeWhen === 'unusual' && payload.usual === true,
           maxInputTokens: deps.maxInputTokens,
           deadline,
