@@ -64,6 +64,8 @@ export interface NotificationOutcome {
 export interface MonitorRun {
   id: string;
   monitor_id: string;
+  /** True on a preview (`POST /monitors/preview`): never stored, its ids are null. */
+  preview?: true;
   trigger: 'schedule' | 'manual';
   status: RunStatus;
   scheduled_for: string | null;

@@ -91,7 +91,7 @@ export function describeJudge(run: MonitorRun): string {
 export function renderRun(run: MonitorRun, monitorName: string, style: Style): string {
   const lines: string[] = [];
   const when = run.finished_at ?? run.started_at ?? run.created_at;
-  lines.push(`${style.status(run.status, style.bold(run.status.toUpperCase()))}  ${style.bold(monitorName)}  ${style.dim(`run ${run.id} (${run.trigger}) ${when}`)}`);
+  lines.push(`${style.status(run.status, style.bold(run.status.toUpperCase()))}  ${style.bold(monitorName)}  ${style.dim(`${run.preview ? 'preview, not saved' : `run ${run.id}`} (${run.trigger}) ${when}`)}`);
   if (run.summary) lines.push(run.summary);
   if (run.error) lines.push(`${style.status('error', 'error:')} ${run.error}`);
   if (run.findings.length > 0) {

@@ -96,6 +96,10 @@ export class StatelessStack extends Stack {
         [ENV.ALLOWED_MODEL_IDS]: config.allowedModelIds.join(','),
         [ENV.ANOMALY_FEEDBACK]: config.anomalyFeedback ? 'on' : 'off',
         [ENV.CONSOLE_ORIGIN]: this.consoleSite.origin,
+        // A preview collects and judges as the runner does (rules only: no Bedrock grant here).
+        [ENV.DEFAULT_MODEL_ID]: config.defaultModelId,
+        [ENV.MAX_INPUT_TOKENS]: String(config.maxInputTokens),
+        [ENV.COLLECT_CONCURRENCY]: String(config.collectConcurrency),
       },
     });
     table.bind(this.apiFunction, TABLE_GRANTS.api);

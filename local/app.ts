@@ -13,13 +13,15 @@ import { bedrockJudge } from '#composition/judge.ts';
 import { createManagementContext, sourceTester } from '#composition/management.ts';
 import { awsChannels } from '#composition/notifier.ts';
 import { sourceReaders, type Readers } from '#composition/readers.ts';
-import { createRunner, runnerSettings, type Runner } from '#composition/runner.ts';
+import { monitorPreviewer } from '#composition/preview.ts';
+import { createRunner, guardedJudge, runnerSettings, type Runner, type RunnerSettings } from '#composition/runner.ts';
 import { schedulerTick } from '#composition/scheduler.ts';
 import { openTable } from '#composition/table.ts';
 import type { JudgeMetrics } from '#domain/judge/ports.ts';
 import { RulesOnlyJudge } from '#domain/judge/rules-only-judge.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import type { Clock } from '#domain/model/ports.ts';
+import type { MonitorPreviewer } from '#domain/runs/preview-run.ts';
 import { failuresByReason, tick, TickIncompleteError, type SlotFailure } from '#domain/scheduling/scheduler.ts';
 import { withHttpHandler } from '#http/with-http-handler.ts';
 import { createApi } from '../lambdas/api/handler.ts';
@@ -78,7 +80,7 @@ async function openDatabase(
  */
 function localRunner(
   config: LocalConfig,
-  parts: { aws: boolean; region: string; store: Store; readers: Readers; clock: Clock; url: string; log: (line: string) => void },
+  parts: { aws: boolean; region: string; store: Store; readers: Readers; clock: Clock; settings: RunnerSettings; log: (line: string) => void },
 ): Runner {
   const { clock, log, aws, region } = parts;
   return createRunner({
@@ -92,11 +94,29 @@ function localRunner(
       ? awsChannels({ senderEmail: config.VIGIL_SENDER_EMAIL, topicArn: config.VIGIL_ALERT_TOPIC_ARN, region })
       : new OutboxChannels({ dir: join(config.VIGIL_DATA_DIR, 'outbox'), from: config.VIGIL_SENDER_EMAIL ?? 'vigil@localhost', clock, log }),
     clock,
-    settings: runnerSettings(config, {
-      apiBaseUrl: parts.url,
-      modelMonthlyBudgetUsd: config.VIGIL_MODEL_MONTHLY_BUDGET_USD,
-      baselineLearningRuns: config.VIGIL_BASELINE_LEARNING_RUNS,
-    }),
+    settings: parts.settings,
+  });
+}
+
+/**
+ * Previews in local mode: rules only unless `use_model`, which calls Bedrock (through the runner's
+ * budget guard) when AWS credentials are available.
+ */
+function localPreviewer(
+  config: LocalConfig,
+  parts: { aws: boolean; region: string; store: Store; readers: Readers; clock: Clock; settings: RunnerSettings; log: (line: string) => void },
+): MonitorPreviewer {
+  const { aws, store, clock, settings } = parts;
+  return monitorPreviewer({
+    store,
+    readers: parts.readers,
+    clock,
+    judgeMetrics: consoleJudgeMetrics(parts.log),
+    model: aws
+      ? guardedJudge(bedrockJudge({ region: parts.region }), { store, clock, settings })
+      : { unavailable: `needs Bedrock, and this is local mode with ${withoutAwsReason(config.VIGIL_AWS)}` },
+    settings,
+    timeoutMs: config.VIGIL_RUN_TIMEOUT_SECONDS * 1000,
   });
 }
 
@@ -157,7 +177,12 @@ export async function startLocalApp(
       savings: savingsReader,
     });
     const url = `http://${config.HOST}:${config.PORT}`;
-    const runner = localRunner(config, { aws, region, store, readers, clock, url, log });
+    const settings = runnerSettings(config, {
+      apiBaseUrl: url,
+      modelMonthlyBudgetUsd: config.VIGIL_MODEL_MONTHLY_BUDGET_USD,
+      baselineLearningRuns: config.VIGIL_BASELINE_LEARNING_RUNS,
+    });
+    const runner = localRunner(config, { aws, region, store, readers, clock, settings, log });
 
     const queue = new InProcessRunQueue(
       async (request) => {
@@ -195,6 +220,7 @@ export async function startLocalApp(
       clock,
       settings: { localMode: true, runRetentionDays: config.RUN_RETENTION_DAYS },
       sourceTester: sourceTester({ readers, clock, costCollectorHours: config.COST_COLLECTOR_HOURS, missingSnapshot: (id) => costCollection.missingSnapshot(id) }),
+      previewer: localPreviewer(config, { aws, region, store, readers, clock, settings, log }),
       fileAccess,
     });
     const ctx: ManagementContext = { ...managed, logSources: watchCostSources(managed.logSources, (source) => costCollection.sourceChanged(source)) };

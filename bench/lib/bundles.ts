@@ -18,9 +18,9 @@ import { addVigilStacks } from '../../lib/vigil-app.ts';
  * what they weigh now from growing unnoticed. test/infra/bundling.test.ts fails past them.
  */
 export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
-  // The OpenAPI generator, the feedback and insights routes and a Cost Explorer client for
-  // ProvideAnomalyFeedback: 824 kB.
-  api: 850_000,
+  // 824 kB on main (the OpenAPI generator, feedback and insights routes, a Cost Explorer client for
+  // ProvideAnomalyFeedback) and ~93 kB for the preview (collect, shrink and the rules judge).
+  api: 950_000,
   // Cost Explorer and Cost Optimization Hub (savings) clients: the only function that calls them.
   'cost-collector': 600_000,
   // Issue 11's target: 864 kB with feedback and insights.

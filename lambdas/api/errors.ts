@@ -14,6 +14,7 @@ const FIELD_PATHS: Record<SpecField, string> = {
   'logSource.mode': 'mode',
   'logSource.filePath': 'config.path',
   'monitor.modelId': 'model.model_id',
+  'preview.useModel': 'use_model',
   'feedback.findingIndex': 'finding_index',
   'feedback.note': 'note',
   'monitor.schedule': 'schedule',

@@ -13,6 +13,7 @@ import { monitorRoutes } from './resources/monitors.ts';
 import { openApiRoute } from './resources/openapi.ts';
 import { runRoutes } from './resources/runs.ts';
 import { targetRoutes } from './resources/targets.ts';
+import { usageRoutes } from './resources/usage.ts';
 
 /** Every route of the API, `GET /openapi.json` (which documents them all) included. */
 export function apiRoutes(ctx: ManagementContext): Route[] {
@@ -21,6 +22,7 @@ export function apiRoutes(ctx: ManagementContext): Route[] {
     ...logSourceRoutes(ctx),
     ...monitorRoutes(ctx),
     ...runRoutes(ctx),
+    ...usageRoutes(ctx),
     ...feedbackRoutes(ctx),
     ...healthRoutes(ctx),
   ];

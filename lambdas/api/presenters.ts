@@ -1,15 +1,19 @@
 import type { z } from 'zod';
 import type { CostRule, NumberRuleKind, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
 import { isLineRule } from '#domain/judge/rules.ts';
+import type { MonthUsage, UsageTotals } from '#domain/runs/usage.ts';
 import type {
   costSnapshotResponse,
   feedbackResponse,
   insightsResponse,
   logSourceResponse,
   monitorResponse,
+  previewResponse,
   runResponse,
   suggestionResponse,
   targetResponse,
+  usageResponse,
+  usageTotals,
 } from './response-schemas.ts';
 import type { CostSnapshot } from '#domain/collect/types.ts';
 import type { Feedback } from '#domain/feedback/types.ts';
@@ -159,7 +163,8 @@ function presentRuleResult(rule: RuleResult): RunBody['rules'][number] {
   };
 }
 
-export function presentMonitor(monitor: Monitor): z.output<typeof monitorResponse> {
+/** A monitor as the API shows it; `usage` (its last 30 days) only when one monitor is read. */
+export function presentMonitor(monitor: Monitor, usage?: UsageTotals): z.output<typeof monitorResponse> {
   return {
     id: monitor.id,
     name: monitor.name,
@@ -208,8 +213,28 @@ export function presentMonitor(monitor: Monitor): z.output<typeof monitorRespons
     last_run: monitor.lastRun
       ? { id: monitor.lastRun.id, status: monitor.lastRun.status, finished_at: monitor.lastRun.finishedAt }
       : null,
+    ...(usage && { usage_30d: presentUsage(usage) }),
     created_at: monitor.createdAt,
     updated_at: monitor.updatedAt,
+  };
+}
+
+export function presentUsage(usage: UsageTotals): z.output<typeof usageTotals> {
+  return {
+    runs: usage.runs,
+    model_calls: usage.modelCalls,
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    estimated_cost_usd: usage.estimatedCostUsd,
+  };
+}
+
+export function presentMonthUsage(usage: MonthUsage): z.output<typeof usageResponse> {
+  return {
+    month: usage.month,
+    total: presentUsage(usage.total),
+    by_monitor: usage.byMonitor.map((item) => ({ monitor_id: item.monitorId, ...(item.name !== undefined && { name: item.name }), ...presentUsage(item) })),
+    by_model: usage.byModel.map((item) => ({ model_id: item.modelId, ...presentUsage(item) })),
   };
 }
 
@@ -265,6 +290,11 @@ export function presentRun(run: MonitorRun, options: { payload?: boolean } = {})
     raw_reply: run.rawReply,
     error: run.error,
   };
+}
+
+/** A preview's run: the run shape with no ids, never notified, its payload shown. */
+export function presentPreview(run: MonitorRun): z.output<typeof previewResponse> {
+  return { ...presentRun(run), id: null, monitor_id: null, trigger: 'manual', preview: true, payload: run.payload, notifications: [], notifications_pending: false };
 }
 
 export function presentPage<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; next_token: string | null } {

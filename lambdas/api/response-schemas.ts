@@ -117,6 +117,14 @@ const costRuleResponse = z
   })
   .describe('a cost rule: the fields of its kind');
 
+export const usageTotals = z.object({
+  runs: z.number().int().describe('runs that finished (any final status)'),
+  model_calls: z.number().int().describe('runs the model judged (not skipped, not rules-only)'),
+  input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  estimated_cost_usd: z.number().describe('estimated model spend, from the price table'),
+});
+
 export const monitorResponse = z
   .object({
     id: resourceId,
@@ -162,9 +170,23 @@ export const monitorResponse = z
     judge_when: z.enum(['always', 'unusual']),
     next_run_at: timestamp.nullable().describe('the next schedule slot'),
     last_run: z.object({ id: z.string(), status: runStatus, finished_at: timestamp.nullable() }).nullable(),
+    usage_30d: usageTotals
+      .optional()
+      .describe('runs, model calls, tokens and cost over the last 30 UTC days (today included); only when one monitor is read (GET /monitors/{id}), not in lists'),
     created_at: timestamp,
     updated_at: timestamp,
   });
+
+export const usageResponse = z
+  .object({
+    month: z.string().describe('YYYY-MM (UTC)'),
+    total: usageTotals,
+    by_monitor: z
+      .array(usageTotals.extend({ monitor_id: z.string(), name: z.string().optional().describe('absent when the monitor was deleted since') }))
+      .describe('largest estimated cost first'),
+    by_model: z.array(usageTotals.extend({ model_id: z.string() })).describe('largest estimated cost first; models that were called'),
+  })
+  .describe("a month's usage, counted when each run finished (by its finish day, UTC)");
 
 export const runResponse = z
   .object({
@@ -293,6 +315,19 @@ export const runResponse = z
     raw_reply: z.string().nullable(),
     error: z.string().nullable(),
   });
+
+/** A preview is a run that was never stored: no id, no monitor, nobody notified. */
+export const previewResponse = runResponse
+  .extend({
+    id: z.null().describe('a preview is not stored: it has no run id'),
+    monitor_id: z.null().describe('nor a monitor'),
+    trigger: z.literal('manual'),
+    preview: z.literal(true),
+    payload: z.string().nullable().describe('the redacted labeled payload the judge read'),
+    notifications: z.array(z.never()).describe('always empty: a preview notifies nobody'),
+    notifications_pending: z.literal(false),
+  })
+  .describe('the run a save would have produced now: no previous verdict (never skipped as unchanged) and no baseline (no NEW/MISSING marks)');
 
 export const costSnapshotResponse = z.object({
   log_source_id: z.string(),
@@ -459,6 +494,9 @@ for (const [id, schema] of Object.entries({
   MonitorPage: monitorPage,
   MonitorRun: runResponse,
   MonitorRunPage: runPage,
+  MonitorPreview: previewResponse,
+  UsageTotals: usageTotals,
+  Usage: usageResponse,
   Feedback: feedbackResponse,
   FeedbackPage: feedbackPage,
   Insights: insightsResponse,

@@ -459,7 +459,24 @@ function toMetricQuery(wire: z.output<typeof metricQuerySchema>): MetricQuery {
 
 /** Parses a monitor body; a rule's label is matched to its input's label as written there. */
 export function parseMonitor(body: unknown): MonitorSpec {
-  const wire = parseOrThrow(monitorSchema, body);
+  return toMonitorSpec(parseOrThrow(monitorSchema, body));
+}
+
+/** `POST /monitors/preview`: a monitor body and `use_model`, which only a preview takes. */
+export const monitorPreviewSchema = monitorSchema.safeExtend({
+  use_model: z
+    .boolean()
+    .default(false)
+    .describe('judge with the model (its spend counts against the monthly budget); false: the rules alone. Local mode with AWS credentials only: 400 in AWS'),
+});
+
+/** Parses a preview body: the monitor, validated exactly as a create, and `use_model`. */
+export function parseMonitorPreview(body: unknown): { spec: MonitorSpec; useModel: boolean } {
+  const wire = parseOrThrow(monitorPreviewSchema, body);
+  return { spec: toMonitorSpec(wire), useModel: wire.use_model };
+}
+
+function toMonitorSpec(wire: z.output<typeof monitorSchema>): MonitorSpec {
   const labelOf = new Map(wire.inputs.map((input) => [input.label.toLowerCase(), input.label]));
   return {
     name: wire.name,
@@ -508,6 +525,7 @@ export const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(targetSchema, { id: 'TargetBody' });
 requestSchemas.add(logSourceDocSchema, { id: 'LogSourceBody' });
 requestSchemas.add(monitorSchema, { id: 'MonitorBody' });
+requestSchemas.add(monitorPreviewSchema, { id: 'MonitorPreviewBody' });
 
 // ---------- feedback and insights ----------
 

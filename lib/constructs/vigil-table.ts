@@ -38,6 +38,7 @@ const MONITORS = keys.monitor('*').pk;
 const TARGETS = keys.target('*').pk;
 const LOG_SOURCES = keys.logSource('*').pk;
 const SCHEDULER = keys.heartbeat().pk;
+const USAGE_MONTHS = keys.usageMonth('*');
 
 /**
  * Each function's table access, from what its code calls (layers/shared/adapters/dynamo):
@@ -69,7 +70,8 @@ export const TABLE_GRANTS = {
     reads: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
     indexes: [],
     writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-    writablePartitions: partitionsOf(MONITORS, MODEL_GUARD_PARTITION),
+    // USAGE#<month>: the month's usage counters, added when a run turns final (GET /usage reads them).
+    writablePartitions: partitionsOf(MONITORS, MODEL_GUARD_PARTITION, USAGE_MONTHS),
   },
   costCollector: {
     reads: ['dynamodb:GetItem', 'dynamodb:Query'],

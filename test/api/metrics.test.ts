@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiHarness, type ApiHarness } from '../support/api.ts';
+import { createApiHarness, type ApiHarness, NO_USAGE_30D } from '../support/api.ts';
 
 let api: ApiHarness;
 let awsTarget: string;
@@ -63,7 +63,7 @@ describe('monitors with metrics inputs and metric_rules', () => {
       queries: [connections, { id: 'headroom', expression: '100 - conns', period_seconds: 60 }],
     });
     expect(response.body.metric_rules).toEqual([{ label: 'RDS', id: 'conns', op: '>', value: 80, datapoints: 3, severity: 'alert' }]);
-    expect((await api.call('GET', `/monitors/${response.body.id}`)).body).toEqual(response.body);
+    expect((await api.call('GET', `/monitors/${response.body.id}`)).body).toEqual({ ...response.body, usage_30d: NO_USAGE_30D });
   });
 
   it('defaults datapoints to 1 and dimensions to none', async () => {

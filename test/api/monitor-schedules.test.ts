@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
 import { tick } from '#domain/scheduling/scheduler.ts';
-import { createApiHarness, type ApiHarness } from '../support/api.ts';
+import { createApiHarness, type ApiHarness, NO_USAGE_30D } from '../support/api.ts';
 
 let api: ApiHarness;
 let source: string;
@@ -28,7 +28,7 @@ describe('schedule', () => {
 
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ schedule: 'cron(0 9 ? * MON-FRI *)', interval_seconds: null, next_run_at: '2026-11-23T09:00:00.000Z' });
-    expect((await api.call('GET', `/monitors/${created.body.id}`)).body).toEqual(created.body);
+    expect((await api.call('GET', `/monitors/${created.body.id}`)).body).toEqual({ ...created.body, usage_30d: NO_USAGE_30D });
   });
 
   it('takes a rate as an interval on the monitor offset', async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nextSlotAfter } from '#domain/scheduling/schedule.ts';
-import { createApiHarness, type ApiHarness } from '../support/api.ts';
+import { createApiHarness, type ApiHarness, NO_USAGE_30D } from '../support/api.ts';
 
 let api: ApiHarness;
 let cwSource: string;
@@ -43,7 +43,7 @@ describe('POST /monitors', () => {
       last_run: null,
     });
     expect(response.body.inputs[1]).toEqual({ label: 'ERRORS', mode: 'filter', filter_pattern: '?ERROR ?Exception' });
-    expect((await api.call('GET', `/monitors/${response.body.id}`)).body).toEqual(response.body);
+    expect((await api.call('GET', `/monitors/${response.body.id}`)).body).toEqual({ ...response.body, usage_30d: NO_USAGE_30D });
   });
 
   it('takes an expect_at_least rule and no_data_status, shows them back and defaults no_data_status to ok', async () => {
@@ -65,7 +65,7 @@ describe('POST /monitors', () => {
     expect(plain.body).toMatchObject({ rules: [{ min_count: 10 }], no_data_status: 'ok' });
     expect(plain.body.rules[0]).not.toHaveProperty('expect_at_least');
     expect(patched.body).toMatchObject({ no_data_status: 'warn', rules: [{ expect_at_least: 3 }] });
-    expect((await api.call('GET', `/monitors/${created.body.id}`)).body).toEqual(patched.body);
+    expect((await api.call('GET', `/monitors/${created.body.id}`)).body).toEqual({ ...patched.body, usage_30d: NO_USAGE_30D });
   });
 
   it('switches a rule from min_count to expect_at_least with a PUT of the rules', async () => {

@@ -134,13 +134,13 @@ describe('each role on the table', () => {
     );
   });
 
-  it('the runner: its monitors and runs and the model guard (breaker, spend), no index, no delete', () => {
+  it('the runner: its monitors and runs, the model guard (breaker, spend) and the month usage counters, no index, no delete', () => {
     expect(dynamoStatementsOf(roles.runner)).toEqual(
       tableStatements(
         ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
         [],
         ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        ['MONITOR#*', 'MODELGUARD'],
+        ['MONITOR#*', 'MODELGUARD', 'USAGE#*'],
       ),
     );
   });
@@ -201,6 +201,11 @@ describe('the runner role', () => {
       'bedrock:InvokeModel',
       'bedrock:InvokeModel',
     ]);
+  });
+
+  it('gives the API no Bedrock action: a preview there is rules-only (use_model is refused with a 400)', () => {
+    expect(actionsOf(statementsOfFunction(stateless, roles.api)).filter((a) => a.startsWith('bedrock:'))).toEqual([]);
+    expect(actionsOf(statementsOfFunction(custom, customRoles.api)).filter((a) => a.startsWith('bedrock:'))).toEqual([]);
   });
 
   it('may send email only from the sender address and its domain, and only when there is a sender', () => {

@@ -81,6 +81,10 @@ describe('the API function', () => {
       ALLOWED_MODEL_IDS: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
       // The one origin its CORS allows: the console's distribution.
       CONSOLE_ORIGIN: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [onlyKey(stateless, 'AWS::CloudFront::Distribution'), 'DomainName'] }]] },
+      // POST /monitors/preview collects and judges (rules only) as the runner does.
+      DEFAULT_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+      MAX_INPUT_TOKENS: '30000',
+      COLLECT_CONCURRENCY: '4',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: 'vigil-api',
       POWERTOOLS_METRICS_NAMESPACE: 'Vigil',

@@ -2,10 +2,16 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'vitest';
 import type { RunQueue, RunRequest } from '#domain/runs/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
-import type { FileAccess } from '#domain/collect/file-access.ts';
+import type { LocalFileAccess } from '#adapters/files/file-access.ts';
 import type { AnomalyFeedbackSender } from '#domain/feedback/ports.ts';
-import { ulidGenerator } from '#composition/management.ts';
 import type { Table } from '#adapters/dynamo/index.ts';
+import { NO_MODEL_IN_API, ulidGenerator } from '#composition/management.ts';
+import { monitorPreviewer, uncountedJudgeMetrics } from '#composition/preview.ts';
+import { sourceReaders } from '#composition/readers.ts';
+import { guardedJudge } from '#composition/runner.ts';
+import { LocalFileTailer } from '#adapters/files/file-tailer.ts';
+import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
+import type { Judge } from '#domain/judge/ports.ts';
 import { createApi } from '../../lambdas/api/handler.ts';
 import { createTestStore } from './store.ts';
 
@@ -71,9 +77,9 @@ export interface ApiHarness {
 /** The real API handler over a fresh DynamoDB Local table; `fileAccess` is local mode's file roots. */
 export async function createApiHarness(
   settings: Partial<ManagementContext['settings']> = {},
-  parts: { fileAccess?: FileAccess; anomalyFeedback?: AnomalyFeedbackSender } = {},
+  parts: { fileAccess?: LocalFileAccess; model?: Judge; anomalyFeedback?: AnomalyFeedbackSender } = {},
 ): Promise<ApiHarness> {
-  const { store, scanAll, table } = await createTestStore('vigil-api');
+  const { table, store, scanAll } = await createTestStore('vigil-api');
   const queue = new RecordingQueue();
   let now = new Date('2026-11-21T10:00:00.000Z');
   const clock = { now: () => new Date(now), set: (iso: string) => (now = new Date(iso)) };
@@ -87,6 +93,21 @@ export async function createApiHarness(
     sourceTester: {
       test: async (source) => ({ ok: true, message: `tested ${source.name}`, sample: ['line 1'], lineCount: 1 }),
     },
+    // The API function's previewer: the real readers (files where local mode's roots are given).
+    previewer: monitorPreviewer({
+      store,
+      readers: sourceReaders({
+        table,
+        defaultRegion: 'us-east-1',
+        clock,
+        ...(parts.fileAccess && { files: new LocalFileTailer({ access: parts.fileAccess, clock }) }),
+      }),
+      clock,
+      judgeMetrics: uncountedJudgeMetrics,
+      model: parts.model ? guardedJudge(parts.model, { store, clock, settings: { modelMonthlyBudgetUsd: null } }) : { unavailable: NO_MODEL_IN_API },
+      settings: { defaultModelId: DEFAULT_MODEL_ID, maxInputTokens: 100_000, collectConcurrency: 2, costCollectorHours: 6 },
+      timeoutMs: 7_000,
+    }),
     ...(parts.fileAccess && { fileAccess: parts.fileAccess }),
     ...(parts.anomalyFeedback && { anomalyFeedback: parts.anomalyFeedback }),
   };
@@ -115,3 +136,6 @@ export async function createApiHarness(
     },
   };
 }
+
+/** `usage_30d` of a monitor that has not run: what GET /monitors/{id} adds to the created monitor. */
+export const NO_USAGE_30D = { runs: 0, model_calls: 0, input_tokens: 0, output_tokens: 0, estimated_cost_usd: 0 };

@@ -13,6 +13,11 @@ import type { RunQuery, RunQueue, RunRepository, RunRequest } from '#domain/runs
 import type { ClaimOutcome, DueMonitor, ScheduleRepository, SlotClaim } from '#domain/scheduling/ports.ts';
 import type { TargetRepository } from '#domain/targets/ports.ts';
 import type { ManagementContext } from '#domain/model/management-context.ts';
+import { sumUsage, type MonthUsage, type UsageRepository, type UsageTotals } from '#domain/runs/usage.ts';
+import { DEFAULT_MODEL_ID } from '#domain/judge/prices.ts';
+import { NO_MODEL_IN_API } from '#composition/management.ts';
+import { monitorPreviewer, uncountedJudgeMetrics } from '#composition/preview.ts';
+import { fakeReaders } from '../unit/collect/fakes.ts';
 import type { FeedbackRepository } from '#domain/feedback/ports.ts';
 import type { Feedback } from '#domain/feedback/types.ts';
 import type { RunHistoryReader } from '#domain/insights/monitor-insights.ts';
@@ -339,6 +344,25 @@ export function sequentialIds(prefix = 'ID'): IdGenerator {
   return { next: () => `${prefix}${String((next += 1)).padStart(2, '0')}` };
 }
 
+/** Usage counters in memory: what each monitor's days and each month hold. */
+export class FakeUsage implements UsageRepository {
+  readonly days = new Map<string, UsageTotals>();
+  readonly months = new Map<string, Pick<MonthUsage, 'byMonitor' | 'byModel'>>();
+
+  async monitorDays(monitorId: string, from: string, to: string): Promise<UsageTotals> {
+    return sumUsage(
+      [...this.days].filter(([key]) => {
+        const [id, date] = key.split('|') as [string, string];
+        return id === monitorId && date >= from && date <= to;
+      }).map(([, day]) => day),
+    );
+  }
+
+  async month(month: string): Promise<Pick<MonthUsage, 'byMonitor' | 'byModel'>> {
+    return this.months.get(month) ?? { byMonitor: [], byModel: [] };
+  }
+}
+
 /** A management context over fresh fakes; `settings` default to AWS mode with 90 days of runs. */
 export function fakeManagementContext(overrides: Partial<ManagementContext> = {}) {
   const targets = new FakeTargets();
@@ -353,6 +377,7 @@ export function fakeManagementContext(overrides: Partial<ManagementContext> = {}
     logSources,
     monitors,
     runs,
+    usage: new FakeUsage(),
     runHistory: runs,
     feedback: new FakeFeedback(),
     baselines: new InMemoryBaselines(),
@@ -364,6 +389,15 @@ export function fakeManagementContext(overrides: Partial<ManagementContext> = {}
     ids: sequentialIds(),
     settings: { localMode: false, runRetentionDays: 90 },
     sourceTester: { test: async () => ({ ok: true, message: 'read 0 lines', sample: [], lineCount: 0 }) },
+    previewer: monitorPreviewer({
+      store: { logSources, targets },
+      readers: fakeReaders(),
+      clock,
+      judgeMetrics: uncountedJudgeMetrics,
+      model: { unavailable: NO_MODEL_IN_API },
+      settings: { defaultModelId: DEFAULT_MODEL_ID, maxInputTokens: 100_000, collectConcurrency: 2, costCollectorHours: 6 },
+      timeoutMs: 5_000,
+    }),
     ...overrides,
   } satisfies ManagementContext;
   return { ctx, targets, logSources, monitors, runs, queue, schedule, clock };

@@ -1,14 +1,16 @@
 import type { ManagementContext } from '#domain/model/management-context.ts';
 import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from '#domain/monitors/manage-monitors.ts';
+import { previewMonitor } from '#domain/runs/preview-run.ts';
+import { monitorUsage30d } from '#domain/runs/usage.ts';
 import type { Route } from '#http/router.ts';
 import { json, noContent } from '#http/responses.ts';
 import { mergePatch } from '../merge-patch.ts';
-import { presentMonitor, presentPage } from '../presenters.ts';
-import { monitorPage, monitorResponse } from '../response-schemas.ts';
-import { monitorSchema, parseMonitor } from '../schemas.ts';
+import { presentMonitor, presentPage, presentPreview } from '../presenters.ts';
+import { monitorPage, monitorResponse, previewResponse } from '../response-schemas.ts';
+import { monitorPreviewSchema, monitorSchema, parseMonitor, parseMonitorPreview } from '../schemas.ts';
 import { idFilter, listQuery, location, param, parseListQuery, updateDoc } from './common.ts';
 
-const READ_ONLY = ['id', 'created_at', 'updated_at', 'next_run_at', 'last_run'];
+const READ_ONLY = ['id', 'created_at', 'updated_at', 'next_run_at', 'last_run', 'usage_30d'];
 const NESTED = ['window_config', 'notification_config', 'model'];
 const LIST_QUERY = listQuery({ log_source_id: idFilter.describe('only the monitors whose default source this is') });
 
@@ -42,6 +44,22 @@ export function monitorRoutes(ctx: ManagementContext): Route[] {
       },
     },
     {
+      method: 'POST',
+      path: '/monitors/preview',
+      handler: async (request) => {
+        const { spec, useModel } = parseMonitorPreview(request.body());
+        return json(200, presentPreview(await previewMonitor(spec, { useModel }, ctx)));
+      },
+      doc: {
+        summary: 'Try a monitor before saving it',
+        description:
+          'Validates the body exactly as `POST /monitors` does, then collects and judges it once (the rules alone unless `use_model` is true) and answers the run it would produce now. Nothing is stored (no monitor, no run, no baseline, no schedule) and nobody is notified.',
+        body: monitorPreviewSchema,
+        responses: { 200: { description: 'the run, never stored', body: previewResponse } },
+        errors: [400, 413, 415],
+      },
+    },
+    {
       method: 'GET',
       path: '/monitors',
       handler: async (request) => {
@@ -58,8 +76,11 @@ export function monitorRoutes(ctx: ManagementContext): Route[] {
     {
       method: 'GET',
       path: '/monitors/{id}',
-      handler: async (request) => json(200, presentMonitor(await getMonitor(param(request, 'id'), ctx))),
-      doc: { summary: 'Read a monitor', responses: { 200: { description: 'the monitor', body: monitorResponse } }, errors: [404] },
+      handler: async (request) => {
+        const monitor = await getMonitor(param(request, 'id'), ctx);
+        return json(200, presentMonitor(monitor, await monitorUsage30d(monitor.id, ctx)));
+      },
+      doc: { summary: 'Read a monitor, with its usage over the last 30 days', responses: { 200: { description: 'the monitor', body: monitorResponse } }, errors: [404] },
     },
     {
       method: 'PUT',

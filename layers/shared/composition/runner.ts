@@ -54,6 +54,21 @@ export function runnerSettings(
   };
 }
 
+/**
+ * A model judge behind the circuit breaker and the monthly budget kept in the table (the runner's
+ * and a preview's alike, so both spend from one budget); a rules judge as it is.
+ */
+export function guardedJudge(judge: Judge, options: { store: Pick<Store, 'modelGuard'>; clock: Clock; settings: Pick<RunnerSettings, 'modelMonthlyBudgetUsd' | 'prices'> }): Judge {
+  const { settings } = options;
+  if (judge.kind !== 'bedrock') return judge;
+  return new GuardedJudge(judge, {
+    store: options.store.modelGuard,
+    clock: options.clock,
+    monthlyBudgetUsd: settings.modelMonthlyBudgetUsd ?? null,
+    ...(settings.prices && { prices: settings.prices }),
+  });
+}
+
 export type Runner = (request: RunRequest, deadline: number) => Promise<ExecuteRunResult>;
 
 /**
@@ -70,15 +85,7 @@ export function createRunner(options: {
   settings: RunnerSettings;
 }): Runner {
   const { store, settings } = options;
-  const judge =
-    options.judge.kind === 'bedrock'
-      ? new GuardedJudge(options.judge, {
-          store: store.modelGuard,
-          clock: options.clock,
-          monthlyBudgetUsd: settings.modelMonthlyBudgetUsd ?? null,
-          ...(settings.prices && { prices: settings.prices }),
-        })
-      : options.judge;
+  const judge = guardedJudge(options.judge, { store, clock: options.clock, settings });
   const steps = createRunSteps({
     logSources: store.logSources,
     targets: store.targets,

@@ -8,6 +8,7 @@ import { DynamoMonitorRepository } from './monitor-repository.ts';
 import { DynamoRunRepository } from './run-repository.ts';
 import { DynamoScheduleRepository } from './schedule-repository.ts';
 import { DynamoTargetRepository } from './target-repository.ts';
+import { DynamoUsageRepository } from './usage-repository.ts';
 
 /** Every repository over one table, as the composition roots hand them to use-cases. */
 export function createStore(table: Table) {
@@ -20,6 +21,7 @@ export function createStore(table: Table) {
     baselines: new DynamoBaselineRepository(table),
     feedback: new DynamoFeedbackRepository(table),
     modelGuard: new DynamoModelGuardRepository(table),
+    usage: new DynamoUsageRepository(table),
     schedule,
     health: schedule,
     costSnapshots: new DynamoCostSnapshotRepository(table.client, table.name),

@@ -12,6 +12,8 @@ import { stableHash } from '#domain/scheduling/schedule.ts';
  * | reference  | MONITOR#<id>       | REF#LOGSOURCE#<ls id>  | parentPk LOGSOURCE#<ls id>, parentSk MONITOR# |
  * | run        | MONITOR#<id>       | RUN#<run id>           | expiresAt (TTL); openPk OPEN#<n>, openAt (open); runStatusPk RUNS#<status> |
  * | baseline   | MONITOR#<id>       | BASELINE#<label>       |                                               |
+ * | usage/day  | MONITOR#<id>       | USAGE#<yyyy-mm-dd>     | expiresAt (TTL)                               |
+ * | usage/month| USAGE#<yyyy-mm>    | MONITOR#<id>, MODEL#<model id> |                                       |
  * | feedback   | MONITOR#<id>       | FEEDBACK#<time>#<id>   |                                               |
  * | heartbeat  | SCHEDULER          | HEARTBEAT              |                                               |
  */
@@ -63,8 +65,15 @@ export const keys = {
   run: (monitorId: string, runId: string) => ({ pk: `MONITOR#${monitorId}`, sk: `RUN#${runId}` }),
   baseline: (monitorId: string, label: string) => ({ pk: `MONITOR#${monitorId}`, sk: `${BASELINE_PREFIX}${label}` }),
   heartbeat: () => ({ pk: 'SCHEDULER', sk: 'HEARTBEAT' }),
+  usageDay: (monitorId: string, day: string) => ({ pk: `MONITOR#${monitorId}`, sk: `${USAGE_DAY_PREFIX}${day}` }),
+  usageMonth: (month: string) => `${USAGE_MONTH_PREFIX}${month}`,
   feedback: (monitorId: string, createdAt: string, id: string) => ({ pk: `MONITOR#${monitorId}`, sk: `${FEEDBACK_PREFIX}${createdAt}#${id}` }),
 };
+
+/** A monitor's daily usage counters in its partition (summed for `usage_30d`). */
+export const USAGE_DAY_PREFIX = 'USAGE#';
+/** The month's usage partition: one item per monitor and per model (`GET /usage`). */
+export const USAGE_MONTH_PREFIX = 'USAGE#';
 
 export const RUN_PREFIX = 'RUN#';
 

@@ -3,7 +3,7 @@ import type { AlertState, Monitor, Page, PageRequest } from '#domain/model/entit
 import { BrokenReferenceError, ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { MonitorRepository, SourceExpectations } from '#domain/monitors/ports.ts';
 import { logSourceReference, referencedLogSourceIds } from '#domain/monitors/monitor-references.ts';
-import { BASELINE_PREFIX, FEEDBACK_PREFIX, duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
+import { BASELINE_PREFIX, FEEDBACK_PREFIX, USAGE_DAY_PREFIX, duePartitionOf, ENTITY, keys, pageKeys } from './keys.ts';
 import { deleteMonitorItems, deleteRuns } from './run-repository.ts';
 import { INDEX } from './table-definition.ts';
 import { conditionFailure, transactWrite, type FailedOperation, type TransactOperation } from './transactions.ts';
@@ -241,6 +241,8 @@ export class DynamoMonitorRepository implements MonitorRepository {
       await deleteRuns(this.table, id);
       await deleteMonitorItems(this.table, id, BASELINE_PREFIX);
       await deleteMonitorItems(this.table, id, FEEDBACK_PREFIX);
+      // Its daily usage goes too; the month's totals keep what it cost (GET /usage).
+      await deleteMonitorItems(this.table, id, USAGE_DAY_PREFIX);
       return;
     }
   }

@@ -1,6 +1,6 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { encodeTime } from 'ulid';
-import { lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest, type RunStatus } from '#domain/model/entities.ts';
+import { FINAL_STATUSES, lastRunOf, type LastRunSummary, type MonitorRun, type Page, type PageRequest, type RunStatus } from '#domain/model/entities.ts';
 import { ConflictError, NotFoundError } from '#domain/model/errors.ts';
 import type { RunQuery, RunRepository } from '#domain/runs/ports.ts';
 import type { RunHistoryReader } from '#domain/insights/monitor-insights.ts';
@@ -9,10 +9,23 @@ import type { OpenRun, OpenRunRepository } from '#domain/runs/reap-stale-runs.ts
 import { keys, pageKeys, RUN_PREFIX, runStatusPartition } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { listOpenSince, openRunAttributes } from './open-runs.ts';
+import { usageUpdates } from './usage-repository.ts';
 import { conditionFailure, transactWrite } from './transactions.ts';
 import { batchGet, decodeCursor, encodeCursor, toPage, withoutStorageAttributes, type Item, type Table } from './table.ts';
 
 const STATUSES: readonly RunStatus[] = ['queued', 'running', 'ok', 'warn', 'alert', 'error'];
+const FINAL: ReadonlySet<RunStatus> = new Set<RunStatus>(FINAL_STATUSES);
+
+/** A final save's condition: the run exists and was not final yet (the old item comes back when it was). */
+const STILL_OPEN = {
+  ConditionExpression: 'attribute_exists(pk) AND #status IN (:queued, :running)',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':queued': 'queued', ':running': 'running' },
+  ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+};
+
+/** The run was final before this save (a redelivery, the notifications' save): nothing to count. */
+class RunAlreadyFinalError extends Error {}
 
 /** A run's item: the run, its keys, and the index attributes its status gives it. */
 function runItem(run: MonitorRun): Item {
@@ -137,16 +150,7 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
       await transactWrite(
         this.table,
         [
-          {
-            role: 'run' as const,
-            write: {
-              Put: {
-                TableName: this.table.name,
-                Item: runItem(run),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          },
+          { role: 'run' as const, write: { Put: { TableName: this.table.name, Item: runItem(run), ConditionExpression: 'attribute_not_exists(pk)' } } },
           {
             role: 'monitor' as const,
             write: {
@@ -305,6 +309,11 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
    * how many feedback items it carries and, when the stored run holds more, takes them and tries again.
    */
   async save(run: MonitorRun): Promise<void> {
+    // A run turning final has no feedback yet (feedback is given on final runs): one transaction counts its usage.
+    if (FINAL.has(run.status) && (await this.finishCounted(run))) {
+      if (run.trigger !== 'digest') await this.pointLastRun(run.monitorId, lastRunOf(run));
+      return;
+    }
     let saving = run;
     for (let attempt = 1; ; attempt += 1) {
       const { feedback, ...fields } = saving;
@@ -330,6 +339,28 @@ export class DynamoRunRepository implements RunRepository, OpenRunRepository, Ru
       }
     }
     if (run.trigger !== 'digest') await this.pointLastRun(run.monitorId, lastRunOf(run));
+  }
+
+  /**
+   * The write that turns a run final, with its usage counted in the same transaction (so once,
+   * however often the final run is saved again). False when the run was final already: the
+   * caller writes it as any other save.
+   */
+  private async finishCounted(run: MonitorRun): Promise<boolean> {
+    try {
+      await transactWrite(
+        this.table,
+        [
+          { role: 'run' as const, write: { Put: { TableName: this.table.name, Item: runItem(run), ...STILL_OPEN } } },
+          ...usageUpdates(this.table, run).map((write) => ({ role: 'usage' as const, write })),
+        ],
+        ([failed]) => (failed?.item ? new RunAlreadyFinalError() : new NotFoundError(`run ${run.id} of monitor ${run.monitorId} not found`)),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof RunAlreadyFinalError) return false;
+      throw error;
+    }
   }
 
   /** Runs from `since` on, newest first: one key range of the partition (ids sort by time), payloads left out. */

@@ -66,7 +66,8 @@ export type SpecField =
   | 'monitor.modelId'
   | 'monitor.schedule'
   | 'feedback.findingIndex'
-  | 'feedback.note';
+  | 'feedback.note'
+  | 'preview.useModel';
 
 /**
  * A well-formed spec whose field holds a value this deployment does not allow: a local target

@@ -6,6 +6,8 @@ import type { HealthProbe } from '../health/ports.ts';
 import type { LogSourceRepository } from '../log-sources/ports.ts';
 import type { MonitorRepository } from '../monitors/ports.ts';
 import type { RunQueue, RunRepository } from '../runs/ports.ts';
+import type { MonitorPreviewer } from '../runs/preview-run.ts';
+import type { UsageRepository } from '../runs/usage.ts';
 import type { ScheduleRepository } from '../scheduling/ports.ts';
 import type { TargetRepository } from '../targets/ports.ts';
 import type { AnomalyFeedbackSender, FeedbackRepository } from '../feedback/ports.ts';
@@ -19,6 +21,8 @@ export interface ManagementContext {
   logSources: LogSourceRepository;
   monitors: MonitorRepository;
   runs: RunRepository;
+  /** Runs, model calls, tokens and cost per monitor per day and per month. */
+  usage: UsageRepository;
   feedback: FeedbackRepository;
   /** The runs of a period, for insights. */
   runHistory: RunHistoryReader;
@@ -34,6 +38,8 @@ export interface ManagementContext {
   settings: ManagementSettings;
   /** Reads a small recent sample of a source through the collectors (`POST /log-sources/{id}/test`). */
   sourceTester: SourceTester;
+  /** Collects and judges an unsaved monitor once (`POST /monitors/preview`). */
+  previewer: MonitorPreviewer;
   /** Which paths `file` sources may name (local mode); absent, file sources are refused. */
   fileAccess?: FileAccess;
   /** Cost Anomaly Detection feedback; present only when the stack allows `ce:ProvideAnomalyFeedback`. */

@@ -66,12 +66,26 @@ function scheduled(spec: MonitorSpec, id: string, now: Date): { spec: MonitorSpe
   return { spec: { ...spec, intervalSeconds: nominalIntervalSeconds(parsed.schedule, now) }, nextSlot: next.toISOString() };
 }
 
-export async function createMonitor(requested: MonitorSpec, deps: Deps): Promise<Monitor> {
+/**
+ * The checks a spec passes before it is saved (or previewed): its model is one this deployment
+ * may invoke, its schedule fires, and every log source it names exists and fits its input.
+ * Returns the spec with its schedule's interval, its first slot and the sources' modes.
+ */
+export async function checkMonitorSpec(
+  requested: MonitorSpec,
+  id: string,
+  now: Date,
+  deps: Pick<Deps, 'logSources' | 'settings'>,
+): Promise<{ spec: MonitorSpec; nextSlot: string; sources: SourceExpectations }> {
   checkModel(requested, deps.settings);
+  const { spec, nextSlot } = scheduled(requested, id, now);
+  return { spec, nextSlot, sources: await resolveSources(spec, deps) };
+}
+
+export async function createMonitor(requested: MonitorSpec, deps: Deps): Promise<Monitor> {
   const now = deps.clock.now();
   const id = deps.ids.next(now);
-  const { spec, nextSlot } = scheduled(requested, id, now);
-  const sources = await resolveSources(spec, deps);
+  const { spec, nextSlot, sources } = await checkMonitorSpec(requested, id, now, deps);
   const monitor: Monitor = {
     ...spec,
     id,
@@ -106,11 +120,8 @@ export function listMonitors(
  */
 export async function updateMonitor(id: string, change: (current: Monitor) => MonitorSpec, deps: Deps): Promise<Monitor> {
   const current = await getMonitor(id, deps);
-  const requested = change(current);
-  checkModel(requested, deps.settings);
   const now = deps.clock.now();
-  const { spec, nextSlot } = scheduled(requested, id, now);
-  const sources = await resolveSources(spec, deps);
+  const { spec, nextSlot, sources } = await checkMonitorSpec(change(current), id, now, deps);
   const reschedule =
     (spec.schedule ?? null) !== (current.schedule ?? null) ||
     (spec.schedule == null && spec.intervalSeconds !== current.intervalSeconds) ||

@@ -166,26 +166,57 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
   if (running.trigger === 'digest') return { outcome: 'finished', run: await executeDigest(running, monitor, deps) };
 
   const deadline = deps.deadline();
-  let finished: MonitorRun;
+  const finished = await collectAndJudge(monitor, running, {
+    steps: deps.steps,
+    clock: deps.clock,
+    deadline,
+    startedAt: startedAt.getTime(),
+    previous: () => previousFinishedRun(running, deps.runs),
+    baselineRun: running,
+  });
+  finished.notificationsPending = true;
+  await deps.runs.save(finished);
+  return { outcome: 'finished', run: await notifyAndRecord(finished, monitor, deps) };
+}
+
+/**
+ * Collects and judges `running` once within the deadline: the run in its final status, with the
+ * verdict or, when a step failed or overran the deadline, `error` and the reason. Shared by the
+ * runner and the preview (which stores nothing: no `baselineRun`, no previous verdict).
+ */
+export async function collectAndJudge(
+  monitor: Monitor,
+  running: MonitorRun,
+  options: {
+    steps: Pick<RunSteps, 'collect' | 'judge'>;
+    clock: Clock;
+    deadline: number;
+    startedAt: number;
+    previous: () => Promise<MonitorRun | null>;
+    /** The run whose baseline update this is; absent, no baseline is read or written. */
+    baselineRun?: Pick<MonitorRun, 'id'>;
+  },
+): Promise<MonitorRun> {
+  const { steps, clock, deadline } = options;
   try {
     const judged = await beforeDeadline(
       (async () => {
-        const payload = await deps.steps.collect(monitor, deadline, running);
+        const payload = await steps.collect(monitor, deadline, options.baselineRun);
         const failed = Object.entries(payload.inputs).filter(([, stats]) => stats.error !== null);
         if (failed.length > 0 && failed.length === Object.keys(payload.inputs).length) {
           // Nothing was read: there is nothing to judge, and saying `ok` would hide the outage.
           throw new EveryInputFailedError(payload.inputs, failed.map(([label, stats]) => `${label}: ${stats.error}`));
         }
-        const previous = await previousFinishedRun(running, deps.runs);
-        const verdict = await deps.steps.judge(monitor, payload, previous, deadline);
+        const previous = await options.previous();
+        const verdict = await steps.judge(monitor, payload, previous, deadline);
         return { payload, verdict };
       })(),
       deadline,
-      deps.clock,
-      startedAt.getTime(),
+      clock,
+      options.startedAt,
     );
     const { verdict } = judged;
-    finished = {
+    return {
       ...running,
       status: verdict.status,
       summary: verdict.summary,
@@ -198,21 +229,18 @@ export async function executeRun(request: RunRequest, deps: ExecuteRunDeps): Pro
       rawReply: verdict.rawReply,
       error: verdict.error,
       inputs: judged.payload.inputs,
-      finishedAt: deps.clock.now().toISOString(),
+      finishedAt: clock.now().toISOString(),
     };
   } catch (error) {
-    finished = {
+    return {
       ...running,
       status: 'error',
       summary: null,
       ...(error instanceof EveryInputFailedError && { inputs: error.inputs }),
       error: error instanceof Error ? error.message : String(error),
-      finishedAt: deps.clock.now().toISOString(),
+      finishedAt: clock.now().toISOString(),
     };
   }
-  finished.notificationsPending = true;
-  await deps.runs.save(finished);
-  return { outcome: 'finished', run: await notifyAndRecord(finished, monitor, deps) };
 }
 
 /**

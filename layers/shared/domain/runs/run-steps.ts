@@ -28,16 +28,14 @@ import { guidanceLines } from '../feedback/guidance.ts';
 import type { FeedbackRepository } from '../feedback/ports.ts';
 import { GUIDANCE_FEEDBACK } from '../feedback/types.ts';
 
-export interface RunStepsDeps {
+/** What collecting and judging need (the runner's steps and the preview's). */
+export interface CollectJudgeDeps {
   logSources: Pick<LogSourceRepository, 'getMany'>;
   targets: Pick<TargetRepository, 'get'>;
-  monitors: Pick<MonitorRepository, 'get' | 'swapAlertState'>;
   readers: SourceReaders;
   judge: Judge;
   judgeMetrics: JudgeMetrics;
   prices?: PriceTable;
-  channels: NotificationChannels;
-  notifyRetry: DeliveryRetryPolicy;
   clock: Clock;
   /** The stack's model when a monitor names none. */
   defaultModelId: string;
@@ -45,8 +43,6 @@ export interface RunStepsDeps {
   maxInputTokens: number;
   /** Inputs read at the same time. */
   collectConcurrency: number;
-  /** The management API's base URL, for links in notifications. */
-  apiBaseUrl: string;
   /** Hours between cost snapshots (the stack's schedule). */
   costCollectorHours: number;
   /** The monitors' baselines (templates mode marks `NEW`, usual ranges, `MISSING`); none: no marks. */
@@ -54,6 +50,14 @@ export interface RunStepsDeps {
   baselineOptions?: BaselineOptions;
   /** Operators' feedback: guidance for the model and templates marked expected; none: neither. */
   feedback?: Pick<FeedbackRepository, 'recent'>;
+}
+
+export interface RunStepsDeps extends CollectJudgeDeps {
+  monitors: Pick<MonitorRepository, 'get' | 'swapAlertState'>;
+  channels: NotificationChannels;
+  notifyRetry: DeliveryRetryPolicy;
+  /** The management API's base URL, for links in notifications. */
+  apiBaseUrl: string;
 }
 
 /**
@@ -92,7 +96,7 @@ function previousVerdict(run: MonitorRun | null): PreviousVerdict | null {
  * many lines) and asks the model; notification re-reads the monitor so the alert-state swap
  * compares against the freshest state.
  */
-export function createRunSteps(deps: RunStepsDeps): RunSteps {
+export function createCollectJudgeSteps(deps: CollectJudgeDeps): Pick<RunSteps, 'collect' | 'judge'> {
   return {
     async collect(monitor, deadline, run) {
       const sources = await deps.logSources.getMany(referencedLogSourceIds(monitor));
@@ -172,6 +176,13 @@ export function createRunSteps(deps: RunStepsDeps): RunSteps {
       );
       return { ...judged, rules: withDominantTemplates(judged.rules, payload.linesByLabel, maskedLineId) };
     },
+  };
+}
+
+/** The runner's steps: collecting and judging, then the digest and notification. */
+export function createRunSteps(deps: RunStepsDeps): RunSteps {
+  return {
+    ...createCollectJudgeSteps(deps),
 
     digest(monitor, run) {
       return sendCostDigest(monitor, run, {
