@@ -165,7 +165,8 @@ describe('the web console in headless Chromium', () => {
     await intervalError.waitFor();
     expect(await intervalError.textContent()).toBe('must be at least 60');
     // The keyboard lands on the field the API named.
-    expect(await page.evaluate('document.activeElement.id')).toBe('f-interval_seconds');
+    // (Focus moves once the errors have rendered: on a loaded machine a moment after the text.)
+    await expect.poll(() => page.evaluate('document.activeElement.id'), { timeout: 10_000 }).toBe('f-interval_seconds');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'monitor-form-error');
     expect((await local.call('GET', '/monitors')).body.items).toEqual([]);
@@ -316,7 +317,7 @@ describe('the web console in headless Chromium', () => {
     // answer degraded) to the skip link, the first stop of the page.
     expect(await backTo('Skip to content')).toBeGreaterThanOrEqual(7);
     await page.keyboard.press('Enter');
-    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await expect.poll(() => page.evaluate('document.activeElement.id'), { timeout: 10_000 }).toBe('main');
   });
 
   it('asked no host but the API, and printed no error', () => {
