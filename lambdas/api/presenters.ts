@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { CostRule, NumberRuleKind, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
-import { isLineRule } from '#domain/judge/rules.ts';
+import type { CostRule, LogSource, MetricQuery, Monitor, MonitorInput, MonitorRun, Page, RuleResult, Target } from '#domain/model/entities.ts';
+import { isCostRuleResult } from '#domain/judge/rules.ts';
 import type { MonthUsage, UsageTotals } from '#domain/runs/usage.ts';
 import type {
   costSnapshotResponse,
@@ -135,11 +135,10 @@ function presentRuleResult(rule: RuleResult): RunBody['rules'][number] {
       detail: rule.detail ?? null,
     };
   }
-  if (!isLineRule(rule)) {
+  if (isCostRuleResult(rule)) {
     return {
       label: rule.label,
-      // Neither a line rule nor a metric rule: a cost rule.
-      kind: (rule.kind ?? null) as NumberRuleKind | null,
+      kind: rule.kind,
       severity: rule.severity,
       breached: rule.breached,
       ...(rule.unread === true && { input_failed: true }),

@@ -2,7 +2,7 @@
  * Deterministic rules: counted in code over each label's window before the model is asked, so
  * numbers never come from the model. A breached rule sets a floor on the run's status.
  */
-import type { FinalRunStatus, MonitorRule, RuleKind, RuleResult, Severity } from '#domain/model/entities.ts';
+import { COST_RULE_KINDS, type CostRuleKind, type FinalRunStatus, type MonitorRule, type RuleKind, type RuleResult, type Severity } from '#domain/model/entities.ts';
 import type { VerdictStatus } from './ports.ts';
 import { compileLinePattern, type LinePattern } from '../model/line-pattern.ts';
 import { describeMetricRuleResult } from '../numbers/metric-rules.ts';
@@ -87,6 +87,11 @@ export function statusFloor(results: readonly RuleResult[]): VerdictStatus {
 }
 
 /** True for a rule that counts lines (`min_count`, `expect_at_least`); false for a number rule (cost kinds). */
+/** Whether a result is a cost rule's (figures from a snapshot, no pattern or count). */
+export function isCostRuleResult(result: RuleResult): result is RuleResult & { kind: CostRuleKind } {
+  return (COST_RULE_KINDS as readonly (string | undefined)[]).includes(result.kind);
+}
+
 export function isLineRule(result: Pick<RuleResult, 'kind'>): boolean {
   return result.kind === undefined || result.kind === 'min_count' || result.kind === 'expect_at_least';
 }

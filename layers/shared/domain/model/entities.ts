@@ -160,7 +160,8 @@ interface RuleBase {
 export type MonitorRule = RuleBase & ({ minCount: number; expectAtLeast?: never } | { expectAtLeast: number; minCount?: never });
 
 /** The kinds of cost rule: computed in code from the latest cost snapshot a `cost` input read. */
-export type CostRuleKind = 'daily_threshold' | 'monthly_budget' | 'anomaly' | 'aws_anomaly';
+export const COST_RULE_KINDS = ['daily_threshold', 'monthly_budget', 'anomaly', 'aws_anomaly'] as const;
+export type CostRuleKind = (typeof COST_RULE_KINDS)[number];
 
 interface CostRuleBase {
   /** The monitor's `cost` input whose snapshot the rule reads; absent when the monitor has exactly one. */
